@@ -1,0 +1,104 @@
+package dev.hotswap;
+
+import dev.hotswap.agent.Attacher;
+import dev.hotswap.reload.Options;
+import dev.hotswap.reload.Session;
+import dev.hotswap.reload.Sessions;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Swaps recompiled classes into this running JVM. Call {@link #start()} as the first line of
+ * {@code main}; then edit, recompile ({@code mvn compile}, {@code javac}, an IDE build), and the
+ * running program picks up the new code with its state intact.
+ *
+ * <pre>{@code
+ * public static void main(String[] args) {
+ *     Hotswap.start();
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Without {@code -javaagent:hotswap.jar}, {@code start()} loads the agent into this JVM through
+ * a short-lived helper JVM (a few hundred milliseconds; JDK 21+ prints a warning), and says once
+ * how to avoid that. If the JVM forbids it, {@code start()} says why and the program runs on
+ * without swapping; it never throws.
+ *
+ * <p>Thread-safe. Listeners are called on hotswap's reload thread.
+ */
+public final class Hotswap implements AutoCloseable {
+    private static boolean hintGiven;
+
+    private final Optional<Session> session;
+
+    private Hotswap(Optional<Session> session) {
+        this.session = session;
+    }
+
+    /** Starts swapping with options from {@code hotswap.*} system properties; idempotent. */
+    public static Hotswap start() {
+        return start("");
+    }
+
+    /**
+     * Starts swapping; idempotent: when hotswap already runs (an earlier call, or the agent) this
+     * returns a handle to it and {@code options} are not applied.
+     *
+     * @param options the agent's option syntax, e.g. {@code "watch=out/classes,quiet=50ms"};
+     *                {@code hotswap.*} system properties are read too
+     */
+    public static synchronized Hotswap start(String options) {
+        Optional<Session> running = Sessions.current();
+        if (running.isPresent()) {
+            return new Hotswap(running);
+        }
+        Attacher.Result result = Attacher.instrumentation();
+        if (result instanceof Attacher.Unavailable unavailable) {
+            System.err.println("hotswap: cannot swap code in this JVM: " + String.join("; ", unavailable.why())
+                    + ". The program runs on without swapping.");
+            return new Hotswap(Optional.empty());
+        }
+        Attacher.Attached attached = (Attacher.Attached) result;
+        try {
+            Session session = Sessions.startOnce(attached.instrumentation(), Options.parse(options, System.getProperties()));
+            if (attached.dynamic() && !hintGiven) {
+                hintGiven = true;
+                session.info("hotswap: attached to this JVM in " + attached.took().toMillis() + " ms; to start faster"
+                        + " (and without the JDK's dynamic-agent warning) add -javaagent:" + Attacher.agentJarHint()
+                        + " to the java command");
+            }
+            return new Hotswap(Optional.of(session));
+        } catch (Exception | LinkageError e) {
+            System.err.println("hotswap: could not start (" + e + "); the program runs on without swapping");
+            return new Hotswap(Optional.empty());
+        }
+    }
+
+    /** True when this JVM swaps code: an instrumentation was had and the watcher runs. */
+    public boolean isActive() {
+        return session.isPresent() && Sessions.current().equals(session);
+    }
+
+    /** The folders watched for changed class files; empty when inactive. */
+    public List<Path> watchedFolders() {
+        return session.map(Session::folders).orElse(List.of());
+    }
+
+    /** Adds a listener told of every reload, refusal and failure from now on. */
+    public Hotswap addListener(ReloadListener listener) {
+        session.ifPresent(s -> s.addListener(listener));
+        return this;
+    }
+
+    public Hotswap removeListener(ReloadListener listener) {
+        session.ifPresent(s -> s.removeListener(listener));
+        return this;
+    }
+
+    /** Stops watching. Classes already reloaded keep their new code. A later {@link #start()} starts afresh. */
+    @Override
+    public void close() {
+        session.ifPresent(Sessions::close);
+    }
+}

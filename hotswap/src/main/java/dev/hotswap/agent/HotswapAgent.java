@@ -1,0 +1,48 @@
+package dev.hotswap.agent;
+
+import dev.hotswap.reload.Options;
+import dev.hotswap.reload.Sessions;
+import java.lang.instrument.Instrumentation;
+import java.util.Optional;
+
+/**
+ * The agent's entry points. {@code premain} for {@code -javaagent:hotswap.jar[=options]};
+ * {@code agentmain} for {@code Launcher-Agent-Class} ({@code java -jar app.jar}), for
+ * {@code java -jar hotswap.jar attach <pid>}, and for {@code Hotswap.start()} attaching to its own
+ * JVM, which passes {@link #LIBRARY} and starts the session itself.
+ */
+public final class HotswapAgent {
+    /** Agent argument meaning: only hand over the {@link Instrumentation}, start nothing. */
+    public static final String LIBRARY = "dev.hotswap.library";
+
+    private static volatile Instrumentation instrumentation;
+
+    private HotswapAgent() {
+    }
+
+    public static void premain(String arguments, Instrumentation inst) {
+        instrumentation = inst;
+        start(arguments, inst);
+    }
+
+    public static void agentmain(String arguments, Instrumentation inst) {
+        instrumentation = inst;
+        if (!LIBRARY.equals(arguments)) {
+            start(arguments, inst);
+        }
+    }
+
+    private static void start(String arguments, Instrumentation inst) {
+        try {
+            Sessions.startOnce(inst, Options.parse(arguments, System.getProperties()));
+        } catch (Exception | LinkageError e) {
+            // Never stop the program from starting because hotswap could not.
+            System.err.println("hotswap: could not start (" + e + "); the program runs on without swapping");
+        }
+    }
+
+    /** The instrumentation this JVM's agent received, if the agent was loaded into this class loader. */
+    public static Optional<Instrumentation> instrumentation() {
+        return Optional.ofNullable(instrumentation);
+    }
+}

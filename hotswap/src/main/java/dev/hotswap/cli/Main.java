@@ -1,0 +1,60 @@
+package dev.hotswap.cli;
+
+import dev.hotswap.agent.AttachHelper;
+import java.io.PrintStream;
+
+/**
+ * {@code java -jar hotswap.jar}: the command line. {@code attach <pid> [options]} loads the agent
+ * into a running JVM, which then watches its class path (or the folders named in the options).
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+            usage(out);
+            return args.length == 0 ? 2 : 0;
+        }
+        if (args[0].equals("version") || args[0].equals("--version")) {
+            out.println("hotswap " + version());
+            return 0;
+        }
+        if (args[0].equals("attach") && (args.length == 2 || args.length == 3)) {
+            String jar = dev.hotswap.agent.Attacher.agentJarHint();
+            try {
+                AttachHelper.load(args[1], jar, args.length == 3 ? args[2] : "");
+                out.println("hotswap: agent loaded into " + args[1] + "; its output shows what is watched");
+                return 0;
+            } catch (Exception | LinkageError e) {
+                err.println("hotswap: cannot attach to " + args[1] + ": " + e);
+                return 1;
+            }
+        }
+        usage(err);
+        return 2;
+    }
+
+    private static String version() {
+        String version = Main.class.getPackage().getImplementationVersion();
+        return version == null ? "(development)" : version;
+    }
+
+    private static void usage(PrintStream out) {
+        out.println("""
+                usage: java -jar hotswap.jar attach <pid> [options]   load hotswap into a running JVM
+                       java -jar hotswap.jar version
+                In a program: Hotswap.start() as the first line of main, or java -javaagent:hotswap.jar[=options] ...
+                options (comma-separated, or -Dhotswap.<key>=<value>):
+                  watch=DIR[:DIR...]  folders to watch (default: every folder on the class path)
+                  quiet=20ms          how long a build must stay quiet before its classes are swapped
+                  poll[=200ms]        poll the folders instead of using file-system events
+                  retry=1s            how long a half-written class file is waited for
+                  verbosity=normal    quiet | normal | verbose
+                  events=FILE         append one JSON line per reload outcome to FILE""");
+    }
+}

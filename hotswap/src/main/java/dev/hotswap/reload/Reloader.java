@@ -1,0 +1,291 @@
+package dev.hotswap.reload;
+
+import dev.hotswap.ReloadOutcome;
+import dev.hotswap.ReloadOutcome.Reason;
+import dev.hotswap.classfile.Change;
+import dev.hotswap.classfile.ClassModel;
+import dev.hotswap.classfile.Classifier;
+import dev.hotswap.classfile.InvalidClassFileException;
+import dev.hotswap.watch.Debouncer;
+import java.io.IOException;
+import java.lang.instrument.ClassDefinition;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * The pipeline for one batch of changed class files: read and parse each, match it with the
+ * classes the JVM has loaded, classify the change, and apply the whole batch with one
+ * {@code redefineClasses} call, or nothing. Runs on the reload thread only.
+ */
+final class Reloader implements Debouncer.BatchHandler {
+    /** How soon a batch holding a half-written class file is looked at again. */
+    static final Duration RETRY_STEP = Duration.ofMillis(40);
+    /** Packages only the JDK may define; a class file claiming one is never ours to replace. */
+    private static final List<String> JDK_PACKAGES = List.of("java/", "jdk/", "sun/");
+
+    private final Instrumentation instrumentation;
+    private final Roots roots;
+    private final RunningBytes running;
+    private final Reporter reporter;
+    private final Duration giveUpAfter;
+    private final Map<Path, Long> unreadableSince = new HashMap<>();
+
+    /** A class file that parsed. */
+    private record Candidate(Path file, byte[] bytes, ClassModel model) {
+        String name() {
+            return model.javaName();
+        }
+    }
+
+    /** A loaded class and the bytes it is to run. */
+    private record Target(Class<?> type, Candidate candidate) {
+    }
+
+    Reloader(Instrumentation instrumentation, Roots roots, RunningBytes running, Reporter reporter, Duration giveUpAfter) {
+        this.instrumentation = instrumentation;
+        this.roots = roots;
+        this.running = running;
+        this.reporter = reporter;
+        this.giveUpAfter = giveUpAfter;
+    }
+
+    @Override
+    public Optional<Duration> handle(Set<Path> batch) {
+        long started = System.nanoTime();
+        List<Path> files = new ArrayList<>(batch);
+        files.sort(null);
+        List<Candidate> candidates = new ArrayList<>();
+        Map<Path, String> unreadable = new LinkedHashMap<>();
+        for (Path file : files) {
+            Optional<Path> root = roots.rootOf(file);
+            String fileName = file.getFileName().toString();
+            if (root.isEmpty() || fileName.equals("module-info.class") || fileName.equals("package-info.class")) {
+                continue;
+            }
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(file);
+            } catch (NoSuchFileException e) {
+                unreadableSince.remove(file); // deleted, or replaced by delete + create: its creation comes as an event
+                continue;
+            } catch (IOException e) {
+                unreadable.put(file, "cannot be read (" + e + ")");
+                continue;
+            }
+            try {
+                candidates.add(new Candidate(file, bytes, ClassModel.parse(bytes)));
+                unreadableSince.remove(file);
+            } catch (InvalidClassFileException e) {
+                unreadable.put(file, "is " + e.getMessage());
+            }
+        }
+        if (!unreadable.isEmpty()) {
+            return waitOrGiveUp(candidates, unreadable);
+        }
+        List<Reason> refusals = new ArrayList<>();
+        for (Candidate c : candidates) {
+            String name = c.model().name();
+            if (!c.file().endsWith(Path.of(name + ".class"))) {
+                refusals.add(new Reason(c.name(), "", "the file " + c.file() + " holds class " + c.name()
+                        + ", but a class file must sit at the path of its own name (" + name + ".class)"));
+            } else if (JDK_PACKAGES.stream().anyMatch(name::startsWith)) {
+                refusals.add(new Reason(c.name(), "", "is a JDK class; hotswap never replaces JDK classes"));
+            }
+        }
+        if (!refusals.isEmpty()) {
+            refuse(candidates, refusals, "fix or remove that class file");
+            return Optional.empty();
+        }
+        plan(candidates, started);
+        return Optional.empty();
+    }
+
+    private Optional<Duration> waitOrGiveUp(List<Candidate> candidates, Map<Path, String> unreadable) {
+        long now = System.nanoTime();
+        long firstSeen = unreadable.keySet().stream()
+                .mapToLong(f -> unreadableSince.computeIfAbsent(f, k -> now)).min().orElse(now);
+        if (now - firstSeen < giveUpAfter.toNanos()) {
+            reporter.detail("hotswap: waiting for " + unreadable.keySet().iterator().next().getFileName()
+                    + " to be written completely");
+            return Optional.of(RETRY_STEP);
+        }
+        unreadable.keySet().forEach(unreadableSince::remove);
+        List<Reason> reasons = new ArrayList<>();
+        List<String> classes = new ArrayList<>();
+        candidates.forEach(c -> classes.add(c.name()));
+        unreadable.forEach((file, why) -> {
+            String name = roots.rootOf(file).map(r -> Roots.expectedName(r, file).replace('/', '.')).orElse(file.toString());
+            classes.add(name);
+            reasons.add(new Reason(name, "", file + " " + why + " after " + giveUpAfter.toMillis() + " ms"));
+        });
+        reporter.outcome(new ReloadOutcome.Refused(classes, reasons),
+                "the batch goes in whole or not at all; recompile and the next complete build is applied");
+        return Optional.empty();
+    }
+
+    private void plan(List<Candidate> candidates, long started) {
+        Map<String, List<Class<?>>> loaded = loaded(candidates);
+        List<Reason> refusals = new ArrayList<>();
+        List<Reason> structural = new ArrayList<>();
+        List<Target> targets = new ArrayList<>();
+        List<String> notLoaded = new ArrayList<>();
+        List<String> unchanged = new ArrayList<>();
+        for (Candidate c : candidates) {
+            List<Class<?>> ours = new ArrayList<>();
+            for (Class<?> type : loaded.getOrDefault(c.name(), List.of())) {
+                ClassLoader loader = type.getClassLoader();
+                if (loader == null || loader == ClassLoader.getPlatformClassLoader()) {
+                    refusals.add(new Reason(c.name(), "", "is a JDK class (loaded by the "
+                            + (loader == null ? "boot" : "platform") + " class loader); hotswap never replaces JDK classes"));
+                    continue;
+                }
+                Optional<Path> location = running.location(type.getProtectionDomain());
+                if (location.isPresent() && location.get().resolve(c.model().name() + ".class").equals(c.file())) {
+                    ours.add(type);
+                } else if (loaded.get(c.name()).size() == 1) {
+                    refusals.add(new Reason(c.name(), "", "was loaded from " + location.map(Path::toString)
+                            .orElse("a source hotswap cannot see (" + loader + ")") + ", not from the watched folder that holds "
+                            + c.file() + "; only classes loaded from a watched folder are reloaded"));
+                }
+            }
+            if (ours.isEmpty() && !loaded.containsKey(c.name())) {
+                notLoaded.add(c.name());
+            }
+            for (Class<?> type : ours) {
+                if (!instrumentation.isModifiableClass(type)) {
+                    refusals.add(new Reason(c.name(), "", "the JVM does not allow this class to be modified"));
+                    continue;
+                }
+                Optional<byte[]> now = running.of(type, instrumentation);
+                if (now.isPresent() && Arrays.equals(now.get(), c.bytes())) {
+                    unchanged.add(c.name());
+                    continue;
+                }
+                if (now.isPresent()) {
+                    for (Change change : classify(now.get(), c.model())) {
+                        structural.add(new Reason(c.name(), change.member(), change.description()));
+                    }
+                }
+                targets.add(new Target(type, c));
+            }
+        }
+        if (!notLoaded.isEmpty()) {
+            reporter.detail("hotswap: not loaded yet, the new version loads when first used: " + Reporter.names(notLoaded));
+        }
+        if (!unchanged.isEmpty()) {
+            reporter.detail("hotswap: unchanged, skipped: " + Reporter.names(unchanged));
+        }
+        if (!refusals.isEmpty() || !structural.isEmpty()) {
+            List<Reason> all = new ArrayList<>(structural);
+            all.addAll(refusals);
+            refuse(candidates, all, structural.isEmpty() ? ""
+                    : "a structural change, which this version cannot swap (the JVM's HotSwap replaces method bodies only): "
+                    + "undo it, or restart the program to apply it");
+            return;
+        }
+        if (targets.isEmpty()) {
+            return;
+        }
+        apply(targets, started);
+    }
+
+    private static List<Change> classify(byte[] runningBytes, ClassModel next) {
+        try {
+            return Classifier.diff(ClassModel.parse(runningBytes), next);
+        } catch (InvalidClassFileException e) {
+            return List.of(); // the JVM's own check still stands behind this
+        }
+    }
+
+    private Map<String, List<Class<?>>> loaded(List<Candidate> candidates) {
+        Set<String> wanted = new LinkedHashSet<>();
+        candidates.forEach(c -> wanted.add(c.name()));
+        Map<String, List<Class<?>>> loaded = new HashMap<>();
+        for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+            if (!type.isArray() && wanted.contains(type.getName())) {
+                loaded.computeIfAbsent(type.getName(), n -> new ArrayList<>()).add(type);
+            }
+        }
+        return loaded;
+    }
+
+    private void apply(List<Target> targets, long started) {
+        ClassDefinition[] definitions = targets.stream()
+                .map(t -> new ClassDefinition(t.type(), t.candidate().bytes()))
+                .toArray(ClassDefinition[]::new);
+        List<String> names = targets.stream().map(t -> t.candidate().name()).distinct().toList();
+        try {
+            // One call for the whole batch: the JDK promises that on any exception nothing changed.
+            instrumentation.redefineClasses(definitions);
+        } catch (Exception | LinkageError e) {
+            reporter.outcome(new ReloadOutcome.Failed(names, List.of(failure(e, names))), failureHint(e));
+            return;
+        }
+        for (Target t : targets) {
+            running.put(t.type(), t.candidate().bytes());
+        }
+        reporter.outcome(new ReloadOutcome.Reloaded(names, Duration.ofNanos(System.nanoTime() - started)), "");
+        for (Target t : targets) {
+            runHooks(t);
+        }
+    }
+
+    private static Reason failure(Throwable e, List<String> names) {
+        String message = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("").strip();
+        String className = names.stream().filter(message::contains).findFirst().orElse(names.size() == 1 ? names.get(0) : "");
+        return new Reason(className, "", e.getClass().getName() + (message.isEmpty() ? "" : ": " + message));
+    }
+
+    private static String failureHint(Throwable e) {
+        if (e instanceof VerifyError) {
+            return "the new bytecode does not pass the JVM's verifier; rebuild it";
+        }
+        if (e instanceof ClassFormatError) {
+            return "the JVM rejected the class file; rebuild it";
+        }
+        if (e instanceof UnsupportedOperationException) {
+            return "the JVM refused a change that only a restart can apply";
+        }
+        return "";
+    }
+
+    private void runHooks(Target target) {
+        Class<?> type = target.type();
+        for (ClassModel.Member hook : target.candidate().model().onReloadMethods()) {
+            String where = type.getName() + "." + Classifier.methodName(hook);
+            if (!hook.is(Opcodes.ACC_STATIC) || !hook.descriptor().startsWith("()")) {
+                reporter.problem("hotswap: ignored @OnReload on " + where + ": it must be static and take no parameters");
+                continue;
+            }
+            try {
+                Method method = type.getDeclaredMethod(hook.name());
+                method.setAccessible(true);
+                method.invoke(null);
+            } catch (InvocationTargetException e) {
+                reporter.problem("hotswap: @OnReload " + where + " threw " + e.getCause());
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                reporter.problem("hotswap: cannot call @OnReload " + where + ": " + e);
+            }
+        }
+    }
+
+    private void refuse(List<Candidate> candidates, List<Reason> reasons, String hint) {
+        List<String> classes = candidates.stream().map(Candidate::name).distinct().toList();
+        reporter.outcome(new ReloadOutcome.Refused(classes, reasons), hint);
+    }
+}

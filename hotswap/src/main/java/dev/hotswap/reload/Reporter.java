@@ -1,0 +1,170 @@
+package dev.hotswap.reload;
+
+import dev.hotswap.ReloadListener;
+import dev.hotswap.ReloadOutcome;
+import dev.hotswap.ReloadOutcome.Reason;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * Tells the world about each batch: one line on stderr, one JSON object in the events file if
+ * asked for, and every registered listener. Lines start with {@code hotswap: }, so they are easy
+ * to find among the program's own output. Nothing here throws into the caller.
+ */
+final class Reporter {
+    private static final System.Logger LOG = System.getLogger(Reporter.class.getName());
+    private static final int NAMES_SHOWN = 8;
+    private static final int REASONS_SHOWN = 6;
+
+    private final Options.Verbosity verbosity;
+    private final Optional<Path> events;
+    private final Supplier<PrintStream> err;
+    private final List<ReloadListener> listeners = new CopyOnWriteArrayList<>();
+    private boolean eventsBroken;
+
+    Reporter(Options options, Supplier<PrintStream> err) {
+        this.verbosity = options.verbosity();
+        this.events = options.events();
+        this.err = err;
+    }
+
+    void addListener(ReloadListener listener) {
+        listeners.add(listener);
+    }
+
+    void removeListener(ReloadListener listener) {
+        listeners.remove(listener);
+    }
+
+    /** Reports an outcome; {@code hint} says what the user can do about a refusal or failure. */
+    void outcome(ReloadOutcome outcome, String hint) {
+        // Refusals and failures are always shown: the user must know the old code still runs.
+        if (!(outcome instanceof ReloadOutcome.Reloaded) || verbosity != Options.Verbosity.QUIET) {
+            print(line(outcome, hint));
+        }
+        events.ifPresent(file -> writeEvent(file, outcome));
+        for (ReloadListener listener : listeners) {
+            try {
+                listener.onReload(outcome);
+            } catch (RuntimeException | LinkageError e) {
+                // A listener's bug is the program's; report it and go on with the others.
+                print("hotswap: listener " + listener.getClass().getName() + " threw " + e);
+            }
+        }
+    }
+
+    static String line(ReloadOutcome outcome, String hint) {
+        List<String> classes = outcome.classes();
+        if (outcome instanceof ReloadOutcome.Reloaded r) {
+            return "hotswap: reloaded " + count(classes.size(), "class", "classes")
+                    + " in " + Math.max(0, r.took().toMillis()) + " ms: " + names(classes);
+        }
+        String what = outcome instanceof ReloadOutcome.Refused ? "not reloaded " : "reload failed for ";
+        return "hotswap: " + what + names(classes) + ": " + reasons(outcome.reasons(), classes.size() > 1)
+                + (hint.isEmpty() ? "" : " — " + hint) + "; still running the previous version";
+    }
+
+    private static String reasons(List<Reason> reasons, boolean nameClass) {
+        String shown = reasons.stream().limit(REASONS_SHOWN)
+                .map(r -> nameClass ? r.className() + ": " + r.message() : r.message())
+                .collect(Collectors.joining("; "));
+        return reasons.size() > REASONS_SHOWN ? shown + "; and " + (reasons.size() - REASONS_SHOWN) + " more" : shown;
+    }
+
+    static String names(List<String> classes) {
+        String shown = classes.stream().limit(NAMES_SHOWN).collect(Collectors.joining(", "));
+        return classes.size() > NAMES_SHOWN ? shown + " and " + (classes.size() - NAMES_SHOWN) + " more" : shown;
+    }
+
+    static String count(int n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
+    }
+
+    /** A line shown at normal verbosity and above. */
+    void info(String line) {
+        if (verbosity != Options.Verbosity.QUIET) {
+            print(line);
+        }
+    }
+
+    /** A line shown only when verbose. */
+    void detail(String line) {
+        if (verbosity == Options.Verbosity.VERBOSE) {
+            print(line);
+        }
+    }
+
+    /** A problem the user must hear of whatever the verbosity. */
+    void problem(String line) {
+        print(line);
+    }
+
+    private void print(String line) {
+        PrintStream stream = err.get();
+        stream.println(line);
+        stream.flush();
+    }
+
+    private void writeEvent(Path file, ReloadOutcome outcome) {
+        String json = json(outcome, Instant.now()) + "\n";
+        try {
+            Files.writeString(file, json, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            if (!eventsBroken) {
+                eventsBroken = true;
+                print("hotswap: cannot write events to " + file + " (" + e + "); reloading goes on");
+            }
+            LOG.log(System.Logger.Level.DEBUG, "events file", e);
+        }
+    }
+
+    /** One outcome as one line of JSON: {@code {"time":..,"outcome":"reloaded","classes":[..],..}}. */
+    static String json(ReloadOutcome outcome, Instant time) {
+        StringBuilder b = new StringBuilder("{\"time\":").append(quote(time.toString())).append(",\"outcome\":");
+        if (outcome instanceof ReloadOutcome.Reloaded r) {
+            b.append("\"reloaded\",\"millis\":").append(r.took().toMillis());
+        } else {
+            b.append(outcome instanceof ReloadOutcome.Refused ? "\"refused\"" : "\"failed\"");
+        }
+        b.append(",\"classes\":[").append(outcome.classes().stream().map(Reporter::quote)
+                .collect(Collectors.joining(","))).append("]");
+        b.append(",\"reasons\":[").append(outcome.reasons().stream()
+                .map(r -> "{\"class\":" + quote(r.className()) + ",\"member\":" + quote(r.member())
+                        + ",\"message\":" + quote(r.message()) + "}")
+                .collect(Collectors.joining(","))).append("]}");
+        return b.toString();
+    }
+
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+}

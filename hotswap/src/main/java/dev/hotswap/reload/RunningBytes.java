@@ -1,0 +1,118 @@
+package dev.hotswap.reload;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.lang.instrument.UnmodifiableClassException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.security.ProtectionDomain;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The bytes each reloadable class runs now, so a new version can be compared with them (the
+ * classifier) and identical bytes skipped. Filled as classes load from a watched folder (this is
+ * a transformer that never transforms) and after each reload. A class loaded before hotswap
+ * started has its bytes read back from the JVM once, by a retransformation that changes nothing.
+ */
+final class RunningBytes implements ClassFileTransformer {
+    private static final System.Logger LOG = System.getLogger(RunningBytes.class.getName());
+
+    private final Roots roots;
+    // Weak in the loader, so a discarded class loader takes its classes' bytes with it.
+    private final Map<ClassLoader, Map<String, byte[]>> byLoader = Collections.synchronizedMap(new WeakHashMap<>());
+    private final Map<String, Optional<Path>> locations = new ConcurrentHashMap<>();
+    private final ThreadLocal<Capture> capture = new ThreadLocal<>();
+
+    private static final class Capture {
+        final Class<?> target;
+        byte[] bytes;
+
+        Capture(Class<?> target) {
+            this.target = target;
+        }
+    }
+
+    RunningBytes(Roots roots) {
+        this.roots = roots;
+    }
+
+    @Override
+    public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
+                            ProtectionDomain domain, byte[] classfileBuffer) {
+        if (loader == null || className == null) {
+            return null;
+        }
+        if (classBeingRedefined == null) {
+            if (location(domain).flatMap(roots::rootOf).isPresent()) {
+                // The JVM hands each transformer its own copy; keeping it is safe.
+                byLoader.computeIfAbsent(loader, l -> new ConcurrentHashMap<>()).put(className, classfileBuffer);
+            }
+        } else {
+            Capture c = capture.get();
+            if (c != null && c.target == classBeingRedefined) {
+                c.bytes = classfileBuffer.clone();
+            }
+        }
+        return null;
+    }
+
+    /** Where a class was loaded from, when that is a folder or file on this machine. */
+    Optional<Path> location(ProtectionDomain domain) {
+        CodeSource source = domain == null ? null : domain.getCodeSource();
+        URL url = source == null ? null : source.getLocation();
+        if (url == null) {
+            return Optional.empty();
+        }
+        return locations.computeIfAbsent(url.toString(), key -> {
+            if (!"file".equals(url.getProtocol())) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(Path.of(url.toURI()).toAbsolutePath().normalize());
+            } catch (URISyntaxException | IllegalArgumentException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** The bytes {@code type} runs now, reading them back from the JVM if they were not seen at load. */
+    Optional<byte[]> of(Class<?> type, Instrumentation instrumentation) {
+        ClassLoader loader = type.getClassLoader();
+        String name = type.getName().replace('.', '/');
+        Map<String, byte[]> classes = loader == null ? null : byLoader.get(loader);
+        byte[] known = classes == null ? null : classes.get(name);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        if (!instrumentation.isRetransformClassesSupported()) {
+            return Optional.empty();
+        }
+        Capture c = new Capture(type);
+        capture.set(c);
+        try {
+            instrumentation.retransformClasses(type);
+        } catch (UnmodifiableClassException | RuntimeException | LinkageError e) {
+            LOG.log(System.Logger.Level.DEBUG, "cannot read back " + type.getName(), e);
+        } finally {
+            capture.remove();
+        }
+        if (c.bytes != null) {
+            put(type, c.bytes);
+        }
+        return Optional.ofNullable(c.bytes);
+    }
+
+    void put(Class<?> type, byte[] bytes) {
+        ClassLoader loader = type.getClassLoader();
+        if (loader != null) {
+            byLoader.computeIfAbsent(loader, l -> new ConcurrentHashMap<>()).put(type.getName().replace('.', '/'), bytes);
+        }
+    }
+
+}

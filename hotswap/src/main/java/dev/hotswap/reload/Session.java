@@ -1,0 +1,100 @@
+package dev.hotswap.reload;
+
+import dev.hotswap.ReloadListener;
+import dev.hotswap.watch.Debouncer;
+import dev.hotswap.watch.DirectoryWatcher;
+import dev.hotswap.watch.PollingWatcher;
+import dev.hotswap.watch.Watcher;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.instrument.Instrumentation;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * One running hotswap: a watcher feeding a debouncer feeding the reload pipeline, for as long
+ * as it is open. Closing it stops watching; classes already reloaded stay as they are.
+ */
+public final class Session implements AutoCloseable {
+    private final Instrumentation instrumentation;
+    private final Roots roots;
+    private final Reporter reporter;
+    private final RunningBytes running;
+    private final Debouncer debouncer;
+    private final Watcher watcher;
+    private final Options options;
+
+    private Session(Instrumentation instrumentation, Options options, List<Path> folders) throws IOException {
+        this.instrumentation = instrumentation;
+        this.options = options;
+        this.roots = new Roots(folders);
+        this.reporter = new Reporter(options, () -> System.err);
+        this.running = new RunningBytes(roots);
+        this.debouncer = new Debouncer(options.quiet(),
+                new Reloader(instrumentation, roots, running, reporter, options.retry()));
+        this.watcher = options.poll().isPresent()
+                ? new PollingWatcher(roots.folders(), options.poll().get(), debouncer::offer, reporter::problem)
+                : new DirectoryWatcher(roots.folders(), debouncer::offer, reporter::problem);
+    }
+
+    /**
+     * Starts watching and reloading. Never throws for the program's sake: what goes wrong is
+     * printed, and the returned session then watches what it can.
+     *
+     * @param instrumentation the agent's instrumentation
+     * @param options what to watch and how
+     */
+    public static Session start(Instrumentation instrumentation, Options options) throws IOException {
+        List<Path> folders = options.watch().isEmpty() ? Roots.fromClassPath(System.getProperties()) : options.watch();
+        Session session = new Session(instrumentation, options, folders);
+        options.problems().forEach(p -> session.reporter.problem("hotswap: " + p));
+        // Sees every class loaded from now on, so their bytes are known without asking the JVM.
+        instrumentation.addTransformer(session.running, true);
+        session.watcher.start();
+        if (folders.isEmpty()) {
+            session.reporter.problem("hotswap: nothing to watch: no folder on the class path;"
+                    + " name one with -Dhotswap.watch=DIR or the agent option watch=DIR");
+        } else {
+            session.reporter.info("hotswap: watching " + Reporter.count(folders.size(), "folder", "folders")
+                    + " for changed classes" + (options.poll().isPresent() ? " (polling)" : "") + ": "
+                    + folders.stream().map(Path::toString).collect(Collectors.joining(", ")));
+        }
+        return session;
+    }
+
+    public List<Path> folders() {
+        return roots.folders();
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    public void addListener(ReloadListener listener) {
+        reporter.addListener(listener);
+    }
+
+    public void removeListener(ReloadListener listener) {
+        reporter.removeListener(listener);
+    }
+
+    /** Prints a line at normal verbosity. */
+    public void info(String line) {
+        reporter.info(line);
+    }
+
+    /** Prints a line whatever the verbosity. */
+    public static void problem(String line) {
+        PrintStream err = System.err;
+        err.println(line);
+        err.flush();
+    }
+
+    @Override
+    public void close() {
+        watcher.close();
+        debouncer.close();
+        instrumentation.removeTransformer(running);
+    }
+}

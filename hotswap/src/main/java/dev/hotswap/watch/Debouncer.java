@@ -1,0 +1,97 @@
+package dev.hotswap.watch;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Turns a stream of changed files into batches: a batch is handed over once no new file has
+ * arrived for the quiet period. Batches are handed to the handler one at a time on a single
+ * named daemon thread, so whatever the handler does is serialised; files that arrive while it
+ * works form the next batch. Thread-safe.
+ */
+public final class Debouncer implements AutoCloseable {
+
+    /** Takes one batch; may ask to see the same files again later (a half-written class file). */
+    @FunctionalInterface
+    public interface BatchHandler {
+        /** @return a delay after which the batch's files are handed over again, or empty when done */
+        Optional<Duration> handle(Set<Path> batch);
+    }
+
+    private static final System.Logger LOG = System.getLogger(Debouncer.class.getName());
+
+    private final Batcher batcher;
+    private final BatchHandler handler;
+    private final ScheduledExecutorService executor;
+    private boolean flushScheduled;
+
+    public Debouncer(Duration quiet, BatchHandler handler) {
+        this.batcher = new Batcher(quiet);
+        this.handler = handler;
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "hotswap-reload");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** A file changed: it joins the pending batch, which is now due one quiet period from now. */
+    public synchronized void offer(Path file) {
+        batcher.add(file, System.nanoTime());
+        scheduleFlush();
+    }
+
+    private synchronized void retry(Collection<Path> files, Duration delay) {
+        batcher.addLater(files, System.nanoTime(), delay);
+        scheduleFlush();
+    }
+
+    private void scheduleFlush() {
+        if (flushScheduled) {
+            return; // the scheduled flush re-arms itself if the deadline moved
+        }
+        flushScheduled = true;
+        schedule(batcher.remaining(System.nanoTime()));
+    }
+
+    private void schedule(long nanos) {
+        try {
+            executor.schedule(this::flush, Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            flushScheduled = false; // closed
+        }
+    }
+
+    private void flush() {
+        Optional<Set<Path>> batch;
+        synchronized (this) {
+            long now = System.nanoTime();
+            batch = batcher.takeIfDue(now);
+            if (batch.isEmpty() && !batcher.isEmpty()) {
+                schedule(batcher.remaining(now));
+                return;
+            }
+            flushScheduled = false;
+        }
+        batch.ifPresent(files -> {
+            try {
+                handler.handle(files).ifPresent(delay -> retry(files, delay));
+            } catch (RuntimeException | LinkageError e) {
+                // Thread boundary: a failing batch must not stop later ones.
+                LOG.log(System.Logger.Level.ERROR, "hotswap: batch failed", e);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,181 @@
+package dev.hotswap.watch;
+
+import static java.nio.file.StandardWatchEventKinds.ENTRY_CREATE;
+import static java.nio.file.StandardWatchEventKinds.ENTRY_DELETE;
+import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
+import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Watches folders through the platform's {@link WatchService} (inotify on Linux), recursively:
+ * folders created later are registered as they appear and the class files already in them are
+ * reported. A lost-events overflow triggers a rescan against the last snapshot, never a silent
+ * miss. A root that does not exist yet, or was deleted ({@code mvn clean}), is looked for again
+ * every {@link #MISSING_ROOT_CHECK} until it is back.
+ */
+public final class DirectoryWatcher implements Watcher {
+    static final Duration MISSING_ROOT_CHECK = Duration.ofMillis(100);
+    private static final System.Logger LOG = System.getLogger(DirectoryWatcher.class.getName());
+
+    private final List<Path> roots;
+    private final Sink sink;
+    private final Problems problems;
+    private final Snapshot snapshot = new Snapshot();
+    // Both maps are touched by start() before the thread exists and by the thread afterwards.
+    private final Map<WatchKey, Path> directories = new HashMap<>();
+    private final Map<Path, WatchKey> keys = new HashMap<>();
+    private final Set<Path> missingRoots = new LinkedHashSet<>();
+    private final WatchService service;
+    private final Thread thread;
+
+    public DirectoryWatcher(List<Path> roots, Sink sink, Problems problems) throws IOException {
+        this.roots = List.copyOf(roots);
+        this.sink = sink;
+        this.problems = problems;
+        this.service = FileSystems.getDefault().newWatchService();
+        this.thread = new Thread(this::run, "hotswap-watcher");
+        this.thread.setDaemon(true);
+    }
+
+    @Override
+    public List<Path> roots() {
+        return roots;
+    }
+
+    @Override
+    public void start() {
+        for (Path root : roots) {
+            if (!Files.isDirectory(root)) {
+                missingRoots.add(root);
+            }
+        }
+        snapshot.rescan(roots, this::register);
+        thread.start();
+    }
+
+    private void run() {
+        while (true) {
+            try {
+                WatchKey key = missingRoots.isEmpty()
+                        ? service.take()
+                        : service.poll(MISSING_ROOT_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+                if (key != null) {
+                    handle(key);
+                }
+                if (!missingRoots.isEmpty()) {
+                    lookForMissingRoots();
+                }
+            } catch (ClosedWatchServiceException | InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                // Thread boundary: a watcher bug must not end watching, nor reach the program.
+                problems.report("file watcher error (" + e + "); rescanning");
+                LOG.log(System.Logger.Level.DEBUG, "watcher error", e);
+                rescan();
+            }
+        }
+    }
+
+    private void handle(WatchKey key) {
+        Path dir = directories.get(key);
+        for (WatchEvent<?> event : key.pollEvents()) {
+            if (event.kind() == OVERFLOW) {
+                rescan();
+                continue;
+            }
+            if (dir == null || !(event.context() instanceof Path name)) {
+                continue;
+            }
+            Path child = dir.resolve(name);
+            if (event.kind() == ENTRY_CREATE && Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
+                // Files may land in a new folder before we register it: report what is there.
+                for (Path file : snapshotOf(child)) {
+                    emit(file);
+                }
+            } else if (event.kind() != ENTRY_DELETE && FileTree.isClassFile(child)) {
+                emit(child);
+            }
+        }
+        if (!key.reset()) {
+            directories.remove(key);
+            if (dir != null) {
+                keys.remove(dir, key); // the folder may already be back, under a new key
+                if (roots.contains(dir)) {
+                    missingRoots.add(dir);
+                }
+            }
+        }
+    }
+
+    private List<Path> snapshotOf(Path newDirectory) {
+        List<Path> files = new ArrayList<>(FileTree.scan(newDirectory, this::register).keySet());
+        files.sort(null);
+        return files;
+    }
+
+    private void emit(Path file) {
+        snapshot.saw(file);
+        sink.changed(file);
+    }
+
+    private void rescan() {
+        for (Path file : snapshot.rescan(roots, this::register)) {
+            sink.changed(file);
+        }
+    }
+
+    private void lookForMissingRoots() {
+        List<Path> back = missingRoots.stream().filter(Files::isDirectory).toList();
+        if (back.isEmpty()) {
+            return;
+        }
+        back.forEach(missingRoots::remove);
+        for (Path root : back) {
+            for (Path file : snapshotOf(root)) {
+                emit(file);
+            }
+        }
+    }
+
+    private void register(Path dir) {
+        WatchKey existing = keys.get(dir);
+        if (existing != null && existing.isValid()) {
+            return;
+        }
+        try {
+            WatchKey key = dir.register(service, ENTRY_CREATE, ENTRY_MODIFY, ENTRY_DELETE);
+            directories.put(key, dir);
+            keys.put(dir, key);
+        } catch (IOException | ClosedWatchServiceException e) {
+            // Gone again (a build deleting it) or closing: the parent's next event brings it back.
+            LOG.log(System.Logger.Level.DEBUG, "cannot watch " + dir, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            service.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing watch service", e);
+        }
+        thread.interrupt();
+    }
+}

@@ -1,0 +1,40 @@
+package dev.hotswap.watch;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The last known stamp of every class file under a set of roots. Diffing a fresh walk against it
+ * finds what changed when events were lost (queue overflow) or are not available (polling).
+ * Not thread-safe: owned by one watcher thread.
+ */
+final class Snapshot {
+    private final Map<Path, FileTree.Stamp> known = new HashMap<>();
+
+    /** Walks {@code roots}, remembers the result, and returns the files that are new or changed. */
+    List<Path> rescan(List<Path> roots, Consumer<Path> onDirectory) {
+        Map<Path, FileTree.Stamp> now = new HashMap<>();
+        for (Path root : roots) {
+            now.putAll(FileTree.scan(root, onDirectory));
+        }
+        List<Path> changed = new ArrayList<>();
+        now.forEach((file, stamp) -> {
+            if (!stamp.equals(known.get(file))) {
+                changed.add(file);
+            }
+        });
+        known.clear();
+        known.putAll(now);
+        changed.sort(null);
+        return changed;
+    }
+
+    /** Records a file seen through an event, so the next rescan does not report it again. */
+    void saw(Path file) {
+        FileTree.Stamp.of(file).ifPresentOrElse(s -> known.put(file, s), () -> known.remove(file));
+    }
+}
