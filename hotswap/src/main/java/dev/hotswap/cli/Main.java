@@ -51,7 +51,7 @@ public final class Main {
                 In a program: Hotswap.start() as the first line of main, or java -javaagent:hotswap.jar[=options] ...
                 options (comma-separated, or -Dhotswap.<key>=<value>):
                   watch=DIR[:DIR...]  folders to watch (default: every folder on the class path)
-                  quiet=20ms          how long a build must stay quiet before its classes are swapped
+                  quiet=50ms          how long a build must stay quiet before its classes are swapped
                   poll[=200ms]        poll the folders instead of using file-system events
                   retry=1s            how long a half-written class file is waited for
                   verbosity=normal    quiet | normal | verbose

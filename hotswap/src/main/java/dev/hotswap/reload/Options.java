@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
 public record Options(List<Path> watch, Duration quiet, Optional<Duration> poll, Duration retry,
                       Verbosity verbosity, Optional<Path> events, List<String> problems) {
 
-    public static final Duration DEFAULT_QUIET = Duration.ofMillis(20);
+    public static final Duration DEFAULT_QUIET = Duration.ofMillis(50);
     public static final Duration DEFAULT_POLL = Duration.ofMillis(200);
     public static final Duration DEFAULT_RETRY = Duration.ofSeconds(1);
     static final String PROPERTY_PREFIX = "hotswap.";

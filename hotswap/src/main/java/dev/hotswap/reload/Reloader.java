@@ -108,7 +108,7 @@ final class Reloader implements Debouncer.BatchHandler {
             }
         }
         if (!refusals.isEmpty()) {
-            refuse(candidates, refusals, "fix or remove that class file");
+            refuse(List.of(), refusals, "fix or remove that class file");
             return Optional.empty();
         }
         plan(candidates, started);
@@ -133,6 +133,7 @@ final class Reloader implements Debouncer.BatchHandler {
             classes.add(name);
             reasons.add(new Reason(name, "", file + " " + why + " after " + giveUpAfter.toMillis() + " ms"));
         });
+        classes.sort(null);
         reporter.outcome(new ReloadOutcome.Refused(classes, reasons),
                 "the batch goes in whole or not at all; recompile and the next complete build is applied");
         return Optional.empty();
@@ -193,7 +194,7 @@ final class Reloader implements Debouncer.BatchHandler {
         if (!refusals.isEmpty() || !structural.isEmpty()) {
             List<Reason> all = new ArrayList<>(structural);
             all.addAll(refusals);
-            refuse(candidates, all, structural.isEmpty() ? ""
+            refuse(targets.stream().map(t -> t.candidate().name()).toList(), all, structural.isEmpty() ? ""
                     : "a structural change, which this version cannot swap (the JVM's HotSwap replaces method bodies only): "
                     + "undo it, or restart the program to apply it");
             return;
@@ -284,8 +285,12 @@ final class Reloader implements Debouncer.BatchHandler {
         }
     }
 
-    private void refuse(List<Candidate> candidates, List<Reason> reasons, String hint) {
-        List<String> classes = candidates.stream().map(Candidate::name).distinct().toList();
-        reporter.outcome(new ReloadOutcome.Refused(classes, reasons), hint);
+    /** Refuses the batch; names the classes it would have changed and those with a reason. */
+    private void refuse(List<String> wouldChange, List<Reason> reasons, String hint) {
+        Set<String> classes = new LinkedHashSet<>(wouldChange);
+        reasons.forEach(r -> classes.add(r.className()));
+        List<String> sorted = new ArrayList<>(classes);
+        sorted.sort(null);
+        reporter.outcome(new ReloadOutcome.Refused(sorted, reasons), hint);
     }
 }

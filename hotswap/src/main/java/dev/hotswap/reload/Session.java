@@ -47,10 +47,14 @@ public final class Session implements AutoCloseable {
      */
     public static Session start(Instrumentation instrumentation, Options options) throws IOException {
         List<Path> folders = options.watch().isEmpty() ? Roots.fromClassPath(System.getProperties()) : options.watch();
+        if (!instrumentation.isRedefineClassesSupported()) {
+            throw new IllegalStateException("this agent may not redefine classes: the manifest of the jar that loads it"
+                    + " (for Launcher-Agent-Class, the application's jar) needs 'Can-Redefine-Classes: true'");
+        }
         Session session = new Session(instrumentation, options, folders);
         options.problems().forEach(p -> session.reporter.problem("hotswap: " + p));
         // Sees every class loaded from now on, so their bytes are known without asking the JVM.
-        instrumentation.addTransformer(session.running, true);
+        instrumentation.addTransformer(session.running, instrumentation.isRetransformClassesSupported());
         session.watcher.start();
         if (folders.isEmpty()) {
             session.reporter.problem("hotswap: nothing to watch: no folder on the class path;"

@@ -1,0 +1,161 @@
+package dev.hotswap.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A child JVM whose output the test reads line by line. Every wait is bounded; {@link #close()}
+ * always kills the process.
+ */
+final class ChildJvm implements AutoCloseable {
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    private final Process process;
+    private final List<String> lines = new ArrayList<>();
+    private final List<Thread> readers = new ArrayList<>();
+
+    private ChildJvm(Process process) {
+        this.process = process;
+        readers.add(reader(process.getInputStream(), "out"));
+        readers.add(reader(process.getErrorStream(), "err"));
+    }
+
+    static Path java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java");
+    }
+
+    static Path hotswapJar() {
+        String jar = System.getProperty("hotswapJar");
+        if (jar == null) {
+            throw new IllegalStateException("system property hotswapJar is not set: run through Maven");
+        }
+        return Path.of(jar).toAbsolutePath().normalize();
+    }
+
+    /** Starts {@code java <args>} in {@code workDir}. */
+    static ChildJvm start(Path workDir, List<String> args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(java().toString());
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
+        builder.environment().remove("JAVA_TOOL_OPTIONS");
+        builder.environment().remove("JDK_JAVA_OPTIONS");
+        return new ChildJvm(builder.start());
+    }
+
+    private Thread reader(InputStream stream, String name) {
+        Thread thread = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    synchronized (lines) {
+                        lines.add(line);
+                        lines.notifyAll();
+                    }
+                }
+            } catch (IOException e) {
+                // the process was killed: nothing more to read
+            }
+        }, "child-" + name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    /** Index of the next line to be printed; pass it to {@link #await(int, Predicate, String)}. */
+    int mark() {
+        synchronized (lines) {
+            return lines.size();
+        }
+    }
+
+    /** Waits for a line containing {@code text}, anywhere in the output so far or to come. */
+    String await(String text) {
+        return await(0, l -> l.contains(text), "a line containing \"" + text + "\"");
+    }
+
+    /** Waits for a line containing {@code text} printed at or after {@code from}. */
+    String awaitAfter(int from, String text) {
+        return await(from, l -> l.contains(text), "a line containing \"" + text + "\"");
+    }
+
+    /** Waits until the program printed {@code n} more lines starting with {@code prefix}. */
+    void awaitMore(int n, String prefix) {
+        int[] seen = {0};
+        await(mark(), l -> l.startsWith(prefix) && ++seen[0] >= n, n + " more lines starting with " + prefix);
+    }
+
+    String await(int from, Predicate<String> wanted, String what) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        synchronized (lines) {
+            int next = from;
+            while (true) {
+                for (; next < lines.size(); next++) {
+                    if (wanted.test(lines.get(next))) {
+                        return lines.get(next);
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || (!process.isAlive() && readersDone())) {
+                    throw new AssertionError("no " + what + " within " + WAIT.toSeconds() + " s"
+                            + (process.isAlive() ? "" : " (the child exited)") + "; output (ticks left out):\n" + summary());
+                }
+                try {
+                    lines.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 200)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError("interrupted", e);
+                }
+            }
+        }
+    }
+
+    /** Every line so far that {@code wanted} accepts. */
+    List<String> linesMatching(Predicate<String> wanted) {
+        synchronized (lines) {
+            return lines.stream().filter(wanted).toList();
+        }
+    }
+
+    private boolean readersDone() {
+        return readers.stream().noneMatch(Thread::isAlive);
+    }
+
+    String output() {
+        synchronized (lines) {
+            return String.join("\n", lines);
+        }
+    }
+
+    /** The output for a failure message: every line but the ticks, and the last few ticks. */
+    private String summary() {
+        synchronized (lines) {
+            List<String> shown = new ArrayList<>();
+            for (int i = 0; i < lines.size(); i++) {
+                if (!lines.get(i).startsWith("tick=") || i >= lines.size() - 5) {
+                    shown.add(lines.get(i));
+                }
+            }
+            return String.join("\n", shown);
+        }
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+}

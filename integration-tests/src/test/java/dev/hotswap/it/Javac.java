@@ -1,0 +1,58 @@
+package dev.hotswap.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+
+/** Compiles test programs with {@code javax.tools}, writing class files where javac would. */
+final class Javac {
+    private Javac() {
+    }
+
+    /**
+     * Compiles {@code sources} (class name → source text) into {@code out}, exactly as
+     * {@code javac -d out} does: the class files are written in place, one after the other.
+     */
+    static void compile(Path out, Map<String, String> sources, Path... classPath) throws IOException {
+        Path sourceDir = Files.createTempDirectory("hotswap-src");
+        List<File> files = new ArrayList<>();
+        for (Map.Entry<String, String> source : sources.entrySet()) {
+            Path file = sourceDir.resolve(source.getKey().replace('.', '/') + ".java");
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, source.getValue());
+            files.add(file.toFile());
+        }
+        Files.createDirectories(out);
+        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+        StringWriter messages = new StringWriter();
+        try (StandardJavaFileManager manager = compiler.getStandardFileManager(null, null, null)) {
+            Iterable<? extends JavaFileObject> units = manager.getJavaFileObjectsFromFiles(files);
+            List<String> options = new ArrayList<>(List.of("-d", out.toString(), "-proc:none"));
+            List<Path> path = new ArrayList<>(List.of(classPath));
+            path.add(ChildJvm.hotswapJar());
+            options.add("-cp");
+            options.add(path.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
+            boolean ok = compiler.getTask(messages, manager, null, options, null, units).call();
+            assertThat(ok).as("compilation failed:\n%s", messages).isTrue();
+        }
+    }
+
+    /** Compiles into a fresh folder and returns the bytes of one class. */
+    static byte[] bytesOf(String className, Map<String, String> sources) throws IOException {
+        Path out = Files.createTempDirectory("hotswap-classes");
+        compile(out, sources);
+        return Files.readAllBytes(out.resolve(className.replace('.', '/') + ".class"));
+    }
+}
