@@ -290,4 +290,41 @@ class BadInputTest {
             Files.delete(p);
         }
     }
+
+    @Test
+    void classLoadedFromAJarIsNotReplacedByAFileInTheWatchedFolder() throws Exception {
+        child.close();
+        Path jarClasses = dir.resolve("jar-classes");
+        Map<String, String> util = new LinkedHashMap<>();
+        util.put("lib.Util", "package lib; public class Util { public static String v() { return \"jar\"; } }");
+        Javac.compile(jarClasses, util);
+        Path jar = dir.resolve("util.jar");
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new java.util.jar.JarEntry("lib/Util.class"));
+            out.write(Files.readAllBytes(jarClasses.resolve("lib/Util.class")));
+            out.closeEntry();
+        }
+        Map<String, String> main = new LinkedHashMap<>();
+        main.put("app.UsesUtil", """
+                package app;
+                public class UsesUtil {
+                    public static void main(String[] args) throws Exception {
+                        while (true) {
+                            System.out.println("tick util=" + lib.Util.v());
+                            Thread.sleep(20);
+                        }
+                    }
+                }
+                """);
+        Javac.compile(classes, main, jar);
+        child = ChildJvm.start(dir, List.of("-javaagent:" + ChildJvm.hotswapJar(),
+                "-cp", jar + File.pathSeparator + classes + File.pathSeparator + ChildJvm.hotswapJar(), "app.UsesUtil"));
+        child.await("util=jar");
+        util.put("lib.Util", "package lib; public class Util { public static String v() { return \"folder\"; } }");
+        Javac.compile(classes, util);
+        String line = child.await("hotswap: not reloaded lib.Util:");
+        assertThat(line).contains("was loaded from " + jar).contains("not from the watched folder");
+        int mark = child.mark();
+        child.awaitAfter(mark, "util=jar");
+    }
 }

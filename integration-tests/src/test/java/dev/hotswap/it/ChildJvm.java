@@ -149,6 +149,21 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
+    long pid() {
+        return process.pid();
+    }
+
+    /** Waits for the process to end by itself; the exit code. */
+    int awaitExit() throws InterruptedException {
+        if (!process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+            throw new AssertionError("the child did not exit within " + WAIT.toSeconds() + " s; output:\n" + summary());
+        }
+        for (Thread reader : readers) {
+            reader.join(TimeUnit.SECONDS.toMillis(5));
+        }
+        return process.exitValue();
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

@@ -136,4 +136,17 @@ class SwapModesTest {
                     .contains("\"outcome\":\"reloaded\"").contains("\"classes\":[\"app.Counter\",\"app.Target\"]");
         }
     }
+
+    @Test
+    void pollingWatcherWhenAskedFor() throws Exception {
+        Path classes = dir.resolve("classes");
+        Javac.compile(classes, App.sources(App.Start.NONE, 1));
+        try (ChildJvm child = ChildJvm.start(dir, List.of("-Dhotswap.poll=50ms", "-javaagent:" + ChildJvm.hotswapJar(),
+                "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(), App.MAIN))) {
+            child.await("hotswap: watching 1 folder for changed classes (polling): " + classes);
+            child.await("value=1");
+            Javac.compile(classes, App.sources(App.Start.NONE, 2));
+            child.await("value=2 greet=howdy2 lambda=L2");
+        }
+    }
 }

@@ -1,0 +1,78 @@
+package dev.hotswap.reload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hotswap.ReloadOutcome;
+import dev.hotswap.ReloadOutcome.Reason;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReporterTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void reloadedLine() {
+        assertThat(Reporter.line(new ReloadOutcome.Reloaded(List.of("com.example.Demo", "com.example.Util"),
+                Duration.ofMillis(4)), "")).isEqualTo("hotswap: reloaded 2 classes in 4 ms: com.example.Demo, com.example.Util");
+        assertThat(Reporter.line(new ReloadOutcome.Reloaded(List.of("A"), Duration.ofMillis(3)), ""))
+                .isEqualTo("hotswap: reloaded 1 class in 3 ms: A");
+    }
+
+    @Test
+    void refusedLineNamesClassMemberAndWhatToDo() {
+        String line = Reporter.line(new ReloadOutcome.Refused(List.of("com.example.Demo"),
+                List.of(new Reason("com.example.Demo", "test(int)", "method test(int) now takes (long)"))), "restart to apply it");
+        assertThat(line).isEqualTo("hotswap: not reloaded com.example.Demo: method test(int) now takes (long)"
+                + " — restart to apply it; still running the previous version");
+    }
+
+    @Test
+    void longListsAreCut() {
+        List<String> names = IntStream.range(0, 1000).mapToObj(i -> "C" + i).toList();
+        assertThat(Reporter.line(new ReloadOutcome.Reloaded(names, Duration.ofMillis(120)), ""))
+                .endsWith("C6, C7 and 992 more");
+    }
+
+    @Test
+    void jsonEscapes() {
+        String json = Reporter.json(new ReloadOutcome.Failed(List.of("a.B"),
+                List.of(new Reason("a.B", "", "java.lang.VerifyError: \"bad\"\tstack\\"))), Instant.EPOCH);
+        assertThat(json).isEqualTo("{\"time\":\"1970-01-01T00:00:00Z\",\"outcome\":\"failed\",\"classes\":[\"a.B\"],"
+                + "\"reasons\":[{\"class\":\"a.B\",\"member\":\"\",\"message\":\"java.lang.VerifyError: \\\"bad\\\"\\tstack\\\\\"}]}");
+    }
+
+    @Test
+    void quietShowsOnlyProblemsAndEventsAndListenersGetEverything() throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream stream = new PrintStream(err, true, StandardCharsets.UTF_8);
+        Path events = dir.resolve("events.jsonl");
+        Options options = Options.parse("verbosity=quiet,events=" + events, java.util.Map.of());
+        Reporter reporter = new Reporter(options, () -> stream);
+        List<ReloadOutcome> heard = new ArrayList<>();
+        reporter.addListener(heard::add);
+        reporter.addListener(o -> {
+            throw new IllegalStateException("listener bug");
+        });
+        ReloadOutcome reloaded = new ReloadOutcome.Reloaded(List.of("A"), Duration.ofMillis(1));
+        ReloadOutcome refused = new ReloadOutcome.Refused(List.of("A"), List.of(new Reason("A", "f", "field int f added")));
+        reporter.outcome(reloaded, "");
+        reporter.outcome(refused, "");
+        reporter.info("hotswap: watching");
+        String printed = err.toString(StandardCharsets.UTF_8);
+        assertThat(printed).doesNotContain("reloaded 1 class").doesNotContain("watching")
+                .contains("not reloaded A: field int f added").contains("listener").contains("listener bug");
+        assertThat(heard).containsExactly(reloaded, refused);
+        assertThat(Files.readAllLines(events)).hasSize(2);
+    }
+}
