@@ -6,7 +6,6 @@ import dev.hotswap.watch.DirectoryWatcher;
 import dev.hotswap.watch.PollingWatcher;
 import dev.hotswap.watch.Watcher;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,11 +16,13 @@ import java.util.stream.Collectors;
  * as it is open. Closing it stops watching; classes already reloaded stay as they are.
  */
 public final class Session implements AutoCloseable {
+    private static final java.time.Duration WARM_UP_DELAY = java.time.Duration.ofSeconds(1);
     private final Instrumentation instrumentation;
     private final Roots roots;
     private final Reporter reporter;
     private final RunningBytes running;
     private final Debouncer debouncer;
+    private final Reloader reloader;
     private final Watcher watcher;
     private final Options options;
 
@@ -31,8 +32,8 @@ public final class Session implements AutoCloseable {
         this.roots = new Roots(folders);
         this.reporter = new Reporter(options, () -> System.err);
         this.running = new RunningBytes(roots);
-        this.debouncer = new Debouncer(options.quiet(),
-                new Reloader(instrumentation, roots, running, reporter, options.retry()));
+        this.reloader = new Reloader(instrumentation, roots, running, reporter, options.retry());
+        this.debouncer = new Debouncer(options.quiet(), reloader);
         this.watcher = options.poll().isPresent()
                 ? new PollingWatcher(roots.folders(), options.poll().get(), debouncer::offer, reporter::problem)
                 : new DirectoryWatcher(roots.folders(), debouncer::offer, reporter::problem);
@@ -56,6 +57,8 @@ public final class Session implements AutoCloseable {
         // Sees every class loaded from now on, so their bytes are known without asking the JVM.
         instrumentation.addTransformer(session.running, instrumentation.isRetransformClassesSupported());
         session.watcher.start();
+        // After the program's own start-up, not during it: it competes for the same cores.
+        session.debouncer.runLater(session.reloader::warmUp, WARM_UP_DELAY);
         if (folders.isEmpty()) {
             session.reporter.problem("hotswap: nothing to watch: no folder on the class path;"
                     + " name one with -Dhotswap.watch=DIR or the agent option watch=DIR");
@@ -86,13 +89,6 @@ public final class Session implements AutoCloseable {
     /** Prints a line at normal verbosity. */
     public void info(String line) {
         reporter.info(line);
-    }
-
-    /** Prints a line whatever the verbosity. */
-    public static void problem(String line) {
-        PrintStream err = System.err;
-        err.println(line);
-        err.flush();
     }
 
     @Override

@@ -53,6 +53,15 @@ public final class Debouncer implements AutoCloseable {
         scheduleFlush();
     }
 
+    /** Runs {@code task} on the reload thread after {@code delay}, never at the same time as a batch. */
+    public void runLater(Runnable task, Duration delay) {
+        try {
+            executor.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed: nothing to run
+        }
+    }
+
     private void scheduleFlush() {
         if (flushScheduled) {
             return; // the scheduled flush re-arms itself if the deadline moved

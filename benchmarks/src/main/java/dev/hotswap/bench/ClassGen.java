@@ -1,0 +1,86 @@
+package dev.hotswap.bench;
+
+import java.util.List;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/** Class files shaped as javac writes them, generated fast enough for thousands of versions. */
+final class ClassGen {
+    private ClassGen() {
+    }
+
+    /** {@code public class name { public static int v() { return value; } }} */
+    static byte[] probe(String name, int value) {
+        ClassWriter cw = start(name, null);
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "v", "()I", null, null);
+        mv.visitCode();
+        mv.visitLdcInsn(value);
+        mv.visitInsn(Opcodes.IRETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        return end(cw);
+    }
+
+    /** {@code public class name { public static String v() { return text; } }}: a new constant per version. */
+    static byte[] text(String name, String text) {
+        ClassWriter cw = start(name, null);
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "v", "()Ljava/lang/String;", null, null);
+        mv.visitCode();
+        mv.visitLdcInsn(text);
+        mv.visitInsn(Opcodes.ARETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        return end(cw);
+    }
+
+    /** {@code public class name implements IntUnaryOperator { public int applyAsInt(int x) { return x * 31 + k; } }} */
+    static byte[] operator(String name, int k) {
+        ClassWriter cw = start(name, new String[] {"java/util/function/IntUnaryOperator"});
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "applyAsInt", "(I)I", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(Opcodes.ILOAD, 1);
+        mv.visitIntInsn(Opcodes.BIPUSH, 31);
+        mv.visitInsn(Opcodes.IMUL);
+        mv.visitLdcInsn(k);
+        mv.visitInsn(Opcodes.IADD);
+        mv.visitInsn(Opcodes.IRETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        return end(cw);
+    }
+
+    /** {@code public class name { public static int sum() { return P0.v() + P1.v() + ...; } }} */
+    static byte[] sum(String name, List<String> probes) {
+        ClassWriter cw = start(name, null);
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "sum", "()I", null, null);
+        mv.visitCode();
+        mv.visitInsn(Opcodes.ICONST_0);
+        for (String probe : probes) {
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, probe, "v", "()I", false);
+            mv.visitInsn(Opcodes.IADD);
+        }
+        mv.visitInsn(Opcodes.IRETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        return end(cw);
+    }
+
+    private static ClassWriter start(String name, String[] interfaces) {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, name, null, "java/lang/Object", interfaces);
+        MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
+        init.visitCode();
+        init.visitVarInsn(Opcodes.ALOAD, 0);
+        init.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        init.visitInsn(Opcodes.RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
+        return cw;
+    }
+
+    private static byte[] end(ClassWriter cw) {
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+}
