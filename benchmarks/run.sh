@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -B -Dstyle.color=never -DskipTests package -pl benchmarks -am
 jar=$(ls hotswap/target/hotswap-*.jar | grep -v original- | head -n 1)
-java -jar benchmarks/target/benchmarks.jar "$jar" BENCHMARKS.md "${1:-full}"
+java ${BENCH_JAVA_OPTS:-} -jar benchmarks/target/benchmarks.jar "$jar" BENCHMARKS.md "${1:-full}" ${2:-}

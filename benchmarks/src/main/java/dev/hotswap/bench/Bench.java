@@ -27,6 +27,8 @@ public final class Bench {
     private final Path work;
     private final boolean quick;
     private final StringBuilder md = new StringBuilder();
+    /** Goal, figure, verdict: the summary table at the top. */
+    private final List<String[]> goals = new ArrayList<>();
 
     private Bench(Path hotswapJar, Path benchJar, Path work, boolean quick) {
         this.hotswapJar = hotswapJar;
@@ -43,21 +45,37 @@ public final class Bench {
         Path benchJar = Path.of(Bench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path work = Files.createTempDirectory("hotswap-bench");
         Bench bench = new Bench(Path.of(args[0]).toAbsolutePath(), benchJar, work, args.length > 2 && args[2].equals("quick"));
-        bench.run(Path.of(args[1]));
+        bench.run(Path.of(args[1]), args.length > 3 ? List.of(args[3].split(",")) : List.of());
     }
 
     private void log(String line) {
         System.out.println("bench: " + line);
     }
 
-    private void run(Path out) throws Exception {
+    /** Runs every section, or only those named (latency, restart, startup, memory, callcost). */
+    private void run(Path out, List<String> only) throws Exception {
         long started = System.nanoTime();
         header();
-        latency();
-        restart();
-        startup();
-        memory();
-        callCost();
+        if (only.isEmpty() || only.contains("latency")) {
+            latency();
+        }
+        if (only.isEmpty() || only.contains("restart")) {
+            restart();
+        }
+        if (only.isEmpty() || only.contains("startup")) {
+            startup();
+        }
+        if (only.isEmpty() || only.contains("memory")) {
+            memory();
+        }
+        if (only.isEmpty() || only.contains("callcost")) {
+            callCost();
+        }
+        StringBuilder summary = new StringBuilder("\n## Goals at a glance\n\n| goal | measured | met? |\n|---|---|---|\n");
+        for (String[] goal : goals) {
+            summary.append("| ").append(goal[0]).append(" | ").append(goal[1]).append(" | ").append(goal[2]).append(" |\n");
+        }
+        md.insert(md.indexOf("\n## "), summary);
         md.append("\n_Whole run: ").append(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started))
                 .append(" s._\n");
         Files.writeString(out, md.toString());
@@ -74,6 +92,10 @@ public final class Bench {
                 .append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.version"))
                 .append(". Every comparison below was measured side by side in this one run; ratios matter more than ")
                 .append("absolute times on a shared machine.\n");
+    }
+
+    private void goal(String goal, String measured, boolean met) {
+        goals.add(new String[] {goal, measured, met ? "yes" : "**no**"});
     }
 
     private int samples() {
@@ -101,6 +123,11 @@ public final class Bench {
             rows.put("floor: bare `redefineClasses`", floor);
             for (Map.Entry<String, Stats> row : rows.entrySet()) {
                 Stats s = row.getValue();
+                if (row.getValue() != floor) {
+                    goal("swap latency p50 within 2× of the bare `redefineClasses` floor, " + n + " class" + (n == 1 ? "" : "es")
+                            + ", " + row.getKey(), Stats.ms(s.p50()) + " ms vs " + Stats.ms(floor.p50()) + " ms = "
+                            + Stats.ratio(s.p50() / floor.p50()), s.p50() <= 2 * floor.p50());
+                }
                 md.append("| ").append(n).append(" | ").append(row.getKey()).append(" | ").append(Stats.ms(s.p50()))
                         .append(" | ").append(Stats.ms(s.p95())).append(" | ").append(Stats.ms(s.max())).append(" | ")
                         .append(Stats.ratio(s.p50() / floor.p50())).append(" |\n");
@@ -113,6 +140,7 @@ public final class Bench {
         log("restart-style reload");
         Latency latency = new Latency(hotswapJar, benchJar, work);
         Stats oneClass = latency.hotswap(1, "quiet=50ms", samples());
+        Stats fast = latency.hotswap(1, "quiet=5ms", samples());
         md.append("\n## 1b. Against a restart-style reload\n\n")
                 .append("What Spring Boot DevTools and Quarkus dev mode do: the application lives in its own class loader ")
                 .append("(a `URLClassLoader` over its classes, parent = the JDK's platform loader); a reload drops it, makes ")
@@ -123,7 +151,9 @@ public final class Bench {
                 .append("| reload | first (cold) ms | p50 ms | p95 ms | p50 / hotswap p50 | state kept |\n")
                 .append("|---|---:|---:|---:|---:|---|\n")
                 .append("| hotswap, 1 class changed | – | ").append(Stats.ms(oneClass.p50())).append(" | ")
-                .append(Stats.ms(oneClass.p95())).append(" | 1.00× | yes |\n");
+                .append(Stats.ms(oneClass.p95())).append(" | 1.00× | yes |\n")
+                .append("| hotswap, 1 class changed, `quiet=5ms` | – | ").append(Stats.ms(fast.p50())).append(" | ")
+                .append(Stats.ms(fast.p95())).append(" | ").append(Stats.ratio(fast.p50() / oneClass.p50())).append(" | yes |\n");
         for (int n : new int[] {50, 2000}) {
             Path classes = AppGen.generate(work.resolve("restart-" + n), n, hotswapJar);
             List<Double> millis = new ArrayList<>();
@@ -137,6 +167,13 @@ public final class Bench {
             }
             double cold = millis.remove(0);
             Stats warm = Stats.of(millis);
+            if (n == 2000) {
+                goal("≥ 20× faster than a restart-style reload of a 2,000-class app (hotswap default, 1 class)",
+                        Stats.ms(warm.p50()) + " ms vs " + Stats.ms(oneClass.p50()) + " ms = "
+                                + Stats.ratio(warm.p50() / oneClass.p50()), warm.p50() >= 20 * oneClass.p50());
+                goal("… and with `quiet=5ms`", Stats.ms(warm.p50()) + " ms vs " + Stats.ms(fast.p50()) + " ms = "
+                        + Stats.ratio(warm.p50() / fast.p50()), warm.p50() >= 20 * fast.p50());
+            }
             md.append("| restart-style, ").append(n).append("-class app | ").append(Stats.ms(cold)).append(" | ")
                     .append(Stats.ms(warm.p50())).append(" | ").append(Stats.ms(warm.p95())).append(" | ")
                     .append(Stats.ratio(warm.p50() / oneClass.p50())).append(" | no |\n");
@@ -172,22 +209,29 @@ public final class Bench {
             Stats s = Stats.of(mode.getValue());
             md.append("| ").append(mode.getKey()).append(" | ").append(Stats.ms(s.p50())).append(" | ")
                     .append(Stats.ms(s.p95())).append(" | ").append(Stats.ratio(s.p50() / plain)).append(" |\n");
+            if (!mode.getKey().equals("no agent")) {
+                goal("start-up ≤ 1.3× of no agent, " + mode.getKey(), Stats.ratio(s.p50() / plain), s.p50() <= 1.3 * plain);
+            }
         }
         md.append("\nGoal: ≤ 1.3× with the agent. Self-attach starts a helper JVM (and prints the JDK's warning on 21+); ")
                 .append("`-javaagent` is the way to start fast.\n");
     }
 
+    private static final String MEMORY_VERBOSITY = System.getProperty("bench.memory.verbosity", "quiet");
+
     private void memory() throws Exception {
         log("memory");
         Path dir = Files.createDirectories(work.resolve("memory"));
         Files.write(dir.resolve("Text.class"), ClassGen.text("Text", "version 0"));
+        Files.write(dir.resolve("Caller.class"), ClassGen.caller("Caller", "Text"));
         int[] checkpoints = quick ? new int[] {0, 200, 1000} : new int[] {0, 1000, 10000};
         md.append("\n## 4. Memory\n\n")
                 .append("One class swapped again and again through the real pipeline (file written, watcher, redefinition; ")
                 .append("`quiet=0ms`), each version with a new string constant. Heap and Metaspace in use after two ")
                 .append("`System.gc()` calls in the child.\n\n| swaps | heap MB | Metaspace MB | ms per swap since the previous row |\n")
                 .append("|---:|---:|---:|---:|\n");
-        try (Child child = Child.start(List.of("-javaagent:" + hotswapJar + "=quiet=0ms,verbosity=quiet",
+        double metaAtStart = 0;
+        try (Child child = Child.start(List.of("-javaagent:" + hotswapJar + "=quiet=0ms,verbosity=" + MEMORY_VERBOSITY,
                 "-cp", dir + File.pathSeparator + benchJar, MemoryMain.class.getName()))) {
             child.expect("ready ");
             int done = 0;
@@ -202,6 +246,13 @@ public final class Bench {
                         / (checkpoint - (checkpoint == checkpoints[0] ? 0 : previous(checkpoints, checkpoint)));
                 child.send("mem");
                 String[] mem = child.expect("mem ").split(" ");
+                double meta = Long.parseLong(mem[2]) / (1024.0 * 1024.0);
+                if (checkpoint == 0) {
+                    metaAtStart = meta;
+                } else if (checkpoint == checkpoints[checkpoints.length - 1]) {
+                    goal("memory bounded: Metaspace within 5 MB of the start after " + checkpoint + " body swaps",
+                            String.format(Locale.ROOT, "+%.1f MB", meta - metaAtStart), meta - metaAtStart <= 5);
+                }
                 md.append("| ").append(checkpoint).append(" | ").append(mb(mem[1])).append(" | ").append(mb(mem[2]))
                         .append(" | ").append(checkpoint == 0 ? "–" : Stats.ms(perSwap)).append(" |\n");
                 log("memory at " + checkpoint);
@@ -245,7 +296,7 @@ public final class Bench {
                     .include(CallCost.class.getName() + ".call")
                     .param("swaps", Integer.toString(Math.max(0, config.getValue())))
                     .jvmArgs(jvm.toArray(String[]::new))
-                    .forks(quick ? 1 : 2)
+                    .forks(quick ? 1 : 3)
                     .warmupIterations(quick ? 2 : 4)
                     .warmupTime(TimeValue.seconds(1))
                     .measurementIterations(quick ? 3 : 6)
@@ -256,7 +307,8 @@ public final class Bench {
         }
         double base = results.get("no agent").getPrimaryResult().getScore();
         md.append("\n## 2. Call cost (JMH)\n\n")
-                .append("A small hot instance method (`x * 31 + k`, called through an interface, monomorphic) of a class ")
+                .append("A small hot instance method (`x * 31 + k`, called through an interface, monomorphic, a chain of ")
+                .append(CallCost.CALLS).append(" dependent calls per JMH operation) of a class ")
                 .append("loaded from a watched folder; one JMH fork set per configuration, average time per call. Swaps ")
                 .append("are made through the real pipeline in the fork's setup. Error is JMH's 99.9% confidence half-width.\n\n")
                 .append("| configuration | ns per call | ± error | ratio to no agent |\n|---|---:|---:|---:|\n");
@@ -265,6 +317,11 @@ public final class Bench {
             md.append("| ").append(result.getKey()).append(" | ").append(String.format(Locale.ROOT, "%.3f", r.getScore()))
                     .append(" | ").append(String.format(Locale.ROOT, "%.3f", r.getScoreError())).append(" | ")
                     .append(Stats.ratio(r.getScore() / base)).append(" |\n");
+            if (!result.getKey().equals("no agent")) {
+                goal("call cost within 1.05× of no agent, " + result.getKey(),
+                        Stats.ratio(r.getScore() / base) + " (± " + String.format(Locale.ROOT, "%.3f", r.getScoreError()) + " ns)",
+                        r.getScore() <= 1.05 * base);
+            }
         }
         md.append("\nGoal: every ratio within 1.05. Body swaps go through the JVM's own redefinition, which leaves no ")
                 .append("indirection behind, so none is expected.\n");

@@ -50,6 +50,21 @@ final class ClassGen {
         return end(cw);
     }
 
+    /**
+     * {@code public class name implements Supplier { public Object get() { return target.v(); } }}:
+     * a plain {@code invokestatic} call site, as compiled code has.
+     */
+    static byte[] caller(String name, String target) {
+        ClassWriter cw = start(name, new String[] {"java/util/function/Supplier"});
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "get", "()Ljava/lang/Object;", null, null);
+        mv.visitCode();
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, target, "v", "()Ljava/lang/String;", false);
+        mv.visitInsn(Opcodes.ARETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        return end(cw);
+    }
+
     /** {@code public class name { public static int sum() { return P0.v() + P1.v() + ...; } }} */
     static byte[] sum(String name, List<String> probes) {
         ClassWriter cw = start(name, null);

@@ -2,23 +2,23 @@ package dev.hotswap.bench;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
- * Child for the memory figures: polls {@code Text.v()} and prints {@code seen <value>} when it
- * changes; on {@code mem} from stdin, collects garbage and prints heap and Metaspace in use.
+ * Child for the memory figures: polls {@code Text.v()} through {@code Caller} (a plain
+ * {@code invokestatic}; a {@code MethodHandle} would go stale after a few thousand redefinitions,
+ * a HotSpot defect, see BENCHMARKS.md) and prints {@code seen <value>} when it changes; on
+ * {@code mem} from stdin, collects garbage and prints heap and Metaspace in use.
  */
 public final class MemoryMain {
     private MemoryMain() {
     }
 
-    public static void main(String[] args) throws Throwable {
-        MethodHandle text = MethodHandles.publicLookup().findStatic(Class.forName("Text"), "v",
-                MethodType.methodType(String.class));
+    public static void main(String[] args) throws Exception {
+        @SuppressWarnings("unchecked")
+        Supplier<Object> text = (Supplier<Object>) Class.forName("Caller").getConstructor().newInstance();
         Thread commands = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in))) {
                 String line;
@@ -38,10 +38,10 @@ public final class MemoryMain {
         }, "commands");
         commands.setDaemon(true);
         commands.start();
-        String last = (String) text.invokeExact();
+        String last = (String) text.get();
         System.out.println("ready " + last);
         while (true) {
-            String now = (String) text.invokeExact();
+            String now = (String) text.get();
             if (!now.equals(last)) {
                 System.out.println("seen " + now);
                 last = now;

@@ -19,6 +19,7 @@ public record Change(Kind kind, String member, String description) {
         METHOD_MODIFIERS_CHANGED,
         LAMBDA_ADDED,
         LAMBDA_REMOVED,
+        LAMBDAS_RENUMBERED,
         FIELD_ADDED,
         FIELD_REMOVED,
         FIELD_TYPE_CHANGED,

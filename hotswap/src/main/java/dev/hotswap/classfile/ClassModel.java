@@ -1,12 +1,16 @@
 package dev.hotswap.classfile;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.objectweb.asm.AnnotationVisitor;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.FieldVisitor;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.RecordComponentVisitor;
@@ -31,7 +35,8 @@ public record ClassModel(
         List<String> nestMembers,
         List<String> permittedSubclasses,
         List<Member> recordComponents,
-        List<Member> onReloadMethods) {
+        List<Member> onReloadMethods,
+        Map<String, Long> bodyHashes) {
 
     /** Descriptor of {@code dev.hotswap.OnReload}, matched by name so no class is loaded. */
     public static final String ON_RELOAD_DESCRIPTOR = "Ldev/hotswap/OnReload;";
@@ -47,6 +52,16 @@ public record ClassModel(
         permittedSubclasses = List.copyOf(permittedSubclasses);
         recordComponents = List.copyOf(recordComponents);
         onReloadMethods = List.copyOf(onReloadMethods);
+        bodyHashes = Map.copyOf(bodyHashes);
+    }
+
+    /**
+     * A hash of a method's instructions with their operands resolved (names, constants), so that
+     * equal code hashes equal whatever the constant pool layout; line numbers are left out.
+     * Keyed by name + descriptor; absent for abstract and native methods.
+     */
+    public Optional<Long> bodyHash(Member method) {
+        return Optional.ofNullable(bodyHashes.get(method.name() + method.descriptor()));
     }
 
     /** A field, method or record component: name, descriptor, access flags. */
@@ -103,9 +118,7 @@ public record ClassModel(
         private final List<String> permitted = new ArrayList<>();
         private final List<Member> components = new ArrayList<>();
         private final List<Member> onReload = new ArrayList<>();
-
-        /** Reads every instruction so a body cut short fails here, and drops them at once. */
-        private static final MethodVisitor DISCARD_CODE = new MethodVisitor(Opcodes.ASM9) { };
+        private final Map<String, Long> hashes = new HashMap<>();
 
         Collector() {
             super(Opcodes.ASM9);
@@ -152,20 +165,164 @@ public record ClassModel(
                                          String[] exceptions) {
             Member method = new Member(name, descriptor, access & CLASS_FILE_FLAGS);
             methods.add(method);
-            return new MethodVisitor(Opcodes.ASM9, DISCARD_CODE) {
-                @Override
-                public AnnotationVisitor visitAnnotation(String annotation, boolean visible) {
-                    if (ON_RELOAD_DESCRIPTOR.equals(annotation)) {
-                        onReload.add(method);
-                    }
-                    return null;
-                }
-            };
+            return new CodeHasher(method);
         }
 
         ClassModel model() {
             return new ClassModel(name, access, superName, interfaces, fields, methods,
-                    Optional.ofNullable(nestHost), nestMembers, permitted, components, onReload);
+                    Optional.ofNullable(nestHost), nestMembers, permitted, components, onReload, hashes);
+        }
+
+        /** Reads every instruction (a body cut short fails here) and folds it into a hash. */
+        private final class CodeHasher extends MethodVisitor {
+            private final Member method;
+            private final Map<Label, Integer> labels = new HashMap<>();
+            private long hash = 0xcbf29ce484222325L;
+            private boolean code;
+
+            CodeHasher(Member method) {
+                super(Opcodes.ASM9);
+                this.method = method;
+            }
+
+            // Allocation-free: this runs on every instruction of every class parsed, mostly
+            // interpreted (reloads are too rare for the JIT to warm it up).
+            private void mix(int value) {
+                code = true;
+                hash = (hash ^ value) * 0x100000001b3L;
+            }
+
+            private void mix(Object value) {
+                mix(value == null ? 0 : value instanceof Label l ? label(l) : value.hashCode());
+            }
+
+            private void mix(Object... values) {
+                for (Object value : values) {
+                    mix(value);
+                }
+            }
+
+            private int label(Label l) {
+                return labels.computeIfAbsent(l, k -> labels.size());
+            }
+
+            @Override
+            public AnnotationVisitor visitAnnotation(String annotation, boolean visible) {
+                if (ON_RELOAD_DESCRIPTOR.equals(annotation)) {
+                    onReload.add(method);
+                }
+                return null;
+            }
+
+            @Override
+            public void visitInsn(int opcode) {
+                mix(opcode);
+            }
+
+            @Override
+            public void visitIntInsn(int opcode, int operand) {
+                mix(opcode);
+                mix(operand);
+            }
+
+            @Override
+            public void visitVarInsn(int opcode, int var) {
+                mix(opcode);
+                mix(var);
+            }
+
+            @Override
+            public void visitTypeInsn(int opcode, String type) {
+                mix(opcode);
+                mix((Object) type);
+            }
+
+            @Override
+            public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
+                mix(opcode);
+                mix((Object) owner);
+                mix((Object) name);
+                mix((Object) descriptor);
+            }
+
+            @Override
+            public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+                mix(opcode);
+                mix((Object) owner);
+                mix((Object) name);
+                mix((Object) descriptor);
+                mix(isInterface ? 1 : 0);
+            }
+
+            @Override
+            public void visitInvokeDynamicInsn(String name, String descriptor, Handle bsm, Object... args) {
+                mix(Opcodes.INVOKEDYNAMIC);
+                mix(name, descriptor, bsm);
+                mix(args);
+            }
+
+            @Override
+            public void visitJumpInsn(int opcode, Label label) {
+                mix(opcode);
+                mix((Object) label);
+            }
+
+            @Override
+            public void visitLabel(Label label) {
+                mix(-1);
+                mix((Object) label);
+            }
+
+            @Override
+            public void visitLdcInsn(Object value) {
+                mix(Opcodes.LDC);
+                mix(value.getClass().hashCode());
+                mix((Object) value);
+            }
+
+            @Override
+            public void visitIincInsn(int var, int increment) {
+                mix(Opcodes.IINC);
+                mix(var);
+                mix(increment);
+            }
+
+            @Override
+            public void visitTableSwitchInsn(int min, int max, Label dflt, Label... targets) {
+                mix(Opcodes.TABLESWITCH);
+                mix(min);
+                mix(max);
+                mix((Object) dflt);
+                mix((Object[]) targets);
+            }
+
+            @Override
+            public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] targets) {
+                mix(Opcodes.LOOKUPSWITCH);
+                mix((Object) dflt);
+                mix(java.util.Arrays.hashCode(keys));
+                mix((Object[]) targets);
+            }
+
+            @Override
+            public void visitMultiANewArrayInsn(String descriptor, int dimensions) {
+                mix(Opcodes.MULTIANEWARRAY);
+                mix((Object) descriptor);
+                mix(dimensions);
+            }
+
+            @Override
+            public void visitTryCatchBlock(Label start, Label end, Label handler, String type) {
+                mix(-2);
+                mix(start, end, handler, type);
+            }
+
+            @Override
+            public void visitEnd() {
+                if (code) {
+                    hashes.put(method.name() + method.descriptor(), hash);
+                }
+            }
         }
     }
 }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.stream.Collectors;
@@ -42,6 +43,7 @@ public final class Classifier {
         classLevel(running, next, changes);
         fields(running, next, changes);
         methods(running, next, changes);
+        lambdaRenumbering(running, next, changes);
         return List.copyOf(changes);
     }
 
@@ -171,6 +173,34 @@ public final class Classifier {
                     ? new Change(Kind.LAMBDA_ADDED, methodName(now), "a lambda was added in " + lambdaHost(now)
                             + " (" + now.name() + "); lambdas are methods, so this adds a method")
                     : new Change(Kind.METHOD_ADDED, methodName(now), describe(now) + " added"));
+        }
+    }
+
+    /**
+     * javac numbers lambda methods in source order, so inserting or moving one gives an existing
+     * lambda's name to another body. Swapped in by name alone, a lambda object created before the
+     * swap would then run another lambda's body: found here, as a structural change.
+     */
+    private static void lambdaRenumbering(ClassModel a, ClassModel b, List<Change> out) {
+        Map<String, Member> after = bySignature(b.methods());
+        List<Member> newLambdas = b.methods().stream().filter(Classifier::isLambda).toList();
+        for (Member old : a.methods()) {
+            Member now = after.get(old.name() + old.descriptor());
+            if (!isLambda(old) || now == null) {
+                continue;
+            }
+            Optional<Long> oldBody = a.bodyHash(old);
+            if (oldBody.isEmpty() || oldBody.equals(b.bodyHash(now))) {
+                continue;
+            }
+            for (Member other : newLambdas) {
+                if (other != now && oldBody.equals(b.bodyHash(other))) {
+                    out.add(new Change(Kind.LAMBDAS_RENUMBERED, methodName(old), "lambdas in " + lambdaHost(old)
+                            + " were renumbered by javac (the body of " + old.name() + " is now " + other.name()
+                            + "); a lambda object created before the swap would run another lambda's body"));
+                    break;
+                }
+            }
         }
     }
 

@@ -164,6 +164,7 @@ final class Reloader implements Debouncer.BatchHandler {
         List<String> unchanged = new ArrayList<>();
         for (Candidate c : candidates) {
             List<Class<?>> ours = new ArrayList<>();
+            List<String> elsewhere = new ArrayList<>();
             for (Class<?> type : loaded.getOrDefault(c.name(), List.of())) {
                 ClassLoader loader = type.getClassLoader();
                 if (loader == null || loader == ClassLoader.getPlatformClassLoader()) {
@@ -174,13 +175,16 @@ final class Reloader implements Debouncer.BatchHandler {
                 Optional<Path> location = running.location(type.getProtectionDomain());
                 if (location.isPresent() && location.get().resolve(c.model().name() + ".class").equals(c.file())) {
                     ours.add(type);
-                } else if (loaded.get(c.name()).size() == 1) {
-                    refusals.add(new Reason(c.name(), "", "was loaded from " + location.map(Path::toString)
-                            .orElse("a source hotswap cannot see (" + loader + ")") + ", not from the watched folder that holds "
-                            + c.file() + "; only classes loaded from a watched folder are reloaded"));
+                } else {
+                    elsewhere.add(location.map(Path::toString).orElse("a source hotswap cannot see (" + loader + ")"));
                 }
             }
-            if (ours.isEmpty() && !loaded.containsKey(c.name())) {
+            if (ours.isEmpty() && !elsewhere.isEmpty()) {
+                refusals.add(new Reason(c.name(), "", "was loaded from " + elsewhere.get(0)
+                        + ", not from the watched folder that holds " + c.file()
+                        + "; only classes loaded from a watched folder are reloaded"));
+            }
+            if (!loaded.containsKey(c.name())) {
                 notLoaded.add(c.name());
             }
             for (Class<?> type : ours) {
@@ -188,15 +192,15 @@ final class Reloader implements Debouncer.BatchHandler {
                     refusals.add(new Reason(c.name(), "", "the JVM does not allow this class to be modified"));
                     continue;
                 }
-                Optional<byte[]> now = running.of(type, instrumentation);
-                if (now.isPresent() && Arrays.equals(now.get(), c.bytes())) {
+                Optional<RunningBytes.Running> now = running.of(type, instrumentation);
+                if (now.isPresent() && Arrays.equals(now.get().bytes, c.bytes())) {
                     unchanged.add(c.name());
                     continue;
                 }
-                if (now.isPresent()) {
-                    for (Change change : classify(now.get(), c.model())) {
-                        structural.add(new Reason(c.name(), change.member(), change.description()));
-                    }
+                // Without a model of the running version, the JVM's own check still stands behind us.
+                for (Change change : now.flatMap(RunningBytes.Running::model)
+                        .map(model -> Classifier.diff(model, c.model())).orElse(List.of())) {
+                    structural.add(new Reason(c.name(), change.member(), change.description()));
                 }
                 targets.add(new Target(type, c));
             }
@@ -221,14 +225,6 @@ final class Reloader implements Debouncer.BatchHandler {
         apply(targets, started);
     }
 
-    private static List<Change> classify(byte[] runningBytes, ClassModel next) {
-        try {
-            return Classifier.diff(ClassModel.parse(runningBytes), next);
-        } catch (InvalidClassFileException e) {
-            return List.of(); // the JVM's own check still stands behind this
-        }
-    }
-
     private Map<String, List<Class<?>>> loaded(List<Candidate> candidates) {
         Set<String> wanted = new LinkedHashSet<>();
         candidates.forEach(c -> wanted.add(c.name()));
@@ -249,12 +245,12 @@ final class Reloader implements Debouncer.BatchHandler {
         try {
             // One call for the whole batch: the JDK promises that on any exception nothing changed.
             instrumentation.redefineClasses(definitions);
-        } catch (Exception | LinkageError e) {
+        } catch (Exception | Error e) {
             reporter.outcome(new ReloadOutcome.Failed(names, List.of(failure(e, names))), failureHint(e));
             return;
         }
         for (Target t : targets) {
-            running.put(t.type(), t.candidate().bytes());
+            running.put(t.type(), new RunningBytes.Running(t.candidate().bytes(), t.candidate().model()));
         }
         reporter.outcome(new ReloadOutcome.Reloaded(names, Duration.ofNanos(System.nanoTime() - started)), "");
         for (Target t : targets) {

@@ -24,10 +24,21 @@ final class Roots {
     private final List<Path> folders;
 
     Roots(List<Path> folders) {
-        // Longest first, so a file is attributed to the innermost root that holds it.
-        List<Path> sorted = new ArrayList<>(new LinkedHashSet<>(folders));
+        // Longest first, so a file is attributed to the innermost root that holds it. Real paths,
+        // because class loaders record where a class came from with symbolic links resolved.
+        List<Path> sorted = new ArrayList<>(new LinkedHashSet<>(folders.stream().map(Roots::real).toList()));
         sorted.sort(Comparator.comparingInt(Path::getNameCount).reversed());
         this.folders = List.copyOf(sorted);
+    }
+
+    /** The path with symbolic links resolved when it exists; absolute and normalized in any case. */
+    static Path real(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        try {
+            return absolute.toRealPath();
+        } catch (IOException | SecurityException e) {
+            return absolute; // not there yet: the watcher waits for it
+        }
     }
 
     List<Path> folders() {

@@ -1,5 +1,7 @@
 package dev.hotswap.reload;
 
+import dev.hotswap.classfile.ClassModel;
+import dev.hotswap.classfile.InvalidClassFileException;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
@@ -25,9 +27,32 @@ final class RunningBytes implements ClassFileTransformer {
 
     private final Roots roots;
     // Weak in the loader, so a discarded class loader takes its classes' bytes with it.
-    private final Map<ClassLoader, Map<String, byte[]>> byLoader = Collections.synchronizedMap(new WeakHashMap<>());
+    private final Map<ClassLoader, Map<String, Running>> byLoader = Collections.synchronizedMap(new WeakHashMap<>());
     private final Map<String, Optional<Path>> locations = new ConcurrentHashMap<>();
     private final ThreadLocal<Capture> capture = new ThreadLocal<>();
+
+    /** The bytes a class runs, and their model once someone needed it (parsing is not free). */
+    static final class Running {
+        final byte[] bytes;
+        private ClassModel model;
+
+        Running(byte[] bytes, ClassModel model) {
+            this.bytes = bytes;
+            this.model = model;
+        }
+
+        /** The parsed model; only called from the reload thread. */
+        Optional<ClassModel> model() {
+            if (model == null) {
+                try {
+                    model = ClassModel.parse(bytes);
+                } catch (InvalidClassFileException e) {
+                    return Optional.empty();
+                }
+            }
+            return Optional.of(model);
+        }
+    }
 
     private static final class Capture {
         final Class<?> target;
@@ -51,7 +76,7 @@ final class RunningBytes implements ClassFileTransformer {
         if (classBeingRedefined == null) {
             if (location(domain).flatMap(roots::rootOf).isPresent()) {
                 // The JVM hands each transformer its own copy; keeping it is safe.
-                byLoader.computeIfAbsent(loader, l -> new ConcurrentHashMap<>()).put(className, classfileBuffer);
+                byLoader.computeIfAbsent(loader, l -> new ConcurrentHashMap<>()).put(className, new Running(classfileBuffer, null));
             }
         } else {
             Capture c = capture.get();
@@ -74,7 +99,7 @@ final class RunningBytes implements ClassFileTransformer {
                 return Optional.empty();
             }
             try {
-                return Optional.of(Path.of(url.toURI()).toAbsolutePath().normalize());
+                return Optional.of(Roots.real(Path.of(url.toURI())));
             } catch (URISyntaxException | IllegalArgumentException e) {
                 return Optional.empty();
             }
@@ -82,11 +107,11 @@ final class RunningBytes implements ClassFileTransformer {
     }
 
     /** The bytes {@code type} runs now, reading them back from the JVM if they were not seen at load. */
-    Optional<byte[]> of(Class<?> type, Instrumentation instrumentation) {
+    Optional<Running> of(Class<?> type, Instrumentation instrumentation) {
         ClassLoader loader = type.getClassLoader();
         String name = type.getName().replace('.', '/');
-        Map<String, byte[]> classes = loader == null ? null : byLoader.get(loader);
-        byte[] known = classes == null ? null : classes.get(name);
+        Map<String, Running> classes = loader == null ? null : byLoader.get(loader);
+        Running known = classes == null ? null : classes.get(name);
         if (known != null) {
             return Optional.of(known);
         }
@@ -102,16 +127,18 @@ final class RunningBytes implements ClassFileTransformer {
         } finally {
             capture.remove();
         }
-        if (c.bytes != null) {
-            put(type, c.bytes);
+        if (c.bytes == null) {
+            return Optional.empty();
         }
-        return Optional.ofNullable(c.bytes);
+        Running captured = new Running(c.bytes, null);
+        put(type, captured);
+        return Optional.of(captured);
     }
 
-    void put(Class<?> type, byte[] bytes) {
+    void put(Class<?> type, Running running) {
         ClassLoader loader = type.getClassLoader();
         if (loader != null) {
-            byLoader.computeIfAbsent(loader, l -> new ConcurrentHashMap<>()).put(type.getName().replace('.', '/'), bytes);
+            byLoader.computeIfAbsent(loader, l -> new ConcurrentHashMap<>()).put(type.getName().replace('.', '/'), running);
         }
     }
 

@@ -34,9 +34,15 @@ public final class Session implements AutoCloseable {
         this.running = new RunningBytes(roots);
         this.reloader = new Reloader(instrumentation, roots, running, reporter, options.retry());
         this.debouncer = new Debouncer(options.quiet(), reloader);
-        this.watcher = options.poll().isPresent()
-                ? new PollingWatcher(roots.folders(), options.poll().get(), debouncer::offer, reporter::problem)
+        this.watcher = polls(options)
+                ? new PollingWatcher(roots.folders(), options.poll().orElse(Options.DEFAULT_POLL), debouncer::offer,
+                        reporter::problem)
                 : new DirectoryWatcher(roots.folders(), debouncer::offer, reporter::problem);
+    }
+
+    /** Polling when asked for, or where the platform's file events are themselves slow polling. */
+    private static boolean polls(Options options) {
+        return options.poll().isPresent() || DirectoryWatcher.platformEventsAreSlow();
     }
 
     /**
@@ -64,7 +70,7 @@ public final class Session implements AutoCloseable {
                     + " name one with -Dhotswap.watch=DIR or the agent option watch=DIR");
         } else {
             session.reporter.info("hotswap: watching " + Reporter.count(folders.size(), "folder", "folders")
-                    + " for changed classes" + (options.poll().isPresent() ? " (polling)" : "") + ": "
+                    + " for changed classes" + (session.watcher instanceof PollingWatcher ? " (polling)" : "") + ": "
                     + folders.stream().map(Path::toString).collect(Collectors.joining(", ")));
         }
         return session;

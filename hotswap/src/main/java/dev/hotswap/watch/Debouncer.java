@@ -92,9 +92,11 @@ public final class Debouncer implements AutoCloseable {
         batch.ifPresent(files -> {
             try {
                 handler.handle(files).ifPresent(delay -> retry(files, delay));
-            } catch (RuntimeException | LinkageError e) {
-                // Thread boundary: a failing batch must not stop later ones.
-                LOG.log(System.Logger.Level.ERROR, "hotswap: batch failed", e);
+            } catch (Throwable e) {
+                // Thread boundary: whatever a batch throws (even an Error from the JVM), later
+                // batches must still run, and the user must hear of it.
+                System.err.println("hotswap: internal error while reloading (" + e + "); later changes will still be applied");
+                LOG.log(System.Logger.Level.DEBUG, "batch failed", e);
             }
         });
     }

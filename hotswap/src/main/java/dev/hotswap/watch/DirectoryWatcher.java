@@ -54,6 +54,18 @@ public final class DirectoryWatcher implements Watcher {
         this.thread.setDaemon(true);
     }
 
+    /**
+     * True where the JDK's {@code WatchService} only polls (macOS, and some file systems),
+     * seconds apart: there our own polling watcher is much faster.
+     */
+    public static boolean platformEventsAreSlow() {
+        try (WatchService probe = FileSystems.getDefault().newWatchService()) {
+            return probe.getClass().getName().endsWith("PollingWatchService");
+        } catch (IOException | UnsupportedOperationException e) {
+            return true;
+        }
+    }
+
     @Override
     public List<Path> roots() {
         return roots;

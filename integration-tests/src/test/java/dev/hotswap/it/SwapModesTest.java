@@ -108,6 +108,40 @@ class SwapModesTest {
     }
 
     @Test
+    void executableJarThatBundlesHotswap() throws Exception {
+        Path classes = dir.resolve("classes");
+        Javac.compile(classes, App.sources(App.Start.NONE, 1));
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.put(Attributes.Name.MAIN_CLASS, App.MAIN);
+        main.putValue("Launcher-Agent-Class", "dev.hotswap.agent.HotswapAgent");
+        main.putValue("Can-Redefine-Classes", "true");
+        main.putValue("Can-Retransform-Classes", "true");
+        main.put(Attributes.Name.CLASS_PATH, "classes/");
+        Path jar = dir.resolve("fat.jar");
+        // hotswap's classes copied into the application's jar, as a shading build does.
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream fat = new JarOutputStream(out, manifest);
+             java.util.jar.JarFile ours = new java.util.jar.JarFile(ChildJvm.hotswapJar().toFile())) {
+            for (var entry : java.util.Collections.list(ours.entries())) {
+                if (entry.getName().endsWith(".class")) {
+                    fat.putNextEntry(new java.util.jar.JarEntry(entry.getName()));
+                    try (var in = ours.getInputStream(entry)) {
+                        in.transferTo(fat);
+                    }
+                    fat.closeEntry();
+                }
+            }
+        }
+        try (ChildJvm child = ChildJvm.start(dir, List.of("-jar", jar.toString()))) {
+            child.await("hotswap: watching 1 folder for changed classes: " + classes);
+            child.await("value=1");
+            Javac.compile(classes, App.sources(App.Start.NONE, 2));
+            child.await("value=2 greet=howdy2 lambda=L2");
+        }
+    }
+
+    @Test
     void agentOptionsEventsAndOnReloadHook() throws Exception {
         Path classes = dir.resolve("classes");
         Path events = dir.resolve("events.jsonl");

@@ -1,0 +1,66 @@
+package dev.hotswap.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Lambda objects created before a swap never run another lambda's body (scenario H.46). */
+class LambdaTest {
+    @TempDir
+    Path dir;
+
+    private static Map<String, String> sources(String first, String second) {
+        Map<String, String> sources = new LinkedHashMap<>();
+        sources.put("app.Main", """
+                package app;
+                import java.util.function.Supplier;
+                public class Main {
+                    public static void main(String[] args) throws Exception {
+                        Supplier<String>[] made = Lambdas.make();
+                        while (true) {
+                            System.out.println("tick a=" + made[0].get() + " b=" + made[1].get());
+                            Thread.sleep(20);
+                        }
+                    }
+                }
+                """);
+        sources.put("app.Lambdas", """
+                package app;
+                import java.util.function.Supplier;
+                public class Lambdas {
+                    @SuppressWarnings("unchecked")
+                    public static Supplier<String>[] make() {
+                        %s
+                        %s
+                        return new Supplier[] {a, b};
+                    }
+                }
+                """.formatted(first, second));
+        return sources;
+    }
+
+    @Test
+    void reorderedLambdasAreRefusedAndOldObjectsKeepTheirOwnBodies() throws Exception {
+        String a = "Supplier<String> a = () -> \"A1\";";
+        String b = "Supplier<String> b = () -> \"B1\";";
+        Path classes = dir.resolve("classes");
+        Javac.compile(classes, sources(a, b));
+        try (ChildJvm child = ChildJvm.start(dir, List.of("-javaagent:" + ChildJvm.hotswapJar(),
+                "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(), "app.Main"))) {
+            child.await("a=A1 b=B1");
+            Javac.compile(classes, sources(b, a)); // javac now numbers b's lambda first
+            String line = child.await("hotswap: not reloaded app.Lambdas:");
+            assertThat(line).contains("renumbered").contains("would run another lambda's body");
+            int mark = child.mark();
+            child.awaitAfter(mark, "a=A1 b=B1");
+            Javac.compile(classes, sources(a.replace("A1", "A3"), b)); // a body change in place: swapped
+            child.awaitAfter(mark, "a=A3 b=B1");
+        }
+    }
+}
