@@ -6,6 +6,7 @@ import dev.hotswap.classfile.Change;
 import dev.hotswap.classfile.ClassModel;
 import dev.hotswap.classfile.Classifier;
 import dev.hotswap.classfile.InvalidClassFileException;
+import dev.hotswap.structural.Engine;
 import dev.hotswap.watch.Debouncer;
 import java.io.IOException;
 import java.lang.instrument.ClassDefinition;
@@ -43,6 +44,7 @@ final class Reloader implements Debouncer.BatchHandler {
     private final RunningBytes running;
     private final Reporter reporter;
     private final Duration giveUpAfter;
+    private final Optional<Engine> engine;
     private final Map<Path, Long> unreadableSince = new HashMap<>();
 
     /** A class file that parsed. */
@@ -52,12 +54,14 @@ final class Reloader implements Debouncer.BatchHandler {
         }
     }
 
-    /** A loaded class and the bytes it is to run. */
-    private record Target(Class<?> type, Candidate candidate) {
+    /** A loaded class and the bytes it is to run; {@code structural} when the engine takes it. */
+    private record Target(Class<?> type, Candidate candidate, Optional<RunningBytes.Running> running, boolean structural) {
     }
 
-    Reloader(Instrumentation instrumentation, Roots roots, RunningBytes running, Reporter reporter, Duration giveUpAfter) {
+    Reloader(Instrumentation instrumentation, Roots roots, RunningBytes running, Reporter reporter, Duration giveUpAfter,
+             Optional<Engine> engine) {
         this.instrumentation = instrumentation;
+        this.engine = engine;
         this.roots = roots;
         this.running = running;
         this.reporter = reporter;
@@ -197,12 +201,21 @@ final class Reloader implements Debouncer.BatchHandler {
                     unchanged.add(c.name());
                     continue;
                 }
-                // Without a model of the running version, the JVM's own check still stands behind us.
-                for (Change change : now.flatMap(RunningBytes.Running::model)
-                        .map(model -> Classifier.diff(model, c.model())).orElse(List.of())) {
-                    structural.add(new Reason(c.name(), change.member(), change.description()));
+                List<Change> changes = now.flatMap(RunningBytes.Running::model)
+                        .map(model -> Classifier.diff(model, c.model())).orElse(List.of());
+                boolean engineTakes = engine.isPresent() && now.flatMap(RunningBytes.Running::model).isPresent()
+                        && (engine.get().manages(type) || !changes.isEmpty());
+                if (engineTakes) {
+                    for (String problem : engine.get().unsupported(type, now.get().model().orElseThrow(), c.model())) {
+                        structural.add(new Reason(c.name(), "", problem));
+                    }
+                } else {
+                    // Without a model of the running version, the JVM's own check still stands behind us.
+                    for (Change change : changes) {
+                        structural.add(new Reason(c.name(), change.member(), change.description()));
+                    }
                 }
-                targets.add(new Target(type, c));
+                targets.add(new Target(type, c, now, engineTakes));
             }
         }
         if (!notLoaded.isEmpty()) {
@@ -215,8 +228,11 @@ final class Reloader implements Debouncer.BatchHandler {
             List<Reason> all = new ArrayList<>(structural);
             all.addAll(refusals);
             refuse(targets.stream().map(t -> t.candidate().name()).toList(), all, structural.isEmpty() ? ""
-                    : "a structural change, which this version cannot swap (the JVM's HotSwap replaces method bodies only): "
-                    + "undo it, or restart the program to apply it");
+                    : engine.isPresent()
+                    ? "a structural change that hotswap cannot swap yet (methods can change freely; fields, constructors, "
+                    + "the class hierarchy, nested classes and enum constants cannot yet): undo it, or restart the program"
+                    : "a structural change, which the JVM's HotSwap cannot swap (it replaces method bodies only) and "
+                    + "hotswap's structural engine is not available in this JVM: undo it, or restart the program");
             return;
         }
         if (targets.isEmpty()) {
@@ -238,13 +254,30 @@ final class Reloader implements Debouncer.BatchHandler {
     }
 
     private void apply(List<Target> targets, long started) {
-        ClassDefinition[] definitions = targets.stream()
-                .map(t -> new ClassDefinition(t.type(), t.candidate().bytes()))
-                .toArray(ClassDefinition[]::new);
+        List<ClassDefinition> plain = new ArrayList<>();
+        List<Engine.Structural> structural = new ArrayList<>();
+        for (Target t : targets) {
+            if (t.structural()) {
+                RunningBytes.Running now = t.running().orElseThrow();
+                structural.add(new Engine.Structural(t.type(), now.bytes, now.model().orElseThrow(),
+                        t.candidate().bytes(), t.candidate().model()));
+            } else {
+                plain.add(new ClassDefinition(t.type(), t.candidate().bytes()));
+            }
+        }
         List<String> names = targets.stream().map(t -> t.candidate().name()).distinct().toList();
         try {
-            // One call for the whole batch: the JDK promises that on any exception nothing changed.
-            instrumentation.redefineClasses(definitions);
+            if (structural.isEmpty()) {
+                // One call for the whole batch: the JDK promises that on any exception nothing changed.
+                instrumentation.redefineClasses(plain.toArray(ClassDefinition[]::new));
+            } else {
+                List<String> problems = engine.orElseThrow().apply(plain, structural);
+                if (!problems.isEmpty()) {
+                    refuse(names, problems.stream().map(p -> new Reason(names.get(0), "", p)).toList(),
+                            "the structural engine cannot take this change yet: undo it, or restart the program");
+                    return;
+                }
+            }
         } catch (Exception | Error e) {
             reporter.outcome(new ReloadOutcome.Failed(names, List.of(failure(e, names))), failureHint(e));
             return;
@@ -286,13 +319,20 @@ final class Reloader implements Debouncer.BatchHandler {
                 continue;
             }
             try {
-                Method method = type.getDeclaredMethod(hook.name());
-                method.setAccessible(true);
-                method.invoke(null);
+                if (target.structural()) {
+                    // The hook may be new: only the newest version has it.
+                    engine.orElseThrow().newestStatic(type, hook.name(), hook.descriptor()).orElseThrow().invoke();
+                } else {
+                    Method method = type.getDeclaredMethod(hook.name());
+                    method.setAccessible(true);
+                    method.invoke(null);
+                }
             } catch (InvocationTargetException e) {
                 reporter.problem("hotswap: @OnReload " + where + " threw " + e.getCause());
             } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
                 reporter.problem("hotswap: cannot call @OnReload " + where + ": " + e);
+            } catch (Throwable e) {
+                reporter.problem("hotswap: @OnReload " + where + " threw " + e);
             }
         }
     }

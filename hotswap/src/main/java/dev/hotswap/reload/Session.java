@@ -1,6 +1,7 @@
 package dev.hotswap.reload;
 
 import dev.hotswap.ReloadListener;
+import dev.hotswap.structural.Engine;
 import dev.hotswap.watch.Debouncer;
 import dev.hotswap.watch.DirectoryWatcher;
 import dev.hotswap.watch.PollingWatcher;
@@ -32,7 +33,10 @@ public final class Session implements AutoCloseable {
         this.roots = new Roots(folders);
         this.reporter = new Reporter(options, () -> System.err);
         this.running = new RunningBytes(roots);
-        this.reloader = new Reloader(instrumentation, roots, running, reporter, options.retry());
+        RunningBytes bytes = running;
+        this.reloader = new Reloader(instrumentation, roots, running, reporter, options.retry(),
+                Engine.create(instrumentation, type -> bytes.location(type.getProtectionDomain()).flatMap(roots::rootOf).isPresent(),
+                        type -> bytes.of(type, instrumentation).map(r -> r.bytes)));
         this.debouncer = new Debouncer(options.quiet(), reloader);
         this.watcher = polls(options)
                 ? new PollingWatcher(roots.folders(), options.poll().orElse(Options.DEFAULT_POLL), debouncer::offer,

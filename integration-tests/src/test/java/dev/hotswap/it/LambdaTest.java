@@ -10,7 +10,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Lambda objects created before a swap never run another lambda's body (scenario H.46). */
+/**
+ * Lambda objects created before a swap never run another lambda's body (scenario H.46), and do
+ * run their own new body when it changed in place (H.45), also once the class went structural.
+ */
 class LambdaTest {
     @TempDir
     Path dir;
@@ -46,7 +49,7 @@ class LambdaTest {
     }
 
     @Test
-    void reorderedLambdasAreRefusedAndOldObjectsKeepTheirOwnBodies() throws Exception {
+    void reorderedLambdasKeepTheirOwnBodies() throws Exception {
         String a = "Supplier<String> a = () -> \"A1\";";
         String b = "Supplier<String> b = () -> \"B1\";";
         Path classes = dir.resolve("classes");
@@ -55,12 +58,18 @@ class LambdaTest {
                 "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(), "app.Main"))) {
             child.await("a=A1 b=B1");
             Javac.compile(classes, sources(b, a)); // javac now numbers b's lambda first
-            String line = child.await("hotswap: not reloaded app.Lambdas:");
-            assertThat(line).contains("renumbered").contains("would run another lambda's body");
+            assertThat(child.await("hotswap: reloaded")).endsWith("app.Lambdas");
             int mark = child.mark();
-            child.awaitAfter(mark, "a=A1 b=B1");
-            Javac.compile(classes, sources(a.replace("A1", "A3"), b)); // a body change in place: swapped
+            child.awaitMore(10, "tick");
+            assertThat(child.linesMatching(l -> l.startsWith("tick"))).last().asString().endsWith("a=A1 b=B1");
+            Javac.compile(classes, sources(a.replace("A1", "A3"), b)); // a body changed in place
             child.awaitAfter(mark, "a=A3 b=B1");
+            Javac.compile(classes, sources(b.replace("B1", "B4"), a.replace("A1", "A3"))); // moved and changed
+            child.awaitAfter(mark, "hotswap: reloaded");
+            child.awaitMore(10, "tick");
+            // b's body moved to another name and changed: the old object keeps the body it had.
+            assertThat(child.linesMatching(l -> l.startsWith("tick"))).last().asString().endsWith("a=A3 b=B1");
+            assertThat(child.output()).doesNotContain("not reloaded").doesNotContain("a=B").doesNotContain("b=A");
         }
     }
 }

@@ -1,0 +1,153 @@
+package dev.hotswap.structural;
+
+import dev.hotswap.classfile.ClassModel;
+import java.util.List;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+
+/**
+ * Rewrites the calls in one method of a new version so that each reaches the right code: calls
+ * to members the loaded classes still have stay plain (they pass through the classes' entries,
+ * which lead to the newest version); calls to members that exist only in new versions become
+ * {@code invokedynamic} sites linked by the engine; calls within the new version's own hidden
+ * class go straight to it. The stack effect of every instruction is kept, so stack map frames
+ * stay valid.
+ */
+final class CodeRewriter extends MethodVisitor {
+    static final Handle CALL = new Handle(Opcodes.H_INVOKESTATIC, "dev/hotswap/structural/Linker", "call",
+            "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;ILjava/lang/Class;"
+                    + "Ljava/lang/String;)Ljava/lang/invoke/CallSite;", false);
+
+    static final Handle LAMBDA = new Handle(Opcodes.H_INVOKESTATIC, "dev/hotswap/structural/Linker", "lambda",
+            "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;[Ljava/lang/Object;)"
+                    + "Ljava/lang/invoke/CallSite;", false);
+
+    /** What the engine knows about the classes as the JVM loaded them. */
+    interface Loaded {
+        /** True when the class is a public interface (a lambda for it works on every JDK). */
+        boolean isPublicInterface(String internalName);
+
+        /** True for classes whose members may change (loaded from a watched folder, or in this batch). */
+        boolean isReloadable(String owner);
+
+        /** True when the loaded class (or an ancestor) has this member with this static-ness. */
+        boolean has(String owner, String name, String descriptor, boolean isStatic);
+    }
+
+    private final String className;
+    /** The hidden class this method goes into, or null when it stays in the class (constructors). */
+    private final String hiddenName;
+    private final ClassModel next;
+    private final Loaded loaded;
+    private final List<String> problems;
+
+    CodeRewriter(MethodVisitor target, String className, String hiddenName, ClassModel next, Loaded loaded,
+                 List<String> problems) {
+        super(Opcodes.ASM9, target);
+        this.className = className;
+        this.hiddenName = hiddenName;
+        this.next = next;
+        this.loaded = loaded;
+        this.problems = problems;
+    }
+
+    private boolean inHidden() {
+        return hiddenName != null;
+    }
+
+    private ClassModel.Member member(String name, String descriptor) {
+        for (ClassModel.Member m : next.methods()) {
+            if (m.name().equals(name) && m.descriptor().equals(descriptor)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    static String withReceiver(String owner, String descriptor) {
+        return "(L" + owner + ";" + descriptor.substring(1);
+    }
+
+    private void indy(String name, String type, int kind, String owner, String descriptor) {
+        super.visitInvokeDynamicInsn(name, type, CALL, kind, Type.getObjectType(owner), descriptor);
+    }
+
+    @Override
+    public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+        if (name.equals("<init>")) {
+            super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+            return;
+        }
+        boolean isStatic = opcode == Opcodes.INVOKESTATIC;
+        if (owner.equals(className)) {
+            ClassModel.Member target = member(name, descriptor);
+            boolean privateOrSpecial = opcode == Opcodes.INVOKESPECIAL
+                    || (target != null && target.is(Opcodes.ACC_PRIVATE));
+            if (inHidden() && target != null && !target.is(Opcodes.ACC_ABSTRACT) && (isStatic || privateOrSpecial)) {
+                // A sibling in the same new version: call it directly.
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, hiddenName, name,
+                        isStatic ? descriptor : withReceiver(className, descriptor), false);
+                return;
+            }
+            if (loaded.has(owner, name, descriptor, isStatic)) {
+                super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+                return;
+            }
+            int kind = isStatic ? Linker.STATIC : privateOrSpecial ? Linker.DIRECT : Linker.VIRTUAL;
+            indy(name, isStatic ? descriptor : withReceiver(owner, descriptor), kind, owner, descriptor);
+            return;
+        }
+        if (opcode == Opcodes.INVOKESPECIAL) {
+            // super.m() or Interface.super.m(): only the class itself may use invokespecial.
+            if (!inHidden() && loaded.has(owner, name, descriptor, false)) {
+                super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+            } else {
+                indy(name, withReceiver(className, descriptor), Linker.SPECIAL, owner, descriptor);
+            }
+            return;
+        }
+        if (loaded.isReloadable(owner) && !loaded.has(owner, name, descriptor, isStatic)) {
+            indy(name, isStatic ? descriptor : withReceiver(owner, descriptor), isStatic ? Linker.STATIC : Linker.VIRTUAL,
+                    owner, descriptor);
+            return;
+        }
+        super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+    }
+
+    @Override
+    public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... arguments) {
+        Object[] rewritten = arguments.clone();
+        for (int i = 0; i < rewritten.length; i++) {
+            if (rewritten[i] instanceof Handle handle && handle.getOwner().equals(className)
+                    && handle.getTag() != Opcodes.H_NEWINVOKESPECIAL && handle.getTag() <= Opcodes.H_INVOKEINTERFACE
+                    && handle.getTag() >= Opcodes.H_INVOKEVIRTUAL) {
+                ClassModel.Member target = member(handle.getName(), handle.getDesc());
+                boolean isStatic = handle.getTag() == Opcodes.H_INVOKESTATIC;
+                boolean stays = target == null || (!target.is(Opcodes.ACC_PRIVATE)
+                        && loaded.has(className, handle.getName(), handle.getDesc(), isStatic));
+                if (stays) {
+                    continue;
+                }
+                if (!inHidden()) {
+                    problems.add("a lambda or method reference to new method " + handle.getName()
+                            + " in a constructor");
+                    continue;
+                }
+                rewritten[i] = new Handle(Opcodes.H_INVOKESTATIC, hiddenName, handle.getName(),
+                        isStatic ? handle.getDesc() : withReceiver(className, handle.getDesc()), false);
+            }
+        }
+        if (inHidden() && bootstrap.getOwner().equals("java/lang/invoke/LambdaMetafactory")) {
+            String functional = Type.getReturnType(descriptor).getInternalName();
+            if (!Linker.LAMBDA_FACTORY_CALLS_HIDDEN_BODIES && !loaded.isPublicInterface(functional)) {
+                problems.add("a lambda for the non-public interface " + functional.replace('/', '.')
+                        + " in new code (possible from JDK 25 on)");
+            }
+            super.visitInvokeDynamicInsn(name, descriptor, LAMBDA, rewritten);
+            return;
+        }
+        super.visitInvokeDynamicInsn(name, descriptor, bootstrap, rewritten);
+    }
+}

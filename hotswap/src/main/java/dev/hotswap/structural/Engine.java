@@ -1,0 +1,681 @@
+package dev.hotswap.structural;
+
+import dev.hotswap.classfile.Change;
+import dev.hotswap.classfile.ClassModel;
+import dev.hotswap.classfile.Classifier;
+import java.lang.instrument.ClassDefinition;
+import java.lang.instrument.Instrumentation;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.MutableCallSite;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+
+/**
+ * Structural reload on a stock JVM. A class whose change the JVM cannot redefine gets, once, a
+ * redefinition that keeps its schema but turns each method into an entry: one
+ * {@code invokedynamic} on a {@link MutableCallSite}. Each new version of the class is a hidden
+ * class, a nestmate of it (so it reads and writes the object's private state), holding the
+ * version's methods as static methods; the entries are relinked to the newest version. Objects
+ * keep their identity and fields; hidden classes of superseded versions are collected once no
+ * frame runs them. A compiled caller inlines through a relinked {@code MutableCallSite}, so the
+ * entry costs nothing after the swap.
+ *
+ * <p>Thread-safety: {@link #apply} and the call-site bootstraps hold this object's lock.
+ */
+public final class Engine {
+    private static final MethodHandle RESOLVE;
+    private static final MethodHandle NO_SUCH_METHOD;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            RESOLVE = lookup.findVirtual(Engine.class, "resolve", MethodType.methodType(MethodHandle.class,
+                    String.class, String.class, MethodType.class, Optional.class, Object.class));
+            NO_SUCH_METHOD = lookup.findStatic(Linker.class, "noSuchMethod",
+                    MethodType.methodType(Object.class, String.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Instrumentation instrumentation;
+    private final MethodHandles.Lookup trusted;
+    private final Predicate<Class<?>> reloadable;
+    private final java.util.function.Function<Class<?>, Optional<byte[]>> runningBytes;
+    private final Map<Class<?>, Managed> managed = new ConcurrentHashMap<>();
+    private final Map<String, EntrySite> entries = new HashMap<>();
+    private final Map<String, CallSiteRecord> calls = new HashMap<>();
+    private final Map<String, MethodHandle> dispatch = new ConcurrentHashMap<>();
+    /** Which version a hidden class holds, so its calls can fall back on its own siblings. */
+    private final Map<Class<?>, Version> versionOf = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+    private volatile Set<String> overriddenAnew = Set.of();
+    private int generation;
+
+    /** One class under the engine: its schema as loaded, never changed, and its newest version. */
+    private static final class Managed {
+        final Class<?> type;
+        final byte[] loadedBytes;
+        final ClassModel loaded;
+        Version original;
+        Version current;
+        ClassModel constructorsFrom;
+
+        Managed(Class<?> type, byte[] loadedBytes, ClassModel loaded) {
+            this.type = type;
+            this.loadedBytes = loadedBytes;
+            this.loaded = loaded;
+        }
+    }
+
+    /** One version of a class: the hidden class holding its methods. */
+    private record Version(Class<?> hidden, ClassModel model, Map<String, MethodHandle> methods) {
+        Optional<ClassModel.Member> method(String name, String descriptor) {
+            return model.methods().stream()
+                    .filter(m -> m.name().equals(name) && m.descriptor().equals(descriptor)).findFirst();
+        }
+    }
+
+    private static final class EntrySite {
+        final MutableCallSite site;
+        final Class<?> owner;
+        final String name;
+        final String descriptor;
+        final boolean isStatic;
+        /** The lambda body this entry runs now, and the version it came from. */
+        long bodyHash;
+        ClassModel from;
+
+        EntrySite(MutableCallSite site, Class<?> owner, String name, String descriptor, boolean isStatic) {
+            this.site = site;
+            this.owner = owner;
+            this.name = name;
+            this.descriptor = descriptor;
+            this.isStatic = isStatic;
+        }
+    }
+
+    private record CallSiteRecord(MutableCallSite site, Class<?> caller, int kind, Class<?> owner, String name,
+                                  String descriptor) {
+    }
+
+    /** A class to take to a new version. */
+    public record Structural(Class<?> type, byte[] runningBytes, ClassModel running, byte[] nextBytes, ClassModel next) {
+    }
+
+    private Engine(Instrumentation instrumentation, MethodHandles.Lookup trusted, Predicate<Class<?>> reloadable,
+                   java.util.function.Function<Class<?>, Optional<byte[]>> runningBytes) {
+        this.instrumentation = instrumentation;
+        this.trusted = trusted;
+        this.reloadable = reloadable;
+        this.runningBytes = runningBytes;
+    }
+
+    /**
+     * The engine, if this JVM lets the agent open {@code java.lang.invoke} to itself (the one
+     * lookup that may define a nestmate of any class, loaded before the agent or not).
+     */
+    public static Optional<Engine> create(Instrumentation instrumentation, Predicate<Class<?>> reloadable,
+                                          java.util.function.Function<Class<?>, Optional<byte[]>> runningBytes) {
+        try {
+            Module invoke = MethodHandles.class.getModule();
+            instrumentation.redefineModule(invoke, Set.of(), Map.of(),
+                    Map.of("java.lang.invoke", Set.of(Engine.class.getModule())), Set.of(), Map.of());
+            Field field = MethodHandles.Lookup.class.getDeclaredField("IMPL_LOOKUP");
+            field.setAccessible(true);
+            Engine engine = new Engine(instrumentation, (MethodHandles.Lookup) field.get(null), reloadable, runningBytes);
+            Linker.engine = engine;
+            return Optional.of(engine);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    public boolean manages(Class<?> type) {
+        return managed.containsKey(type);
+    }
+
+    /**
+     * What keeps the engine from taking {@code next} for {@code type}, one phrase each; empty
+     * when it can. Measured against the class as loaded, whose schema never changes.
+     */
+    public List<String> unsupported(Class<?> type, ClassModel running, ClassModel next) {
+        Managed m = managed.get(type);
+        ClassModel loaded = m != null ? m.loaded : running;
+        List<String> problems = new ArrayList<>();
+        for (Change change : Classifier.diff(loaded, next)) {
+            boolean supported = switch (change.kind()) {
+                case METHOD_ADDED, METHOD_REMOVED, METHOD_SIGNATURE_CHANGED, METHOD_MODIFIERS_CHANGED,
+                        LAMBDA_ADDED, LAMBDA_REMOVED, LAMBDAS_RENUMBERED -> !change.member().startsWith("<init>")
+                        && !change.description().startsWith("constructor");
+                default -> false;
+            };
+            if (!supported) {
+                problems.add(change.description());
+            }
+        }
+        for (ClassModel.Member method : next.methods()) {
+            if (method.is(Opcodes.ACC_NATIVE) && loaded.methods().stream().noneMatch(o -> o.name().equals(method.name())
+                    && o.descriptor().equals(method.descriptor()) && o.is(Opcodes.ACC_NATIVE))) {
+                problems.add("native method " + Classifier.methodName(method) + " added");
+            }
+            if (!method.is(Opcodes.ACC_STATIC) && VersionWriter.belongsInHidden(method)) {
+                String hidden = VersionWriter.hiddenDescriptor(next.name(), method);
+                if (next.methods().stream().anyMatch(o -> o.is(Opcodes.ACC_STATIC) && o.name().equals(method.name())
+                        && o.descriptor().equals(hidden))) {
+                    problems.add("method " + Classifier.methodName(method) + " and a static twin taking the object first");
+                }
+            }
+        }
+        try {
+            if (Class.forName(Linker.class.getName(), false, type.getClassLoader()) != Linker.class) {
+                problems.add("its class loader sees another copy of hotswap");
+            }
+        } catch (ClassNotFoundException | LinkageError e) {
+            problems.add("its class loader (" + type.getClassLoader() + ") cannot see hotswap's classes");
+        }
+        return problems;
+    }
+
+    /**
+     * Applies a batch: plain redefinitions and structural versions together, in one
+     * {@code redefineClasses} call. On any exception nothing was applied.
+     *
+     * @return problems that refuse the batch (nothing applied), or empty on success
+     */
+    public synchronized List<String> apply(List<ClassDefinition> plain, List<Structural> requested) throws Exception {
+        List<String> problems = new ArrayList<>();
+        List<Structural> structural = withAncestors(requested, problems);
+        if (!problems.isEmpty()) {
+            return problems;
+        }
+        Map<Class<?>, Managed> fresh = new HashMap<>();
+        Map<Class<?>, Version> versions = new HashMap<>();
+        List<ClassDefinition> definitions = new ArrayList<>(plain);
+        Set<String> batchNames = new HashSet<>();
+        structural.forEach(s -> batchNames.add(s.next().name()));
+        CodeRewriter.Loaded loaded = loadedView(structural, batchNames);
+        int next = generation + 1;
+        for (Structural s : structural) {
+            Managed m = managed.get(s.type());
+            if (m == null) {
+                m = new Managed(s.type(), s.runningBytes(), s.running());
+                m.original = define(m, s.runningBytes(), s.running(), loaded, problems, 0);
+                m.constructorsFrom = s.running();
+                fresh.put(s.type(), m);
+            }
+            versions.put(s.type(), define(m, s.nextBytes(), s.next(), loaded, problems, next));
+            if (fresh.containsKey(s.type()) || !sameConstructors(m.constructorsFrom, s.next())) {
+                definitions.add(new ClassDefinition(s.type(),
+                        TrampolineWriter.write(m.loadedBytes, s.nextBytes(), s.next(), loaded, problems)));
+            }
+        }
+        if (!problems.isEmpty()) {
+            return problems;
+        }
+        if (!definitions.isEmpty()) {
+            instrumentation.redefineClasses(definitions.toArray(ClassDefinition[]::new));
+        }
+        generation = next;
+        managed.putAll(fresh);
+        for (Structural s : structural) {
+            Managed m = managed.get(s.type());
+            m.current = versions.get(s.type());
+            m.constructorsFrom = s.next();
+        }
+        overriddenAnew = overriddenAnew();
+        dispatch.clear();
+        relink();
+        return List.of();
+    }
+
+    /**
+     * An override added in a new version is only reached if calls through the overridden method
+     * dispatch on the receiver: the class declaring it must have entries too. Such ancestors join
+     * the batch unchanged; an ancestor hotswap may not change (a JDK class) refuses the batch.
+     */
+    private List<Structural> withAncestors(List<Structural> requested, List<String> problems) {
+        List<Structural> all = new ArrayList<>(requested);
+        Set<Class<?>> included = new HashSet<>();
+        requested.forEach(s -> included.add(s.type()));
+        for (Structural s : requested) {
+            ClassModel loaded = managed.containsKey(s.type()) ? managed.get(s.type()).loaded : s.running();
+            Set<String> loadedMembers = instanceMembers(loaded);
+            for (String member : instanceMembers(s.next())) {
+                if (loadedMembers.contains(member)) {
+                    continue;
+                }
+                int paren = member.indexOf('(');
+                String name = member.substring(0, paren);
+                String descriptor = member.substring(paren);
+                for (Class<?> k = s.type().getSuperclass(); k != null; k = k.getSuperclass()) {
+                    if (!declaresInstance(k, name, descriptor)) {
+                        continue;
+                    }
+                    if (managed.containsKey(k) || included.contains(k)) {
+                        break;
+                    }
+                    Optional<byte[]> bytes = reloadable.test(k) ? runningBytes.apply(k) : Optional.empty();
+                    Optional<ClassModel> model = bytes.flatMap(Engine::parse);
+                    if (model.isEmpty()) {
+                        problems.add("method " + name + descriptor.substring(0, descriptor.indexOf(')') + 1)
+                                + " now overrides " + k.getName() + "." + name + ", a class hotswap cannot change");
+                        break;
+                    }
+                    all.add(new Structural(k, bytes.get(), model.get(), bytes.get(), model.get()));
+                    included.add(k);
+                    break;
+                }
+            }
+        }
+        return all;
+    }
+
+    private static boolean declaresInstance(Class<?> k, String name, String descriptor) {
+        for (Method method : k.getDeclaredMethods()) {
+            if (method.getName().equals(name) && Type.getMethodDescriptor(method).equals(descriptor)
+                    && !Modifier.isStatic(method.getModifiers()) && !Modifier.isPrivate(method.getModifiers())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Optional<ClassModel> parse(byte[] bytes) {
+        try {
+            return Optional.of(ClassModel.parse(bytes));
+        } catch (dev.hotswap.classfile.InvalidClassFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean sameConstructors(ClassModel a, ClassModel b) {
+        for (ClassModel.Member ctor : b.methods()) {
+            if (ctor.name().equals("<init>") && !a.bodyHash(ctor).equals(b.bodyHash(ctor))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Version define(Managed m, byte[] bytes, ClassModel model, CodeRewriter.Loaded loaded, List<String> problems,
+                           int version) throws IllegalAccessException, NoSuchMethodException {
+        String hiddenName = model.name() + "$$hotswap" + version;
+        byte[] hiddenBytes = VersionWriter.write(bytes, model, hiddenName, loaded, problems);
+        if (!problems.isEmpty()) {
+            return null;
+        }
+        MethodHandles.Lookup host = trusted.in(m.type);
+        // Not STRONG: once no entry points at it and no frame runs it, the version is unloaded.
+        MethodHandles.Lookup hidden = host.defineHiddenClass(hiddenBytes, true, MethodHandles.Lookup.ClassOption.NESTMATE);
+        Map<String, MethodHandle> methods = new HashMap<>();
+        for (ClassModel.Member method : model.methods()) {
+            if (VersionWriter.belongsInHidden(method)) {
+                MethodType type = MethodType.fromMethodDescriptorString(
+                        VersionWriter.hiddenDescriptor(model.name(), method), m.type.getClassLoader());
+                methods.put(method.name() + method.descriptor(), hidden.findStatic(hidden.lookupClass(), method.name(), type));
+            }
+        }
+        Version result = new Version(hidden.lookupClass(), model, methods);
+        versionOf.put(hidden.lookupClass(), result);
+        return result;
+    }
+
+    /** Instance members that some version added or removed in a class: calls to them dispatch on the receiver. */
+    private Set<String> overriddenAnew() {
+        Set<String> result = new HashSet<>();
+        for (Managed m : managed.values()) {
+            Set<String> before = instanceMembers(m.loaded);
+            Set<String> after = instanceMembers(m.current.model());
+            for (String member : before) {
+                if (!after.contains(member)) {
+                    result.add(member);
+                }
+            }
+            for (String member : after) {
+                if (!before.contains(member)) {
+                    result.add(member);
+                }
+            }
+        }
+        return Set.copyOf(result);
+    }
+
+    private static Set<String> instanceMembers(ClassModel model) {
+        Set<String> members = new HashSet<>();
+        for (ClassModel.Member m : model.methods()) {
+            if (!m.is(Opcodes.ACC_STATIC) && !m.is(Opcodes.ACC_PRIVATE) && !m.is(Opcodes.ACC_ABSTRACT)
+                    && !m.name().startsWith("<")) {
+                members.add(m.name() + m.descriptor());
+            }
+        }
+        return members;
+    }
+
+    // ---- call sites ----
+
+    synchronized MutableCallSite entrySite(Class<?> owner, String name, String descriptor, boolean isStatic, MethodType type) {
+        String key = owner.getName() + '.' + name + descriptor + (isStatic ? "S" : "I") + '@'
+                + System.identityHashCode(owner.getClassLoader());
+        EntrySite entry = entries.get(key);
+        if (entry == null) {
+            entry = new EntrySite(new MutableCallSite(type), owner, name, descriptor, isStatic);
+            Managed m = managed.get(owner);
+            if (m != null) {
+                ClassModel.Member loadedMember = m.original.method(name, descriptor).orElse(null);
+                entry.bodyHash = loadedMember == null ? 0 : m.loaded.bodyHash(loadedMember).orElse(0L);
+                entry.from = m.loaded;
+                if (name.startsWith("lambda$") && loadedMember != null) {
+                    // Until a version holds this very body, the lambda runs the body it had.
+                    entry.site.setTarget(m.original.methods().get(name + descriptor).asType(type));
+                }
+            }
+            link(entry);
+            entries.put(key, entry);
+        }
+        return entry.site;
+    }
+
+    synchronized MutableCallSite callSite(Class<?> caller, int kind, Class<?> owner, String name, String descriptor,
+                                          MethodType type) {
+        if (kind == Linker.VIRTUAL) {
+            return new MutableCallSite(dispatcher(type, name, descriptor, Optional.ofNullable(versionOf.get(caller))));
+        }
+        String key = kind + ":" + caller.getName() + ":" + owner.getName() + '.' + name + descriptor + type
+                + '@' + System.identityHashCode(caller.getClassLoader());
+        CallSiteRecord record = calls.get(key);
+        if (record == null) {
+            record = new CallSiteRecord(new MutableCallSite(type), caller, kind, owner, name, descriptor);
+            link(record);
+            calls.put(key, record);
+        }
+        return record.site();
+    }
+
+    private void relink() {
+        List<MutableCallSite> sites = new ArrayList<>();
+        for (EntrySite entry : entries.values()) {
+            link(entry);
+            sites.add(entry.site);
+        }
+        for (CallSiteRecord record : calls.values()) {
+            link(record);
+            sites.add(record.site());
+        }
+        MutableCallSite.syncAll(sites.toArray(MutableCallSite[]::new));
+    }
+
+    private void link(EntrySite entry) {
+        MethodType type = entry.site.type();
+        Managed m = managed.get(entry.owner);
+        if (m == null || m.current == null) {
+            return;
+        }
+        Version v = m.current;
+        String what = entry.owner.getName() + "." + entry.name + entry.descriptor;
+        Optional<ClassModel.Member> now = v.method(entry.name, entry.descriptor);
+        if (entry.name.startsWith("lambda$")) {
+            linkLambda(entry, v, type);
+            return;
+        }
+        if (entry.isStatic) {
+            entry.site.setTarget(now.filter(x -> x.is(Opcodes.ACC_STATIC)).map(x -> v.methods().get(entry.name + entry.descriptor))
+                    .map(h -> h.asType(type)).orElseGet(() -> noSuchMethod(type, what)));
+            return;
+        }
+        boolean direct = now.isPresent() && !now.get().is(Opcodes.ACC_STATIC) && !now.get().is(Opcodes.ACC_ABSTRACT)
+                && (now.get().is(Opcodes.ACC_PRIVATE) || !overriddenAnew.contains(entry.name + entry.descriptor));
+        entry.site.setTarget(direct ? v.methods().get(entry.name + entry.descriptor).asType(type)
+                : dispatcher(type, entry.name, entry.descriptor, Optional.empty()));
+    }
+
+    /**
+     * A lambda object made before the swap runs its own body, in whatever version has it, and
+     * never another lambda's: javac renumbers lambdas when one is inserted or moved. The same
+     * body under any name wins; else the same name, unless that name now holds a body that was
+     * another lambda's; else the body it had.
+     */
+    private void linkLambda(EntrySite entry, Version v, MethodType type) {
+        ClassModel.Member sameName = null;
+        for (ClassModel.Member candidate : v.model().methods()) {
+            if (!candidate.name().startsWith("lambda$") || !candidate.descriptor().equals(entry.descriptor)
+                    || candidate.is(Opcodes.ACC_STATIC) != entry.isStatic) {
+                continue;
+            }
+            if (v.model().bodyHash(candidate).orElse(1L) == entry.bodyHash) {
+                retarget(entry, v, candidate, type);
+                return;
+            }
+            if (candidate.name().equals(entry.name)) {
+                sameName = candidate;
+            }
+        }
+        if (sameName != null && entry.from != null) {
+            long body = v.model().bodyHash(sameName).orElse(1L);
+            boolean anotherLambdasBody = entry.from.methods().stream()
+                    .anyMatch(old -> old.name().startsWith("lambda$") && !old.name().equals(entry.name)
+                            && entry.from.bodyHash(old).orElse(2L) == body);
+            if (!anotherLambdasBody) {
+                retarget(entry, v, sameName, type);
+            }
+        }
+    }
+
+    private static void retarget(EntrySite entry, Version v, ClassModel.Member lambda, MethodType type) {
+        entry.site.setTarget(v.methods().get(lambda.name() + lambda.descriptor()).asType(type));
+        entry.bodyHash = v.model().bodyHash(lambda).orElse(0L);
+        entry.from = v.model();
+    }
+
+    private void link(CallSiteRecord record) {
+        MethodType type = record.site().type();
+        String what = record.owner().getName() + "." + record.name() + record.descriptor();
+        Optional<MethodHandle> target = switch (record.kind()) {
+            case Linker.STATIC -> newest(record.owner(), record.name(), record.descriptor(), true);
+            case Linker.DIRECT -> newest(record.owner(), record.name(), record.descriptor(), false);
+            default -> implementation(record.owner(), record.name(), record.descriptor());
+        };
+        record.site().setTarget(target.map(h -> h.asType(type)).orElseGet(() -> noSuchMethod(type, what)));
+    }
+
+    /** The newest version of a static method of a class (for {@code @OnReload} hooks that may be new). */
+    public synchronized Optional<MethodHandle> newestStatic(Class<?> owner, String name, String descriptor) {
+        return newest(owner, name, descriptor, true);
+    }
+
+    /** The newest version of a member declared by {@code owner} itself. */
+    private Optional<MethodHandle> newest(Class<?> owner, String name, String descriptor, boolean isStatic) {
+        Managed m = managed.get(owner);
+        if (m != null && m.current != null) {
+            return m.current.method(name, descriptor).filter(x -> x.is(Opcodes.ACC_STATIC) == isStatic)
+                    .map(x -> m.current.methods().get(name + descriptor));
+        }
+        for (Method method : owner.getDeclaredMethods()) {
+            if (method.getName().equals(name) && Type.getMethodDescriptor(method).equals(descriptor)
+                    && Modifier.isStatic(method.getModifiers()) == isStatic) {
+                try {
+                    return Optional.of(isStatic ? trusted.in(owner).unreflect(method)
+                            : trusted.in(owner).unreflectSpecial(method, owner));
+                } catch (IllegalAccessException e) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A call site target that finds the implementation for the receiver's class, cached per class. */
+    private MethodHandle dispatcher(MethodType type, String name, String descriptor, Optional<Version> caller) {
+        MethodHandle resolver = MethodHandles.insertArguments(RESOLVE, 0, this, name, descriptor, type, caller);
+        resolver = resolver.asType(MethodType.methodType(MethodHandle.class, type.parameterType(0)));
+        resolver = MethodHandles.dropArguments(resolver, 1, type.parameterList().subList(1, type.parameterCount()));
+        return MethodHandles.foldArguments(MethodHandles.exactInvoker(type), resolver);
+    }
+
+    /** Called by dispatching call sites: the implementation of {@code name} for this receiver. */
+    MethodHandle resolve(String name, String descriptor, MethodType type, Optional<Version> caller, Object receiver) {
+        if (receiver == null) {
+            throw new NullPointerException("Cannot invoke " + name + "() because the receiver is null");
+        }
+        Class<?> receiverClass = receiver.getClass();
+        String key = receiverClass.getName() + '@' + System.identityHashCode(receiverClass) + '.' + name + descriptor + type;
+        Optional<MethodHandle> found = Optional.ofNullable(dispatch.get(key));
+        if (found.isPresent()) {
+            return found.get();
+        }
+        // Code of an older version still running (a frame that began before the swap) may call a
+        // method the newest version removed: it finishes with its own version's sibling.
+        MethodHandle target = implementation(receiverClass, name, descriptor)
+                .or(() -> caller.filter(v -> v.method(name, descriptor).filter(m -> !m.is(Opcodes.ACC_STATIC)).isPresent())
+                        .map(v -> v.methods().get(name + descriptor)))
+                .map(h -> h.asType(type))
+                .orElseGet(() -> noSuchMethod(type, receiverClass.getName() + "." + name + descriptor));
+        if (caller.isEmpty()) {
+            dispatch.put(key, target);
+        }
+        return target;
+    }
+
+    /** The implementation a virtual call finds, starting at {@code start}: newest versions first. */
+    private Optional<MethodHandle> implementation(Class<?> start, String name, String descriptor) {
+        for (Class<?> k = start; k != null; k = k.getSuperclass()) {
+            Optional<MethodHandle> found = declared(k, name, descriptor);
+            if (found.isPresent()) {
+                return found;
+            }
+        }
+        Deque<Class<?>> interfaces = new ArrayDeque<>();
+        Set<Class<?>> seen = new LinkedHashSet<>();
+        for (Class<?> k = start; k != null; k = k.getSuperclass()) {
+            interfaces.addAll(List.of(k.getInterfaces()));
+        }
+        if (start.isInterface()) {
+            interfaces.add(start);
+        }
+        while (!interfaces.isEmpty()) {
+            Class<?> i = interfaces.poll();
+            if (seen.add(i)) {
+                Optional<MethodHandle> found = declared(i, name, descriptor);
+                if (found.isPresent()) {
+                    return found;
+                }
+                interfaces.addAll(List.of(i.getInterfaces()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The body of an instance method declared by {@code k} (in its newest version), if any. */
+    private Optional<MethodHandle> declared(Class<?> k, String name, String descriptor) {
+        Managed m = managed.get(k);
+        if (m != null && m.current != null) {
+            return m.current.method(name, descriptor)
+                    .filter(x -> !x.is(Opcodes.ACC_STATIC) && !x.is(Opcodes.ACC_ABSTRACT))
+                    .map(x -> m.current.methods().get(name + descriptor));
+        }
+        for (Method method : k.getDeclaredMethods()) {
+            if (method.getName().equals(name) && Type.getMethodDescriptor(method).equals(descriptor)
+                    && !Modifier.isStatic(method.getModifiers()) && !Modifier.isAbstract(method.getModifiers())) {
+                try {
+                    return Optional.of(trusted.in(k).unreflectSpecial(method, k));
+                } catch (IllegalAccessException e) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static MethodHandle noSuchMethod(MethodType type, String what) {
+        MethodHandle thrower = MethodHandles.insertArguments(NO_SUCH_METHOD, 0, what)
+                .asType(MethodType.methodType(type.returnType()));
+        return MethodHandles.dropArguments(thrower, 0, type.parameterList());
+    }
+
+    // ---- what the loaded classes have ----
+
+    private CodeRewriter.Loaded loadedView(List<Structural> structural, Set<String> batchNames) {
+        Map<String, Class<?>> byName = new HashMap<>();
+        structural.forEach(s -> byName.put(s.next().name(), s.type()));
+        managed.values().forEach(m -> byName.put(m.loaded.name(), m.type));
+        ClassLoader loader = structural.isEmpty() ? null : structural.get(0).type().getClassLoader();
+        Map<String, Optional<Class<?>>> resolved = new HashMap<>();
+        return new CodeRewriter.Loaded() {
+            private Optional<Class<?>> find(String owner) {
+                return resolved.computeIfAbsent(owner, o -> {
+                    Class<?> known = byName.get(o);
+                    if (known != null) {
+                        return Optional.of(known);
+                    }
+                    if (o.startsWith("[") || loader == null) {
+                        return Optional.empty();
+                    }
+                    try {
+                        return Optional.of(Class.forName(o.replace('/', '.'), false, loader));
+                    } catch (ClassNotFoundException | LinkageError e) {
+                        return Optional.empty();
+                    }
+                });
+            }
+
+            @Override
+            public boolean isPublicInterface(String internalName) {
+                return find(internalName).or(() -> {
+                    try {
+                        return Optional.of(Class.forName(internalName.replace('/', '.'), false, loader));
+                    } catch (ClassNotFoundException | LinkageError e) {
+                        return Optional.empty();
+                    }
+                }).filter(c -> c.isInterface() && Modifier.isPublic(c.getModifiers())).isPresent();
+            }
+
+            @Override
+            public boolean isReloadable(String owner) {
+                return batchNames.contains(owner) || find(owner).filter(c -> managed.containsKey(c) || reloadable.test(c)).isPresent();
+            }
+
+            @Override
+            public boolean has(String owner, String name, String descriptor, boolean isStatic) {
+                Optional<Class<?>> type = find(owner);
+                if (type.isEmpty()) {
+                    return true; // not ours to judge: leave the call as compiled
+                }
+                Deque<Class<?>> todo = new ArrayDeque<>(List.of(type.get()));
+                Set<Class<?>> seen = new HashSet<>();
+                while (!todo.isEmpty()) {
+                    Class<?> k = todo.poll();
+                    if (!seen.add(k)) {
+                        continue;
+                    }
+                    for (Method method : k.getDeclaredMethods()) {
+                        if (method.getName().equals(name) && Type.getMethodDescriptor(method).equals(descriptor)
+                                && Modifier.isStatic(method.getModifiers()) == isStatic) {
+                            return true;
+                        }
+                    }
+                    if (k.getSuperclass() != null) {
+                        todo.add(k.getSuperclass());
+                    }
+                    todo.addAll(List.of(k.getInterfaces()));
+                }
+                return false;
+            }
+        };
+    }
+}

@@ -1,0 +1,87 @@
+package dev.hotswap.structural;
+
+import java.lang.invoke.CallSite;
+import java.lang.invoke.ConstantCallSite;
+import java.lang.invoke.LambdaConversionException;
+import java.lang.invoke.LambdaMetafactory;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandleProxies;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
+/**
+ * Bootstrap methods of the call sites that the structural engine writes into reloaded code.
+ * Public because the reloaded classes' constant pools name them; not an API. Every call site is
+ * a {@code MutableCallSite} owned by the engine and relinked when a newer version arrives.
+ */
+public final class Linker {
+    /** Kinds of call to a member that the loaded class does not have, or may not have any more. */
+    static final int STATIC = 0;
+    static final int VIRTUAL = 1;
+    static final int SPECIAL = 2;
+    static final int DIRECT = 3;
+
+    static volatile Engine engine;
+
+    private Linker() {
+    }
+
+    /** The body of a method of a class that went structural: calls its newest version. */
+    public static CallSite entry(MethodHandles.Lookup caller, String name, MethodType type, String descriptor,
+                                 int isStatic) {
+        return engine().entrySite(caller.lookupClass(), name, descriptor, isStatic != 0, type);
+    }
+
+    /** A call in new code to a member the loaded class lacks: resolved against the newest versions. */
+    public static CallSite call(MethodHandles.Lookup caller, String name, MethodType type, int kind, Class<?> owner,
+                                String descriptor) {
+        return engine().callSite(caller.lookupClass(), kind, owner, name, descriptor, type);
+    }
+
+    /**
+     * A lambda in new code, whose body lives in a hidden class. JDK 25's LambdaMetafactory calls
+     * such a body through a method handle; older ones call it by name, which a hidden class does
+     * not have (NoClassDefFoundError at the first call). There the lambda becomes a
+     * {@link MethodHandleProxies} instance of its (public) interface instead.
+     */
+    public static CallSite lambda(MethodHandles.Lookup caller, String name, MethodType type, Object... args)
+            throws LambdaConversionException, NoSuchMethodException, IllegalAccessException {
+        MethodType samType = (MethodType) args[0];
+        MethodHandle implementation = (MethodHandle) args[1];
+        if (LAMBDA_FACTORY_CALLS_HIDDEN_BODIES) {
+            return args.length > 3
+                    ? LambdaMetafactory.altMetafactory(caller, name, type, args)
+                    : LambdaMetafactory.metafactory(caller, name, type, samType, implementation, (MethodType) args[2]);
+        }
+        Class<?> functional = type.returnType();
+        if (type.parameterCount() == 0) {
+            Object instance = MethodHandleProxies.asInterfaceInstance(functional, implementation);
+            return new ConstantCallSite(MethodHandles.constant(functional, instance));
+        }
+        MethodHandle bind = MethodHandles.lookup().findStatic(Linker.class, "proxy",
+                MethodType.methodType(Object.class, Class.class, MethodHandle.class, Object[].class));
+        MethodHandle factory = MethodHandles.insertArguments(bind, 0, functional, implementation)
+                .asCollector(Object[].class, type.parameterCount()).asType(type);
+        return new ConstantCallSite(factory);
+    }
+
+    /** True from JDK 25 on, where LambdaMetafactory handles a body in a hidden class (measured; 17 does not). */
+    static final boolean LAMBDA_FACTORY_CALLS_HIDDEN_BODIES = Runtime.version().feature() >= 25;
+
+    private static Object proxy(Class<?> functional, MethodHandle implementation, Object[] captured) {
+        return MethodHandleProxies.asInterfaceInstance(functional, MethodHandles.insertArguments(implementation, 0, captured));
+    }
+
+    private static Engine engine() {
+        Engine current = engine;
+        if (current == null) {
+            throw new IllegalStateException("hotswap's structural engine is not running");
+        }
+        return current;
+    }
+
+    /** Target of call sites whose member no longer exists: what a fresh compile's stale caller would get. */
+    static Object noSuchMethod(String what) {
+        throw new NoSuchMethodError(what);
+    }
+}
