@@ -61,10 +61,20 @@ public final class Engine {
     private final java.util.function.Function<Class<?>, Optional<byte[]>> runningBytes;
     private final Map<Class<?>, Managed> managed = new ConcurrentHashMap<>();
     private final Map<String, EntrySite> entries = new HashMap<>();
-    private final Map<String, CallSiteRecord> calls = new HashMap<>();
+    /** Call sites in versions' code, weakly: a superseded version takes its own sites with it. */
+    private final List<java.lang.ref.WeakReference<LinkedSite>> calls = new ArrayList<>();
     private final Map<String, MethodHandle> dispatch = new ConcurrentHashMap<>();
-    /** Which version a hidden class holds, so its calls can fall back on its own siblings. */
-    private final Map<Class<?>, Version> versionOf = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+    /**
+     * Which version a hidden class holds, so its calls can fall back on its own siblings. A
+     * ClassValue, so the hidden class is not kept alive by this table (a WeakHashMap whose value
+     * refers to its key would).
+     */
+    private final ClassValue<java.util.concurrent.atomic.AtomicReference<Version>> versionOf = new ClassValue<>() {
+        @Override
+        protected java.util.concurrent.atomic.AtomicReference<Version> computeValue(Class<?> type) {
+            return new java.util.concurrent.atomic.AtomicReference<>();
+        }
+    };
     private volatile Set<String> overriddenAnew = Set.of();
     private int generation;
 
@@ -111,8 +121,20 @@ public final class Engine {
         }
     }
 
-    private record CallSiteRecord(MutableCallSite site, Class<?> caller, int kind, Class<?> owner, String name,
-                                  String descriptor) {
+    /** A call site in new code to a member resolved against the newest versions; relinked on each swap. */
+    private static final class LinkedSite extends MutableCallSite {
+        final int kind;
+        final Class<?> owner;
+        final String name;
+        final String descriptor;
+
+        LinkedSite(MethodType type, int kind, Class<?> owner, String name, String descriptor) {
+            super(type);
+            this.kind = kind;
+            this.owner = owner;
+            this.name = name;
+            this.descriptor = descriptor;
+        }
     }
 
     /** A class to take to a new version. */
@@ -333,7 +355,7 @@ public final class Engine {
             }
         }
         Version result = new Version(hidden.lookupClass(), model, methods);
-        versionOf.put(hidden.lookupClass(), result);
+        versionOf.get(hidden.lookupClass()).set(result);
         return result;
     }
 
@@ -395,17 +417,12 @@ public final class Engine {
     synchronized MutableCallSite callSite(Class<?> caller, int kind, Class<?> owner, String name, String descriptor,
                                           MethodType type) {
         if (kind == Linker.VIRTUAL) {
-            return new MutableCallSite(dispatcher(type, name, descriptor, Optional.ofNullable(versionOf.get(caller))));
+            return new MutableCallSite(dispatcher(type, name, descriptor, Optional.ofNullable(versionOf.get(caller).get())));
         }
-        String key = kind + ":" + caller.getName() + ":" + owner.getName() + '.' + name + descriptor + type
-                + '@' + System.identityHashCode(caller.getClassLoader());
-        CallSiteRecord record = calls.get(key);
-        if (record == null) {
-            record = new CallSiteRecord(new MutableCallSite(type), caller, kind, owner, name, descriptor);
-            link(record);
-            calls.put(key, record);
-        }
-        return record.site();
+        LinkedSite site = new LinkedSite(type, kind, owner, name, descriptor);
+        link(site);
+        calls.add(new java.lang.ref.WeakReference<>(site));
+        return site;
     }
 
     private void relink() {
@@ -414,9 +431,13 @@ public final class Engine {
             link(entry);
             sites.add(entry.site);
         }
-        for (CallSiteRecord record : calls.values()) {
-            link(record);
-            sites.add(record.site());
+        calls.removeIf(ref -> ref.get() == null);
+        for (java.lang.ref.WeakReference<LinkedSite> ref : calls) {
+            LinkedSite site = ref.get();
+            if (site != null) {
+                link(site);
+                sites.add(site);
+            }
         }
         MutableCallSite.syncAll(sites.toArray(MutableCallSite[]::new));
     }
@@ -483,15 +504,15 @@ public final class Engine {
         entry.from = v.model();
     }
 
-    private void link(CallSiteRecord record) {
-        MethodType type = record.site().type();
-        String what = record.owner().getName() + "." + record.name() + record.descriptor();
-        Optional<MethodHandle> target = switch (record.kind()) {
-            case Linker.STATIC -> newest(record.owner(), record.name(), record.descriptor(), true);
-            case Linker.DIRECT -> newest(record.owner(), record.name(), record.descriptor(), false);
-            default -> implementation(record.owner(), record.name(), record.descriptor());
+    private void link(LinkedSite site) {
+        MethodType type = site.type();
+        String what = site.owner.getName() + "." + site.name + site.descriptor;
+        Optional<MethodHandle> target = switch (site.kind) {
+            case Linker.STATIC -> newest(site.owner, site.name, site.descriptor, true);
+            case Linker.DIRECT -> newest(site.owner, site.name, site.descriptor, false);
+            default -> implementation(site.owner, site.name, site.descriptor);
         };
-        record.site().setTarget(target.map(h -> h.asType(type)).orElseGet(() -> noSuchMethod(type, what)));
+        site.setTarget(target.map(h -> h.asType(type)).orElseGet(() -> noSuchMethod(type, what)));
     }
 
     /** The newest version of a static method of a class (for {@code @OnReload} hooks that may be new). */
