@@ -16,14 +16,14 @@ import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
 /**
- * A long editing session: one class structurally reloaded 1,000 times, every version with 150
- * new constants in 150 methods, in a JVM limited to 32 MB of Metaspace. Plain redefinition keeps
+ * A long editing session: one class structurally reloaded 1,000 times, every version with 400
+ * new constants in 400 methods, in a JVM limited to 32 MB of Metaspace. Plain redefinition keeps
  * every old constant and runs out of Metaspace long before that; superseded hidden-class
  * versions must be collected. Swaps must not slow down as versions pile up.
  */
 class StructuralSoakTest {
     private static final int EDITS = 1000;
-    private static final int METHODS = 150;
+    private static final int METHODS = 400;
 
     @TempDir
     Path dir;
