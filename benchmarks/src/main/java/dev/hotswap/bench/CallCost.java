@@ -32,6 +32,10 @@ public class CallCost {
     @Param("0")
     public int swaps;
 
+    /** Whether each swap adds a method (the structural engine) or changes the body only. */
+    @Param("false")
+    public boolean structural;
+
     private IntUnaryOperator op;
     private int x = 7;
 
@@ -41,9 +45,9 @@ public class CallCost {
         URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, CallCost.class.getClassLoader());
         op = (IntUnaryOperator) loader.loadClass("Hot").getConstructor().newInstance();
         for (int k = 1; k <= swaps; k++) {
-            Files.write(dir.resolve("Hot.class"), ClassGen.operator("Hot", k));
+            Files.write(dir.resolve("Hot.class"), ClassGen.operator("Hot", k, structural));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (op.applyAsInt(0) != k) {
+            while (op.applyAsInt(0) != ClassGen.operatorConstant(k)) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("swap " + k + " not seen within 30 s");
                 }

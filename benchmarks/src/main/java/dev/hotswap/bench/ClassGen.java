@@ -12,7 +12,15 @@ final class ClassGen {
 
     /** {@code public class name { public static int v() { return value; } }} */
     static byte[] probe(String name, int value) {
+        return probe(name, value, false);
+    }
+
+    /** As {@link #probe(String, int)}; {@code structural} adds {@code static int extra()}, a method the first version lacks. */
+    static byte[] probe(String name, int value, boolean structural) {
         ClassWriter cw = start(name, null);
+        if (structural) {
+            extra(cw, Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, value);
+        }
         MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "v", "()I", null, null);
         mv.visitCode();
         mv.visitLdcInsn(value);
@@ -24,7 +32,14 @@ final class ClassGen {
 
     /** {@code public class name { public static String v() { return text; } }}: a new constant per version. */
     static byte[] text(String name, String text) {
+        return text(name, text, false);
+    }
+
+    static byte[] text(String name, String text, boolean structural) {
         ClassWriter cw = start(name, null);
+        if (structural) {
+            extra(cw, Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, text.hashCode());
+        }
         MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "v", "()Ljava/lang/String;", null, null);
         mv.visitCode();
         mv.visitLdcInsn(text);
@@ -34,15 +49,25 @@ final class ClassGen {
         return end(cw);
     }
 
-    /** {@code public class name implements IntUnaryOperator { public int applyAsInt(int x) { return x * 31 + k; } }} */
+    /**
+     * {@code public class name implements IntUnaryOperator { public int applyAsInt(int x) { return x * 31 + k; } }},
+     * where k is never 0 (the JIT would drop "+ 0" and make one version cheaper than the others).
+     */
     static byte[] operator(String name, int k) {
+        return operator(name, k, false);
+    }
+
+    static byte[] operator(String name, int k, boolean structural) {
         ClassWriter cw = start(name, new String[] {"java/util/function/IntUnaryOperator"});
+        if (structural) {
+            extra(cw, Opcodes.ACC_PUBLIC, k);
+        }
         MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "applyAsInt", "(I)I", null, null);
         mv.visitCode();
         mv.visitVarInsn(Opcodes.ILOAD, 1);
         mv.visitIntInsn(Opcodes.BIPUSH, 31);
         mv.visitInsn(Opcodes.IMUL);
-        mv.visitLdcInsn(k);
+        mv.visitLdcInsn(operatorConstant(k));
         mv.visitInsn(Opcodes.IADD);
         mv.visitInsn(Opcodes.IRETURN);
         mv.visitMaxs(0, 0);
@@ -79,6 +104,20 @@ final class ClassGen {
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         return end(cw);
+    }
+
+    static int operatorConstant(int k) {
+        return 1000 + k;
+    }
+
+    /** A method that the first version does not have: adding it makes the change structural. */
+    private static void extra(ClassWriter cw, int access, int value) {
+        MethodVisitor mv = cw.visitMethod(access, "extra", "()I", null, null);
+        mv.visitCode();
+        mv.visitLdcInsn(value);
+        mv.visitInsn(Opcodes.IRETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
     }
 
     private static ClassWriter start(String name, String[] interfaces) {

@@ -32,8 +32,12 @@ final class Latency {
     }
 
     private static void writeVersion(Path dir, List<String> probes, int value) throws IOException {
+        writeVersion(dir, probes, value, false);
+    }
+
+    private static void writeVersion(Path dir, List<String> probes, int value, boolean structural) throws IOException {
         for (String probe : probes) {
-            Files.write(dir.resolve(probe + ".class"), ClassGen.probe(probe, value));
+            Files.write(dir.resolve(probe + ".class"), ClassGen.probe(probe, value, structural));
         }
     }
 
@@ -47,6 +51,11 @@ final class Latency {
 
     /** hotswap through its agent, with the given options. */
     Stats hotswap(int n, String options, int swaps) throws Exception {
+        return hotswap(n, options, swaps, false);
+    }
+
+    /** As above; {@code structural}: every version adds a method, so the structural engine swaps it. */
+    Stats hotswap(int n, String options, int swaps, boolean structural) throws Exception {
         Path dir = app("hotswap", n);
         List<String> probes = probes(n);
         List<Double> millis = new ArrayList<>();
@@ -54,7 +63,7 @@ final class Latency {
                 "-cp", dir + File.pathSeparator + benchJar, ProbeMain.class.getName()))) {
             child.expect("ready " + n);
             for (int k = 2; k < swaps + 2; k++) {
-                writeVersion(dir, probes, k);
+                writeVersion(dir, probes, k, structural);
                 long closed = System.nanoTime();
                 String seen = child.expect("seen " + (n * k) + " ");
                 millis.add((Long.parseLong(seen.split(" ")[2]) - closed) / 1e6);
