@@ -251,6 +251,14 @@ public final class Engine {
         if (!problems.isEmpty()) {
             return problems;
         }
+        for (Structural s : structural) {
+            Module module = s.type().getModule();
+            if (module.isNamed() && !module.canRead(Linker.class.getModule())) {
+                // Entries call our bootstrap methods: a named module must read hotswap's module.
+                instrumentation.redefineModule(module, Set.of(Linker.class.getModule()), Map.of(), Map.of(), Set.of(),
+                        Map.of());
+            }
+        }
         if (!definitions.isEmpty()) {
             instrumentation.redefineClasses(definitions.toArray(ClassDefinition[]::new));
         }

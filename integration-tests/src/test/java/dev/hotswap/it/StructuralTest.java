@@ -108,7 +108,10 @@ class StructuralTest {
             }
             """;
 
-    /** perimeter renamed to edges, a private static helper, a lambda inserted before the old one. */
+    /**
+     * perimeter renamed to edges, private twice() renamed to doubled(), a private static helper,
+     * a lambda inserted before the old one, a lambda whose captured variables changed.
+     */
     private static final String SHAPE_V3 = """
             package app;
             import java.util.function.Supplier;
@@ -119,12 +122,14 @@ class StructuralTest {
                 public static String describe(Shape s) {
                     Supplier<String> first = () -> "inserted";
                     s.count++;
-                    return "v3 edges=" + s.edges() + " " + first.get() + " " + helper(s.size) + " lock=" + s.locked();
+                    return "v3 edges=" + s.edges() + " " + first.get() + " " + helper(s.size) + " " + s.doubled()
+                            + " lock=" + s.locked();
                 }
                 int edges() { return 4 * size; }
+                private String doubled() { Supplier<String> f = () -> "y" + size; return f.get() + f.get(); }
                 private static int helper(int x) { return x + 100; }
                 boolean locked() { return Thread.holdsLock(this); }
-                Supplier<String> lambda() { return () -> "L3-" + size; }
+                Supplier<String> lambda() { int captured = size; return () -> "L3-" + captured; }
             }
             """;
 
@@ -165,14 +170,14 @@ class StructuralTest {
 
             int mark = child.mark();
             Javac.compile(classes, sources(SHAPE_V3, SUB_V1), classes);
-            String v3 = child.awaitAfter(mark, "v3 edges=12 inserted 103 lock=false who=base");
+            String v3 = child.awaitAfter(mark, "v3 edges=12 inserted 103 y3y3 lock=false who=base");
             assertThat(v3).containsPattern("lambda=L[123]-3 ").endsWith(id);
             assertThat(child.output()).doesNotContain("not reloaded").doesNotContain("reload failed");
         }
     }
 
     @Test
-    void structuralChangesInLibraryModeIncludingTheMainClass() throws Exception {
+    void structuralChangesInLibraryMode() throws Exception {
         Path classes = start(App.Start.LIBRARY);
         try (ChildJvm child = ChildJvm.start(dir, List.of("-Dhotswap.quiet=150ms",
                 "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(), "app.Main"))) {
