@@ -4,7 +4,8 @@
 #                         Edit examples/demo/src/main/java/com/example/Demo.java in another
 #                         terminal and recompile (see README) to see the running program change.
 #   ./demo.sh --scripted  the same, but the script makes the edit and recompiles by itself after
-#                         three ticks, on a copy of the demo, then stops after two more ticks.
+#                         three ticks, on a copy of the demo; then adds a method and calls it
+#                         (a structural change), and stops after two more ticks.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -44,11 +45,18 @@ for _ in $(seq 1 100); do
   [ "$(grep -c '^Bar: ' "$work/out" || true)" -ge 2 ] && break
   sleep 0.1
 done
+echo "demo: adding a method, mood(), and calling it from test(n): a structural change; recompiling"
+sed -i 's/"Bar: " + n + " :)"/"Bar: " + n + mood()/; s/^}$/\n    static String mood() {\n        return " :D";\n    }\n}/' "$work/src/com/example/Demo.java"
+javac -cp "$jar" -d "$work/classes" "$work/src/com/example/Demo.java"
+for _ in $(seq 1 100); do
+  [ "$(grep -c '^Bar: .* :D$' "$work/out" || true)" -ge 2 ] && break
+  sleep 0.1
+done
 kill "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
-if grep -q '^Bar: .* :)$' "$work/out"; then
-  echo "demo: the running program changed without a restart, and its counter went on."
+if grep -q '^Bar: .* :)$' "$work/out" && grep -q '^Bar: .* :D$' "$work/out"; then
+  echo "demo: the running program changed twice without a restart (a body, then a new method), and its counter went on."
 else
-  echo "demo: the change did not show; see the output above"
+  echo "demo: a change did not show; see the output above"
   exit 1
 fi

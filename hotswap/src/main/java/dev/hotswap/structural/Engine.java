@@ -84,7 +84,7 @@ public final class Engine {
         final byte[] loadedBytes;
         final ClassModel loaded;
         Version original;
-        Version current;
+        volatile Version current;
         ClassModel constructorsFrom;
 
         Managed(Class<?> type, byte[] loadedBytes, ClassModel loaded) {

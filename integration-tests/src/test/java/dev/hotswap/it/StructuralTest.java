@@ -96,6 +96,8 @@ class StructuralTest {
                 private String twice() { Supplier<String> f = () -> "x" + size; return f.get() + f.get(); }
                 synchronized boolean locked() { return Thread.holdsLock(this); }
                 Supplier<String> lambda() { return () -> "L2-" + size; }
+                @dev.hotswap.OnReload
+                static void reloaded() { System.out.println("on-reload hook added in v2: " + label()); }
             }
             """;
 
@@ -163,6 +165,7 @@ class StructuralTest {
             Javac.compile(classes, sources(SHAPE_V2, SUB_V2), classes);
             assertThat(child.await("hotswap: reloaded")).contains("app.Shape").contains("app.Sub");
             String after = child.await("v2 area=18 perimeter=12 square x3x3 lock=true who=sub+base");
+            child.await("on-reload hook added in v2: square");
             // The lambda object made before: its own new body (JDK 25 calls it by name) or the body
             // it had (JDK 17 calls private lambda bodies through a method handle), never another.
             assertThat(after).containsPattern("lambda=L[12]-3 ").contains("stale=NoSuchMethodError").endsWith(id);
