@@ -33,25 +33,23 @@ cp examples/demo/src/main/java/com/example/Demo.java "$work/src/com/example/"
 javac -cp "$jar" -d "$work/classes" "$work/src/com/example/Demo.java"
 java -cp "$work/classes:$jar" com.example.Demo > >(tee "$work/out") 2>&1 &
 pid=$!
+# Waits (20 s at most) until the demo printed $2 lines matching $1.
+await_lines() {
+  for _ in $(seq 1 200); do
+    [ "$(grep -c "$1" "$work/out" || true)" -ge "$2" ] && return 0
+    sleep 0.1
+  done
+}
 # Three ticks of "Foo: n", then the edit a developer would make, and a recompile.
-for _ in $(seq 1 200); do
-  [ "$(grep -c '^Foo: ' "$work/out" || true)" -ge 3 ] && break
-  sleep 0.1
-done
+await_lines '^Foo: ' 3
 echo "demo: editing Demo.java (\"Foo: \" -> \"Bar: \" ... \" :)\") and recompiling with javac"
 sed -i 's/"Foo: " + n/"Bar: " + n + " :)"/' "$work/src/com/example/Demo.java"
 javac -cp "$jar" -d "$work/classes" "$work/src/com/example/Demo.java"
-for _ in $(seq 1 100); do
-  [ "$(grep -c '^Bar: ' "$work/out" || true)" -ge 2 ] && break
-  sleep 0.1
-done
+await_lines '^Bar: ' 2
 echo "demo: adding a method, mood(), and calling it from test(n): a structural change; recompiling"
 sed -i 's/"Bar: " + n + " :)"/"Bar: " + n + mood()/; s/^}$/\n    static String mood() {\n        return " :D";\n    }\n}/' "$work/src/com/example/Demo.java"
 javac -cp "$jar" -d "$work/classes" "$work/src/com/example/Demo.java"
-for _ in $(seq 1 100); do
-  [ "$(grep -c '^Bar: .* :D$' "$work/out" || true)" -ge 2 ] && break
-  sleep 0.1
-done
+await_lines '^Bar: .* :D$' 2
 kill "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
 if grep -q '^Bar: .* :)$' "$work/out" && grep -q '^Bar: .* :D$' "$work/out"; then
