@@ -229,8 +229,9 @@ final class Reloader implements Debouncer.BatchHandler {
             all.addAll(refusals);
             refuse(targets.stream().map(t -> t.candidate().name()).toList(), all, structural.isEmpty() ? ""
                     : engine.isPresent()
-                    ? "a structural change that hotswap cannot swap yet (methods can change freely; fields, constructors, "
-                    + "the class hierarchy, nested classes and enum constants cannot yet): undo it, or restart the program"
+                    ? "a structural change that hotswap cannot swap yet (methods and added fields can change freely; "
+                    + "constructors, the class hierarchy, nested classes and enum constants cannot yet): undo it, or restart "
+                    + "the program"
                     : "a structural change, which the JVM's HotSwap cannot swap (it replaces method bodies only) and "
                     + "hotswap's structural engine is not available in this JVM: undo it, or restart the program");
             return;

@@ -34,7 +34,14 @@ final class CodeRewriter extends MethodVisitor {
 
         /** True when the loaded class (or an ancestor) has this member with this static-ness. */
         boolean has(String owner, String name, String descriptor, boolean isStatic);
+
+        /** True when the loaded class (or an ancestor) has this field with this static-ness. */
+        boolean hasField(String owner, String name, String descriptor, boolean isStatic);
     }
+
+    static final Handle FIELD = new Handle(Opcodes.H_INVOKESTATIC, "dev/hotswap/structural/Linker", "field",
+            "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;ILjava/lang/Class;"
+                    + "Ljava/lang/String;)Ljava/lang/invoke/CallSite;", false);
 
     private final String className;
     /** The hidden class this method goes into, or null when it stays in the class (constructors). */
@@ -42,10 +49,18 @@ final class CodeRewriter extends MethodVisitor {
     private final ClassModel next;
     private final Loaded loaded;
     private final List<String> problems;
+    /** In a re-run static initializer: the added static fields it may assign; writes to others are dropped. */
+    private final java.util.Set<String> initialize;
 
     CodeRewriter(MethodVisitor target, String className, String hiddenName, ClassModel next, Loaded loaded,
                  List<String> problems) {
+        this(target, className, hiddenName, next, loaded, problems, null);
+    }
+
+    CodeRewriter(MethodVisitor target, String className, String hiddenName, ClassModel next, Loaded loaded,
+                 List<String> problems, java.util.Set<String> initialize) {
         super(Opcodes.ASM9, target);
+        this.initialize = initialize;
         this.className = className;
         this.hiddenName = hiddenName;
         this.next = next;
@@ -114,6 +129,28 @@ final class CodeRewriter extends MethodVisitor {
             return;
         }
         super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+    }
+
+    @Override
+    public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
+        boolean isStatic = opcode == Opcodes.GETSTATIC || opcode == Opcodes.PUTSTATIC;
+        if (initialize != null && opcode == Opcodes.PUTSTATIC && owner.equals(className)
+                && !initialize.contains(name + ":" + descriptor)) {
+            // Static fields that already have values keep them: the value computed for one is dropped.
+            super.visitInsn(Type.getType(descriptor).getSize() == 2 ? Opcodes.POP2 : Opcodes.POP);
+            return;
+        }
+        if (loaded.isReloadable(owner) && !loaded.hasField(owner, name, descriptor, isStatic)) {
+            String type = switch (opcode) {
+                case Opcodes.GETFIELD -> "(L" + owner + ";)" + descriptor;
+                case Opcodes.PUTFIELD -> "(L" + owner + ";" + descriptor + ")V";
+                case Opcodes.GETSTATIC -> "()" + descriptor;
+                default -> "(" + descriptor + ")V";
+            };
+            super.visitInvokeDynamicInsn(name, type, FIELD, opcode, Type.getObjectType(owner), descriptor);
+            return;
+        }
+        super.visitFieldInsn(opcode, owner, name, descriptor);
     }
 
     @Override

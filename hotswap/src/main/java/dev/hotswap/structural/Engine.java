@@ -42,6 +42,8 @@ import org.objectweb.asm.Type;
 public final class Engine {
     private static final MethodHandle RESOLVE;
     private static final MethodHandle NO_SUCH_METHOD;
+    private static final MethodHandle FIELD_GET;
+    private static final MethodHandle FIELD_SET;
 
     static {
         try {
@@ -50,6 +52,9 @@ public final class Engine {
                     String.class, String.class, MethodType.class, Optional.class, Object.class));
             NO_SUCH_METHOD = lookup.findStatic(Linker.class, "noSuchMethod",
                     MethodType.methodType(Object.class, String.class));
+            FIELD_GET = lookup.findVirtual(FieldStore.class, "get", MethodType.methodType(Object.class, Object.class));
+            FIELD_SET = lookup.findVirtual(FieldStore.class, "set",
+                    MethodType.methodType(void.class, Object.class, Object.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -64,6 +69,8 @@ public final class Engine {
     /** Call sites in versions' code, weakly: a superseded version takes its own sites with it. */
     private final List<java.lang.ref.WeakReference<LinkedSite>> calls = new ArrayList<>();
     private final Map<String, MethodHandle> dispatch = new ConcurrentHashMap<>();
+    /** Storage of fields added by swaps: an array of one for a static field, a FieldStore for an instance field. */
+    private final Map<String, Object> addedFields = new HashMap<>();
     /**
      * Which version a hidden class holds, so its calls can fall back on its own siblings. A
      * ClassValue, so the hidden class is not kept alive by this table (a WeakHashMap whose value
@@ -186,6 +193,8 @@ public final class Engine {
                 case METHOD_ADDED, METHOD_REMOVED, METHOD_SIGNATURE_CHANGED, METHOD_MODIFIERS_CHANGED,
                         LAMBDA_ADDED, LAMBDA_REMOVED, LAMBDAS_RENUMBERED -> !change.member().startsWith("<init>")
                         && !change.description().startsWith("constructor");
+                // Added fields live in side storage; a removed one stays in the object, unused by new code.
+                case FIELD_ADDED, FIELD_REMOVED, FIELD_TYPE_CHANGED, FIELDS_REORDERED -> true;
                 default -> false;
             };
             if (!supported) {
@@ -229,6 +238,7 @@ public final class Engine {
         }
         Map<Class<?>, Managed> fresh = new HashMap<>();
         Map<Class<?>, Version> versions = new HashMap<>();
+        List<Class<?>> toInitialize = new ArrayList<>();
         List<ClassDefinition> definitions = new ArrayList<>(plain);
         Set<String> batchNames = new HashSet<>();
         structural.forEach(s -> batchNames.add(s.next().name()));
@@ -238,11 +248,16 @@ public final class Engine {
             Managed m = managed.get(s.type());
             if (m == null) {
                 m = new Managed(s.type(), s.runningBytes(), s.running());
-                m.original = define(m, s.runningBytes(), s.running(), loaded, problems, 0);
+                m.original = define(m, s.runningBytes(), s.running(), loaded, problems, 0, Set.of());
                 m.constructorsFrom = s.running();
                 fresh.put(s.type(), m);
             }
-            versions.put(s.type(), define(m, s.nextBytes(), s.next(), loaded, problems, next));
+            ClassModel previous = m.current != null ? m.current.model() : s.running();
+            Set<String> initialize = newStatics(m.loaded, previous, s.next());
+            if (!initialize.isEmpty()) {
+                toInitialize.add(s.type());
+            }
+            versions.put(s.type(), define(m, s.nextBytes(), s.next(), loaded, problems, next, initialize));
             if (fresh.containsKey(s.type()) || !sameConstructors(m.constructorsFrom, s.next())) {
                 definitions.add(new ClassDefinition(s.type(),
                         TrampolineWriter.write(m.loadedBytes, s.nextBytes(), s.next(), loaded, problems)));
@@ -272,6 +287,9 @@ public final class Engine {
         overriddenAnew = overriddenAnew();
         dispatch.clear();
         relink();
+        for (Class<?> type : toInitialize) {
+            initializeAddedStatics(versions.get(type));
+        }
         return List.of();
     }
 
@@ -335,6 +353,21 @@ public final class Engine {
         }
     }
 
+    /**
+     * Static fields added by a swap get their initializers: the new static initializer runs once
+     * more, writing only those fields (every other static keeps its value; the values computed
+     * for them are dropped). Its other effects run again too — the rule is simple and visible.
+     */
+    private void initializeAddedStatics(Version version) {
+        try {
+            MethodHandles.Lookup lookup = trusted.in(version.hidden());
+            lookup.findStatic(version.hidden(), VersionWriter.CLINIT, MethodType.methodType(void.class)).invoke();
+        } catch (Throwable e) {
+            System.err.println("hotswap: the static initializer of " + version.model().javaName() + " threw " + e
+                    + " while setting its added static fields; they keep their default values");
+        }
+    }
+
     private static boolean sameConstructors(ClassModel a, ClassModel b) {
         for (ClassModel.Member ctor : b.methods()) {
             if (ctor.name().equals("<init>") && !a.bodyHash(ctor).equals(b.bodyHash(ctor))) {
@@ -345,9 +378,9 @@ public final class Engine {
     }
 
     private Version define(Managed m, byte[] bytes, ClassModel model, CodeRewriter.Loaded loaded, List<String> problems,
-                           int version) throws IllegalAccessException, NoSuchMethodException {
+                           int version, Set<String> initialize) throws IllegalAccessException, NoSuchMethodException {
         String hiddenName = model.name() + "$$hotswap" + version;
-        byte[] hiddenBytes = VersionWriter.write(bytes, model, hiddenName, loaded, problems);
+        byte[] hiddenBytes = VersionWriter.write(bytes, model, hiddenName, loaded, problems, initialize);
         if (!problems.isEmpty()) {
             return null;
         }
@@ -523,6 +556,64 @@ public final class Engine {
         site.setTarget(target.map(h -> h.asType(type)).orElseGet(() -> noSuchMethod(type, what)));
     }
 
+    synchronized java.lang.invoke.CallSite fieldSite(int opcode, Class<?> owner, String name, String descriptor,
+                                                     MethodType type) {
+        boolean isStatic = opcode == Opcodes.GETSTATIC || opcode == Opcodes.PUTSTATIC;
+        Class<?> declaring = declaringClass(owner, name, descriptor, isStatic);
+        String key = declaring.getName() + '@' + System.identityHashCode(declaring.getClassLoader()) + '.' + name + ':'
+                + descriptor;
+        Class<?> fieldType = type(descriptor, declaring.getClassLoader());
+        MethodHandle handle;
+        try {
+            if (isStatic) {
+                Object holder = addedFields.computeIfAbsent(key,
+                        k -> java.lang.reflect.Array.newInstance(fieldType.isPrimitive() ? fieldType : Object.class, 1));
+                MethodHandle access = opcode == Opcodes.GETSTATIC
+                        ? MethodHandles.arrayElementGetter(holder.getClass()) : MethodHandles.arrayElementSetter(holder.getClass());
+                handle = MethodHandles.insertArguments(access, 0, holder, 0);
+            } else {
+                Object defaultValue = fieldType.isPrimitive() ? java.lang.reflect.Array.get(
+                        java.lang.reflect.Array.newInstance(fieldType, 1), 0) : null;
+                FieldStore store = (FieldStore) addedFields.computeIfAbsent(key, k -> new FieldStore(defaultValue));
+                handle = (opcode == Opcodes.GETFIELD ? FIELD_GET : FIELD_SET).bindTo(store);
+            }
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot make storage for field " + key, e);
+        }
+        return new java.lang.invoke.ConstantCallSite(handle.asType(type));
+    }
+
+    /** The class whose newest version declares an added field, searching up from the class the code names. */
+    private Class<?> declaringClass(Class<?> owner, String name, String descriptor, boolean isStatic) {
+        for (Class<?> k = owner; k != null; k = k.getSuperclass()) {
+            Managed m = managed.get(k);
+            if (m != null && m.current != null && m.current.model().fields().stream().anyMatch(f -> f.name().equals(name)
+                    && f.descriptor().equals(descriptor) && f.is(Opcodes.ACC_STATIC) == isStatic)) {
+                return k;
+            }
+        }
+        return owner;
+    }
+
+    private static Class<?> type(String descriptor, ClassLoader loader) {
+        return MethodType.fromMethodDescriptorString("()" + descriptor, loader).returnType();
+    }
+
+    /** Added static fields of {@code next} that the previous version did not have: their initializers run now. */
+    private static Set<String> newStatics(ClassModel loaded, ClassModel previous, ClassModel next) {
+        Set<String> result = new LinkedHashSet<>();
+        for (ClassModel.Member field : next.fields()) {
+            String key = field.name() + ":" + field.descriptor();
+            boolean existed = previous.fields().stream().anyMatch(f -> (f.name() + ":" + f.descriptor()).equals(key)
+                    && f.is(Opcodes.ACC_STATIC)) || loaded.fields().stream().anyMatch(f -> (f.name() + ":" + f.descriptor())
+                    .equals(key) && f.is(Opcodes.ACC_STATIC));
+            if (field.is(Opcodes.ACC_STATIC) && !existed) {
+                result.add(key);
+            }
+        }
+        return result;
+    }
+
     /** The newest version of a static method of a class (for {@code @OnReload} hooks that may be new). */
     public synchronized Optional<MethodHandle> newestStatic(Class<?> owner, String name, String descriptor) {
         return newest(owner, name, descriptor, true);
@@ -677,6 +768,33 @@ public final class Engine {
             @Override
             public boolean isReloadable(String owner) {
                 return batchNames.contains(owner) || find(owner).filter(c -> managed.containsKey(c) || reloadable.test(c)).isPresent();
+            }
+
+            @Override
+            public boolean hasField(String owner, String name, String descriptor, boolean isStatic) {
+                Optional<Class<?>> type = find(owner);
+                if (type.isEmpty()) {
+                    return true;
+                }
+                Deque<Class<?>> todo = new ArrayDeque<>(List.of(type.get()));
+                Set<Class<?>> seen = new HashSet<>();
+                while (!todo.isEmpty()) {
+                    Class<?> k = todo.poll();
+                    if (!seen.add(k)) {
+                        continue;
+                    }
+                    for (Field field : k.getDeclaredFields()) {
+                        if (field.getName().equals(name) && Type.getDescriptor(field.getType()).equals(descriptor)
+                                && Modifier.isStatic(field.getModifiers()) == isStatic) {
+                            return true;
+                        }
+                    }
+                    if (k.getSuperclass() != null) {
+                        todo.add(k.getSuperclass());
+                    }
+                    todo.addAll(List.of(k.getInterfaces()));
+                }
+                return false;
             }
 
             @Override

@@ -72,6 +72,12 @@ public final class Linker {
         return MethodHandleProxies.asInterfaceInstance(functional, MethodHandles.insertArguments(implementation, 0, captured));
     }
 
+    /** A field that the loaded class lacks (added by a swap): read or written in side storage. */
+    public static CallSite field(MethodHandles.Lookup caller, String name, MethodType type, int opcode, Class<?> owner,
+                                 String descriptor) {
+        return engine().fieldSite(opcode, owner, name, descriptor, type);
+    }
+
     private static Engine engine() {
         Engine current = engine;
         if (current == null) {

@@ -37,7 +37,19 @@ final class VersionWriter {
                 && !method.is(Opcodes.ACC_ABSTRACT) && !method.is(Opcodes.ACC_NATIVE);
     }
 
+    /** Name of the static initializer re-run for static fields that a version adds. */
+    static final String CLINIT = "$hotswap$clinit";
+
     static byte[] write(byte[] next, ClassModel model, String hiddenName, CodeRewriter.Loaded loaded, List<String> problems) {
+        return write(next, model, hiddenName, loaded, problems, java.util.Set.of());
+    }
+
+    /**
+     * @param initialize added static fields ({@code name:descriptor}) whose initializers the
+     *                   version's static initializer, written as {@link #CLINIT}, is to run
+     */
+    static byte[] write(byte[] next, ClassModel model, String hiddenName, CodeRewriter.Loaded loaded, List<String> problems,
+                        java.util.Set<String> initialize) {
         String className = model.name();
         ClassReader reader = new ClassReader(next);
         ClassWriter writer = new ClassWriter(0);
@@ -101,6 +113,10 @@ final class VersionWriter {
             @Override
             public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
                 ClassModel.Member method = new ClassModel.Member(name, descriptor, access);
+                if (name.equals("<clinit>") && !initialize.isEmpty()) {
+                    return new CodeRewriter(super.visitMethod(Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC, CLINIT, "()V",
+                            null, null), className, hiddenName, model, loaded, problems, initialize);
+                }
                 if (!belongsInHidden(method)) {
                     return null;
                 }

@@ -1,0 +1,88 @@
+package dev.hotswap.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Fields added by a swap: objects made before keep every old field and see the new one at its
+ * default (its initializer does not run for them); new objects run the new initializers; an added
+ * static field gets its initializer, other statics keep their values.
+ */
+class FieldTest {
+    @TempDir
+    Path dir;
+
+    private static final String MAIN = """
+            package app;
+            public class Main {
+                public static void main(String[] args) throws Exception {
+                    Account old = new Account(10);
+                    for (long tick = 0; ; tick++) {
+                        System.out.println("tick=" + tick + " old[" + Account.show(old) + "] new[" + Account.show(new Account(5))
+                                + "]");
+                        Thread.sleep(20);
+                    }
+                }
+            }
+            """;
+
+    private static final String V1 = """
+            package app;
+            public class Account {
+                static int opened;
+                private final int balance;
+                public Account(int balance) { this.balance = balance; opened++; }
+                public static String show(Account a) { return "v1 balance=" + a.balance; }
+            }
+            """;
+
+    private static final String V2 = """
+            package app;
+            import java.util.ArrayList;
+            import java.util.List;
+            public class Account {
+                static int opened;
+                static List<String> log = new ArrayList<>();
+                private final int balance;
+                private String owner = "nobody";
+                private int visits;
+                private long big = 7;
+                public Account(int balance) { this.balance = balance; opened++; }
+                public static String show(Account a) {
+                    a.visits++;
+                    log.add("seen");
+                    return "v2 balance=" + a.balance + " owner=" + a.owner + " visits=" + a.visits + " big=" + a.big
+                            + " log=" + (log.size() > 0) + " opened=" + (opened > 2);
+                }
+            }
+            """;
+
+    @Test
+    void fieldsAddedKeepOldStateAndStartAtDefaults() throws Exception {
+        Path classes = dir.resolve("classes");
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("app.Main", MAIN);
+        all.put("app.Account", V1);
+        Javac.compile(classes, all);
+        try (ChildJvm child = ChildJvm.start(dir, List.of("-javaagent:" + ChildJvm.hotswapJar() + "=quiet=150ms",
+                "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(), "app.Main"))) {
+            child.await("old[v1 balance=10] new[v1 balance=5]");
+            Javac.compile(classes, Map.of("app.Account", V2), classes);
+            String line = child.await("old[v2");
+            // The old object: its balance kept, the new fields at 0 / null (their initializers do not run for it).
+            assertThat(line).contains("old[v2 balance=10 owner=null visits=1 big=0 log=true opened=true]");
+            // A new object runs the new constructor with the new initializers.
+            assertThat(line).contains("new[v2 balance=5 owner=nobody visits=1 big=7 log=true opened=true]");
+            child.await("old[v2 balance=10 owner=null visits=5 ");
+            assertThat(child.output()).doesNotContain("not reloaded").doesNotContain("reload failed")
+                    .doesNotContain("Exception");
+        }
+    }
+}
