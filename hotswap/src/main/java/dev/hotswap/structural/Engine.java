@@ -62,8 +62,9 @@ public final class Engine {
 
     private final Instrumentation instrumentation;
     private final MethodHandles.Lookup trusted;
-    private final Predicate<Class<?>> reloadable;
-    private final java.util.function.Function<Class<?>, Optional<byte[]>> runningBytes;
+    // Replaced when a later session takes over the engine (see create).
+    private volatile Predicate<Class<?>> reloadable;
+    private volatile java.util.function.Function<Class<?>, Optional<byte[]>> runningBytes;
     private final Map<Class<?>, Managed> managed = new ConcurrentHashMap<>();
     private final Map<String, EntrySite> entries = new HashMap<>();
     /** Call sites in versions' code, weakly: a superseded version takes its own sites with it. */
@@ -162,6 +163,14 @@ public final class Engine {
      */
     public static Optional<Engine> create(Instrumentation instrumentation, Predicate<Class<?>> reloadable,
                                           java.util.function.Function<Class<?>, Optional<byte[]>> runningBytes) {
+        Engine existing = Linker.engine;
+        if (existing != null) {
+            // One engine per JVM: the classes it took over keep their entries, linked to its call
+            // sites, across sessions (Hotswap.close() then start() again).
+            existing.reloadable = reloadable;
+            existing.runningBytes = runningBytes;
+            return Optional.of(existing);
+        }
         try {
             Module invoke = MethodHandles.class.getModule();
             instrumentation.redefineModule(invoke, Set.of(), Map.of(),
