@@ -300,6 +300,7 @@ public final class Bench {
         configs.put("agent, after 100 body swaps", 100);
         configs.put("agent, after 1 structural swap", 1);
         configs.put("agent, after 100 structural swaps", 100);
+        configs.put("agent, after 1,000 structural swaps", 1000);
         for (Map.Entry<String, Integer> config : configs.entrySet()) {
             Path dir = Files.createDirectories(work.resolve("callcost-" + results.size()));
             Files.write(dir.resolve("Hot.class"), ClassGen.operator("Hot", 0));
