@@ -64,7 +64,8 @@ public final class Hotswap implements AutoCloseable {
             Session session = Sessions.startOnce(attached.instrumentation(), Options.parse(options, System.getProperties()));
             if (attached.dynamic() && !hintGiven) {
                 hintGiven = true;
-                session.info("hotswap: attached to this JVM in " + attached.took().toMillis() + " ms; to start faster"
+                session.info("hotswap: attached to this JVM (" + attached.how() + ", " + attached.took().toMillis()
+                        + " ms); to start faster"
                         + " (and without the JDK's dynamic-agent warning) add -javaagent:" + Attacher.agentJarHint()
                         + " to the java command");
             }

@@ -38,8 +38,9 @@ public final class Attacher {
      * @param instrumentation what the agent received
      * @param took how long getting it took here
      * @param dynamic true when the agent had to be loaded now (slower start, JDK 21+ prints a warning)
+     * @param how how it was loaded, for the user: {@code "in process"}, {@code "through a helper JVM"}
      */
-    public record Attached(Instrumentation instrumentation, Duration took, boolean dynamic) implements Result {
+    public record Attached(Instrumentation instrumentation, Duration took, boolean dynamic, String how) implements Result {
     }
 
     /** @param why one sentence per failed attempt; the last one says what to do */
@@ -52,7 +53,7 @@ public final class Attacher {
     public static Result instrumentation() {
         Optional<Instrumentation> present = loaded();
         if (present.isPresent()) {
-            return new Attached(present.get(), Duration.ZERO, false);
+            return new Attached(present.get(), Duration.ZERO, false, "already loaded");
         }
         long started = System.nanoTime();
         String javaagent = "start java with -javaagent:" + agentJarHint();
@@ -82,12 +83,14 @@ public final class Attacher {
                 why.add("attaching from inside this JVM failed (" + e + ")");
             }
         }
-        if (loaded().isEmpty()) {
-            helper(pid, agentJar).ifPresent(why::add);
-        }
         Optional<Instrumentation> attached = loaded();
         if (attached.isPresent()) {
-            return new Attached(attached.get(), Duration.ofNanos(System.nanoTime() - started), true);
+            return new Attached(attached.get(), Duration.ofNanos(System.nanoTime() - started), true, "in process");
+        }
+        helper(pid, agentJar).ifPresent(why::add);
+        attached = loaded();
+        if (attached.isPresent()) {
+            return new Attached(attached.get(), Duration.ofNanos(System.nanoTime() - started), true, "through a helper JVM");
         }
         if (why.isEmpty()) {
             why.add("the agent loaded but handed over no instrumentation");

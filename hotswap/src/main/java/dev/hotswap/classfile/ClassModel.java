@@ -76,10 +76,6 @@ public record ClassModel(
         return name.replace('/', '.');
     }
 
-    public boolean isModuleInfo() {
-        return name.equals("module-info") || (access & Opcodes.ACC_MODULE) != 0;
-    }
-
     /**
      * Reads a whole class file, every method body included, so that a truncated or corrupt file
      * is caught here rather than by the JVM.

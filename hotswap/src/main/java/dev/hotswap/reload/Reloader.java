@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.objectweb.asm.Opcodes;
 
 /**
@@ -44,7 +45,9 @@ final class Reloader implements Debouncer.BatchHandler {
     private final RunningBytes running;
     private final Reporter reporter;
     private final Duration giveUpAfter;
-    private final Optional<Engine> engine;
+    private final Supplier<Optional<Engine>> engineFactory;
+    /** Made at the first structural change, not at start-up; null until then. Reload thread only. */
+    private Optional<Engine> engine;
     private final Map<Path, Long> unreadableSince = new HashMap<>();
 
     /** A class file that parsed. */
@@ -59,9 +62,9 @@ final class Reloader implements Debouncer.BatchHandler {
     }
 
     Reloader(Instrumentation instrumentation, Roots roots, RunningBytes running, Reporter reporter, Duration giveUpAfter,
-             Optional<Engine> engine) {
+             Supplier<Optional<Engine>> engineFactory) {
         this.instrumentation = instrumentation;
-        this.engine = engine;
+        this.engineFactory = engineFactory;
         this.roots = roots;
         this.running = running;
         this.reporter = reporter;
@@ -82,6 +85,20 @@ final class Reloader implements Debouncer.BatchHandler {
         } catch (IOException | InvalidClassFileException | RuntimeException e) {
             // only a head start: the first swap will do the same work anyway
         }
+    }
+
+    private Optional<Engine> engine() {
+        if (engine == null) {
+            engine = engineFactory.get();
+        }
+        return engine;
+    }
+
+    private boolean manages(Class<?> type) {
+        if (engine == null && Engine.running()) {
+            engine(); // an earlier session's engine took classes over: they stay its own
+        }
+        return engine != null && engine.isPresent() && engine.get().manages(type);
     }
 
     @Override
@@ -203,11 +220,11 @@ final class Reloader implements Debouncer.BatchHandler {
                 }
                 List<Change> changes = now.flatMap(RunningBytes.Running::model)
                         .map(model -> Classifier.diff(model, c.model())).orElse(List.of());
-                boolean engineTakes = engine.isPresent() && now.flatMap(RunningBytes.Running::model).isPresent()
-                        && (engine.get().manages(type) || !changes.isEmpty());
+                boolean engineTakes = now.flatMap(RunningBytes.Running::model).isPresent()
+                        && (manages(type) || (!changes.isEmpty() && engine().isPresent()));
                 if (engineTakes) {
-                    for (String problem : engine.get().unsupported(type, now.get().model().orElseThrow(), c.model())) {
-                        structural.add(new Reason(c.name(), "", problem));
+                    for (Engine.Problem problem : engine().orElseThrow().unsupported(type, now.get().model().orElseThrow(), c.model())) {
+                        structural.add(reason(problem));
                     }
                 } else {
                     // Without a model of the running version, the JVM's own check still stands behind us.
@@ -228,7 +245,7 @@ final class Reloader implements Debouncer.BatchHandler {
             List<Reason> all = new ArrayList<>(structural);
             all.addAll(refusals);
             refuse(targets.stream().map(t -> t.candidate().name()).toList(), all, structural.isEmpty() ? ""
-                    : engine.isPresent()
+                    : engine().isPresent()
                     ? "a structural change that hotswap cannot swap yet (methods and added fields can change freely; "
                     + "constructors, the class hierarchy, nested classes and enum constants cannot yet): undo it, or restart "
                     + "the program"
@@ -272,9 +289,9 @@ final class Reloader implements Debouncer.BatchHandler {
                 // One call for the whole batch: the JDK promises that on any exception nothing changed.
                 instrumentation.redefineClasses(plain.toArray(ClassDefinition[]::new));
             } else {
-                List<String> problems = engine.orElseThrow().apply(plain, structural);
+                List<Engine.Problem> problems = engine().orElseThrow().apply(plain, structural);
                 if (!problems.isEmpty()) {
-                    refuse(names, problems.stream().map(p -> new Reason(names.get(0), "", p)).toList(),
+                    refuse(names, problems.stream().map(Reloader::reason).toList(),
                             "the structural engine cannot take this change yet: undo it, or restart the program");
                     return;
                 }
@@ -290,6 +307,10 @@ final class Reloader implements Debouncer.BatchHandler {
         for (Target t : targets) {
             runHooks(t);
         }
+    }
+
+    private static Reason reason(Engine.Problem problem) {
+        return new Reason(problem.className(), problem.member(), problem.message());
     }
 
     private static Reason failure(Throwable e, List<String> names) {
@@ -322,7 +343,7 @@ final class Reloader implements Debouncer.BatchHandler {
             try {
                 if (target.structural()) {
                     // The hook may be new: only the newest version has it.
-                    engine.orElseThrow().newestStatic(type, hook.name(), hook.descriptor()).orElseThrow().invoke();
+                    engine().orElseThrow().newestStatic(type, hook.name(), hook.descriptor()).orElseThrow().invoke();
                 } else {
                     Method method = type.getDeclaredMethod(hook.name());
                     method.setAccessible(true);

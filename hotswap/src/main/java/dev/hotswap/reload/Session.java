@@ -35,7 +35,7 @@ public final class Session implements AutoCloseable {
         this.running = new RunningBytes(roots);
         RunningBytes bytes = running;
         this.reloader = new Reloader(instrumentation, roots, running, reporter, options.retry(),
-                Engine.create(instrumentation, type -> bytes.location(type.getProtectionDomain()).flatMap(roots::rootOf).isPresent(),
+                () -> Engine.create(instrumentation, type -> bytes.location(type.getProtectionDomain()).flatMap(roots::rootOf).isPresent(),
                         type -> bytes.of(type, instrumentation).map(r -> r.bytes)));
         this.debouncer = new Debouncer(options.quiet(), reloader);
         this.watcher = polls(options)

@@ -145,6 +145,10 @@ public final class Engine {
         }
     }
 
+    /** Why the engine cannot take a change: the class, the member when there is one, and what. */
+    public record Problem(String className, String member, String message) {
+    }
+
     /** A class to take to a new version. */
     public record Structural(Class<?> type, byte[] runningBytes, ClassModel running, byte[] nextBytes, ClassModel next) {
     }
@@ -185,6 +189,11 @@ public final class Engine {
         }
     }
 
+    /** True when this JVM already has an engine (one per JVM, kept across sessions). */
+    public static boolean running() {
+        return Linker.engine != null;
+    }
+
     public boolean manages(Class<?> type) {
         return managed.containsKey(type);
     }
@@ -193,10 +202,11 @@ public final class Engine {
      * What keeps the engine from taking {@code next} for {@code type}, one phrase each; empty
      * when it can. Measured against the class as loaded, whose schema never changes.
      */
-    public List<String> unsupported(Class<?> type, ClassModel running, ClassModel next) {
+    public List<Problem> unsupported(Class<?> type, ClassModel running, ClassModel next) {
         Managed m = managed.get(type);
         ClassModel loaded = m != null ? m.loaded : running;
-        List<String> problems = new ArrayList<>();
+        String name = type.getName();
+        List<Problem> problems = new ArrayList<>();
         for (Change change : Classifier.diff(loaded, next)) {
             boolean supported = switch (change.kind()) {
                 case METHOD_ADDED, METHOD_REMOVED, METHOD_SIGNATURE_CHANGED, METHOD_MODIFIERS_CHANGED,
@@ -207,28 +217,31 @@ public final class Engine {
                 default -> false;
             };
             if (!supported) {
-                problems.add(change.description());
+                problems.add(new Problem(name, change.member(), change.description()));
             }
         }
         for (ClassModel.Member method : next.methods()) {
             if (method.is(Opcodes.ACC_NATIVE) && loaded.methods().stream().noneMatch(o -> o.name().equals(method.name())
                     && o.descriptor().equals(method.descriptor()) && o.is(Opcodes.ACC_NATIVE))) {
-                problems.add("native method " + Classifier.methodName(method) + " added");
+                problems.add(new Problem(name, Classifier.methodName(method),
+                        "native method " + Classifier.methodName(method) + " added"));
             }
             if (!method.is(Opcodes.ACC_STATIC) && VersionWriter.belongsInHidden(method)) {
                 String hidden = VersionWriter.hiddenDescriptor(next.name(), method);
                 if (next.methods().stream().anyMatch(o -> o.is(Opcodes.ACC_STATIC) && o.name().equals(method.name())
                         && o.descriptor().equals(hidden))) {
-                    problems.add("method " + Classifier.methodName(method) + " and a static twin taking the object first");
+                    problems.add(new Problem(name, Classifier.methodName(method), "method " + Classifier.methodName(method)
+                            + " and a static twin taking the object first"));
                 }
             }
         }
         try {
             if (Class.forName(Linker.class.getName(), false, type.getClassLoader()) != Linker.class) {
-                problems.add("its class loader sees another copy of hotswap");
+                problems.add(new Problem(name, "", "its class loader sees another copy of hotswap"));
             }
         } catch (ClassNotFoundException | LinkageError e) {
-            problems.add("its class loader (" + type.getClassLoader() + ") cannot see hotswap's classes");
+            problems.add(new Problem(name, "", "its class loader (" + type.getClassLoader()
+                    + ") cannot see hotswap's classes"));
         }
         return problems;
     }
@@ -239,8 +252,8 @@ public final class Engine {
      *
      * @return problems that refuse the batch (nothing applied), or empty on success
      */
-    public synchronized List<String> apply(List<ClassDefinition> plain, List<Structural> requested) throws Exception {
-        List<String> problems = new ArrayList<>();
+    public synchronized List<Problem> apply(List<ClassDefinition> plain, List<Structural> requested) throws Exception {
+        List<Problem> problems = new ArrayList<>();
         List<Structural> structural = withAncestors(requested, problems);
         if (!problems.isEmpty()) {
             return problems;
@@ -254,10 +267,11 @@ public final class Engine {
         CodeRewriter.Loaded loaded = loadedView(structural, batchNames);
         int next = generation + 1;
         for (Structural s : structural) {
+            List<String> found = new ArrayList<>();
             Managed m = managed.get(s.type());
             if (m == null) {
                 m = new Managed(s.type(), s.runningBytes(), s.running());
-                m.original = define(m, s.runningBytes(), s.running(), loaded, problems, 0, Set.of());
+                m.original = define(m, s.runningBytes(), s.running(), loaded, found, 0, Set.of());
                 m.constructorsFrom = s.running();
                 fresh.put(s.type(), m);
             }
@@ -266,11 +280,12 @@ public final class Engine {
             if (!initialize.isEmpty()) {
                 toInitialize.add(s.type());
             }
-            versions.put(s.type(), define(m, s.nextBytes(), s.next(), loaded, problems, next, initialize));
+            versions.put(s.type(), define(m, s.nextBytes(), s.next(), loaded, found, next, initialize));
             if (fresh.containsKey(s.type()) || !sameConstructors(m.constructorsFrom, s.next())) {
                 definitions.add(new ClassDefinition(s.type(),
-                        TrampolineWriter.write(m.loadedBytes, s.nextBytes(), s.next(), loaded, problems)));
+                        TrampolineWriter.write(m.loadedBytes, s.nextBytes(), s.next(), loaded, found)));
             }
+            found.forEach(message -> problems.add(new Problem(s.type().getName(), "", message)));
         }
         if (!problems.isEmpty()) {
             return problems;
@@ -307,7 +322,7 @@ public final class Engine {
      * dispatch on the receiver: the class declaring it must have entries too. Such ancestors join
      * the batch unchanged; an ancestor hotswap may not change (a JDK class) refuses the batch.
      */
-    private List<Structural> withAncestors(List<Structural> requested, List<String> problems) {
+    private List<Structural> withAncestors(List<Structural> requested, List<Problem> problems) {
         List<Structural> all = new ArrayList<>(requested);
         Set<Class<?>> included = new HashSet<>();
         requested.forEach(s -> included.add(s.type()));
@@ -331,8 +346,9 @@ public final class Engine {
                     Optional<byte[]> bytes = reloadable.test(k) ? runningBytes.apply(k) : Optional.empty();
                     Optional<ClassModel> model = bytes.flatMap(Engine::parse);
                     if (model.isEmpty()) {
-                        problems.add("method " + name + descriptor.substring(0, descriptor.indexOf(')') + 1)
-                                + " now overrides " + k.getName() + "." + name + ", a class hotswap cannot change");
+                        String method = name + descriptor.substring(0, descriptor.indexOf(')') + 1);
+                        problems.add(new Problem(s.type().getName(), method, "method " + method + " now overrides "
+                                + k.getName() + "." + name + ", a class hotswap cannot change"));
                         break;
                     }
                     all.add(new Structural(k, bytes.get(), model.get(), bytes.get(), model.get()));
@@ -781,57 +797,38 @@ public final class Engine {
 
             @Override
             public boolean hasField(String owner, String name, String descriptor, boolean isStatic) {
-                Optional<Class<?>> type = find(owner);
-                if (type.isEmpty()) {
-                    return true;
-                }
-                Deque<Class<?>> todo = new ArrayDeque<>(List.of(type.get()));
-                Set<Class<?>> seen = new HashSet<>();
-                while (!todo.isEmpty()) {
-                    Class<?> k = todo.poll();
-                    if (!seen.add(k)) {
-                        continue;
-                    }
-                    for (Field field : k.getDeclaredFields()) {
-                        if (field.getName().equals(name) && Type.getDescriptor(field.getType()).equals(descriptor)
-                                && Modifier.isStatic(field.getModifiers()) == isStatic) {
-                            return true;
-                        }
-                    }
-                    if (k.getSuperclass() != null) {
-                        todo.add(k.getSuperclass());
-                    }
-                    todo.addAll(List.of(k.getInterfaces()));
-                }
-                return false;
+                // An owner we cannot find is not ours to judge: the access stays as compiled.
+                return find(owner).map(type -> inHierarchy(type, k -> List.of(k.getDeclaredFields()).stream()
+                        .anyMatch(f -> f.getName().equals(name) && Type.getDescriptor(f.getType()).equals(descriptor)
+                                && Modifier.isStatic(f.getModifiers()) == isStatic))).orElse(true);
             }
 
             @Override
             public boolean has(String owner, String name, String descriptor, boolean isStatic) {
-                Optional<Class<?>> type = find(owner);
-                if (type.isEmpty()) {
-                    return true; // not ours to judge: leave the call as compiled
-                }
-                Deque<Class<?>> todo = new ArrayDeque<>(List.of(type.get()));
-                Set<Class<?>> seen = new HashSet<>();
-                while (!todo.isEmpty()) {
-                    Class<?> k = todo.poll();
-                    if (!seen.add(k)) {
-                        continue;
-                    }
-                    for (Method method : k.getDeclaredMethods()) {
-                        if (method.getName().equals(name) && Type.getMethodDescriptor(method).equals(descriptor)
-                                && Modifier.isStatic(method.getModifiers()) == isStatic) {
-                            return true;
-                        }
-                    }
-                    if (k.getSuperclass() != null) {
-                        todo.add(k.getSuperclass());
-                    }
-                    todo.addAll(List.of(k.getInterfaces()));
-                }
-                return false;
+                return find(owner).map(type -> inHierarchy(type, k -> List.of(k.getDeclaredMethods()).stream()
+                        .anyMatch(m -> m.getName().equals(name) && Type.getMethodDescriptor(m).equals(descriptor)
+                                && Modifier.isStatic(m.getModifiers()) == isStatic))).orElse(true);
             }
         };
+    }
+
+    /** True when {@code declares} holds for {@code start} or any of its superclasses and superinterfaces. */
+    private static boolean inHierarchy(Class<?> start, Predicate<Class<?>> declares) {
+        Deque<Class<?>> todo = new ArrayDeque<>(List.of(start));
+        Set<Class<?>> seen = new HashSet<>();
+        while (!todo.isEmpty()) {
+            Class<?> k = todo.poll();
+            if (!seen.add(k)) {
+                continue;
+            }
+            if (declares.test(k)) {
+                return true;
+            }
+            if (k.getSuperclass() != null) {
+                todo.add(k.getSuperclass());
+            }
+            todo.addAll(List.of(k.getInterfaces()));
+        }
+        return false;
     }
 }

@@ -49,7 +49,7 @@ class AttachTest {
     void attachInsideTheJvmWhenAllowAttachSelfIsSet() throws Exception {
         try (ChildJvm child = libraryProgram("-Djdk.attach.allowAttachSelf=true")) {
             child.await("active=true,true");
-            child.await("hotswap: attached to this JVM in");
+            child.await("hotswap: attached to this JVM (in process, "); // not through the helper
             child.await("value=1");
             Javac.compile(dir.resolve("classes"), App.sources(App.Start.LIBRARY, 2));
             child.await("value=2 greet=howdy2 lambda=L2");
