@@ -280,7 +280,10 @@ final class Reloader implements Debouncer.BatchHandler {
                 structural.add(new Engine.Structural(t.type(), now.bytes, now.model().orElseThrow(),
                         t.candidate().bytes(), t.candidate().model()));
             } else {
-                plain.add(new ClassDefinition(t.type(), t.candidate().bytes()));
+                // Rewritten as the class would be at load, now that the engine runs classes it may call.
+                byte[] bytes = Engine.current().map(e -> e.asRedefined(t.type(), t.candidate().bytes()))
+                        .orElse(t.candidate().bytes());
+                plain.add(new ClassDefinition(t.type(), bytes));
             }
         }
         List<String> names = targets.stream().map(t -> t.candidate().name()).distinct().toList();

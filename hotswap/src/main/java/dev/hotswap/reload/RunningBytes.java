@@ -2,6 +2,7 @@ package dev.hotswap.reload;
 
 import dev.hotswap.classfile.ClassModel;
 import dev.hotswap.classfile.InvalidClassFileException;
+import dev.hotswap.structural.Engine;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
@@ -75,8 +76,11 @@ final class RunningBytes implements ClassFileTransformer {
         }
         if (classBeingRedefined == null) {
             if (location(domain).flatMap(roots::rootOf).isPresent()) {
-                // The JVM hands each transformer its own copy; keeping it is safe.
+                // The JVM hands each transformer its own copy; keeping it is safe. Kept as compiled:
+                // the next compile is compared with it.
                 byLoader.computeIfAbsent(loader, l -> new ConcurrentHashMap<>()).put(className, new Running(classfileBuffer, null));
+                Engine engine = Engine.current().orElse(null);
+                return engine == null ? null : engine.atLoad(loader, className, classfileBuffer);
             }
         } else {
             Capture c = capture.get();
@@ -133,6 +137,13 @@ final class RunningBytes implements ClassFileTransformer {
         Running captured = new Running(c.bytes, null);
         put(type, captured);
         return Optional.of(captured);
+    }
+
+    /** The bytes a class of this loader was loaded with, when it loaded from a watched folder. */
+    Optional<byte[]> seen(ClassLoader loader, String internalName) {
+        Map<String, Running> classes = loader == null ? null : byLoader.get(loader);
+        Running known = classes == null ? null : classes.get(internalName);
+        return Optional.ofNullable(known).map(r -> r.bytes);
     }
 
     void put(Class<?> type, Running running) {

@@ -36,7 +36,7 @@ public final class Session implements AutoCloseable {
         RunningBytes bytes = running;
         this.reloader = new Reloader(instrumentation, roots, running, reporter, options.retry(),
                 () -> Engine.create(instrumentation, type -> bytes.location(type.getProtectionDomain()).flatMap(roots::rootOf).isPresent(),
-                        type -> bytes.of(type, instrumentation).map(r -> r.bytes)));
+                        type -> bytes.of(type, instrumentation).map(r -> r.bytes), bytes::seen));
         this.debouncer = new Debouncer(options.quiet(), reloader);
         this.watcher = polls(options)
                 ? new PollingWatcher(roots.folders(), options.poll().orElse(Options.DEFAULT_POLL), debouncer::offer,

@@ -37,6 +37,14 @@ final class CodeRewriter extends MethodVisitor {
 
         /** True when the loaded class (or an ancestor) has this field with this static-ness. */
         boolean hasField(String owner, String name, String descriptor, boolean isStatic);
+
+        /**
+         * True when the member is private to another class of a nest that the rewritten class
+         * had to leave (it was added to the nest by a swap): only the engine's lookup reaches it.
+         */
+        default boolean privateInNest(ClassModel self, String owner, String name, String descriptor, boolean field) {
+            return false;
+        }
     }
 
     static final Handle FIELD = new Handle(Opcodes.H_INVOKESTATIC, "dev/hotswap/structural/Linker", "field",
@@ -114,6 +122,11 @@ final class CodeRewriter extends MethodVisitor {
             indy(name, isStatic ? descriptor : withReceiver(owner, descriptor), kind, owner, descriptor);
             return;
         }
+        if (loaded.privateInNest(next, owner, name, descriptor, false)) {
+            indy(name, isStatic ? descriptor : withReceiver(owner, descriptor), isStatic ? Linker.STATIC : Linker.DIRECT,
+                    owner, descriptor);
+            return;
+        }
         if (opcode == Opcodes.INVOKESPECIAL) {
             // super.m() or Interface.super.m(): only the class itself may use invokespecial.
             if (!inHidden() && loaded.has(owner, name, descriptor, false)) {
@@ -140,7 +153,8 @@ final class CodeRewriter extends MethodVisitor {
             super.visitInsn(Type.getType(descriptor).getSize() == 2 ? Opcodes.POP2 : Opcodes.POP);
             return;
         }
-        if (loaded.isReloadable(owner) && !loaded.hasField(owner, name, descriptor, isStatic)) {
+        if ((loaded.isReloadable(owner) && !loaded.hasField(owner, name, descriptor, isStatic))
+                || (!owner.equals(className) && loaded.privateInNest(next, owner, name, descriptor, true))) {
             String type = switch (opcode) {
                 case Opcodes.GETFIELD -> "(L" + owner + ";)" + descriptor;
                 case Opcodes.PUTFIELD -> "(L" + owner + ";" + descriptor + ")V";

@@ -66,6 +66,13 @@ public final class Engine {
     private volatile Predicate<Class<?>> reloadable;
     private volatile java.util.function.Function<Class<?>, Optional<byte[]>> runningBytes;
     private final Map<Class<?>, Managed> managed = new ConcurrentHashMap<>();
+    /**
+     * The same classes by loader and internal name, for code that must not load classes (a
+     * transformer). A class joins when a batch takes it, before the batch is applied, so classes
+     * that load while it is applied see it; its schema as loaded is true either way.
+     */
+    private final Map<ClassLoader, Map<String, Managed>> byName = new ConcurrentHashMap<>();
+    private volatile java.util.function.BiFunction<ClassLoader, String, Optional<byte[]>> seenBytes;
     private final Map<String, EntrySite> entries = new HashMap<>();
     /** Call sites in versions' code, weakly: a superseded version takes its own sites with it. */
     private final List<java.lang.ref.WeakReference<LinkedSite>> calls = new ArrayList<>();
@@ -93,6 +100,8 @@ public final class Engine {
         final ClassModel loaded;
         Version original;
         volatile Version current;
+        /** The version a batch being applied brings, for classes loading meanwhile; null otherwise. */
+        volatile ClassModel next;
         ClassModel constructorsFrom;
 
         Managed(Class<?> type, byte[] loadedBytes, ClassModel loaded) {
@@ -154,11 +163,13 @@ public final class Engine {
     }
 
     private Engine(Instrumentation instrumentation, MethodHandles.Lookup trusted, Predicate<Class<?>> reloadable,
-                   java.util.function.Function<Class<?>, Optional<byte[]>> runningBytes) {
+                   java.util.function.Function<Class<?>, Optional<byte[]>> runningBytes,
+                   java.util.function.BiFunction<ClassLoader, String, Optional<byte[]>> seenBytes) {
         this.instrumentation = instrumentation;
         this.trusted = trusted;
         this.reloadable = reloadable;
         this.runningBytes = runningBytes;
+        this.seenBytes = seenBytes;
     }
 
     /**
@@ -166,13 +177,15 @@ public final class Engine {
      * lookup that may define a nestmate of any class, loaded before the agent or not).
      */
     public static Optional<Engine> create(Instrumentation instrumentation, Predicate<Class<?>> reloadable,
-                                          java.util.function.Function<Class<?>, Optional<byte[]>> runningBytes) {
+                                          java.util.function.Function<Class<?>, Optional<byte[]>> runningBytes,
+                                          java.util.function.BiFunction<ClassLoader, String, Optional<byte[]>> seenBytes) {
         Engine existing = Linker.engine;
         if (existing != null) {
             // One engine per JVM: the classes it took over keep their entries, linked to its call
             // sites, across sessions (Hotswap.close() then start() again).
             existing.reloadable = reloadable;
             existing.runningBytes = runningBytes;
+            existing.seenBytes = seenBytes;
             return Optional.of(existing);
         }
         try {
@@ -181,12 +194,18 @@ public final class Engine {
                     Map.of("java.lang.invoke", Set.of(Engine.class.getModule())), Set.of(), Map.of());
             Field field = MethodHandles.Lookup.class.getDeclaredField("IMPL_LOOKUP");
             field.setAccessible(true);
-            Engine engine = new Engine(instrumentation, (MethodHandles.Lookup) field.get(null), reloadable, runningBytes);
+            Engine engine = new Engine(instrumentation, (MethodHandles.Lookup) field.get(null), reloadable, runningBytes,
+                    seenBytes);
             Linker.engine = engine;
             return Optional.of(engine);
         } catch (ReflectiveOperationException | RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /** The engine, when this JVM has one. */
+    public static Optional<Engine> current() {
+        return Optional.ofNullable(Linker.engine);
     }
 
     /** True when this JVM already has an engine (one per JVM, kept across sessions). */
@@ -196,6 +215,66 @@ public final class Engine {
 
     public boolean manages(Class<?> type) {
         return managed.containsKey(type);
+    }
+
+    /**
+     * The bytes a class of a watched folder is to be defined with, now that the engine runs
+     * classes of its loader ({@link LoadRewriter}); null when they stay as they are. Called by a
+     * transformer: takes no lock and loads no class.
+     */
+    public byte[] atLoad(ClassLoader loader, String internalName, byte[] bytes) {
+        Map<String, Managed> classes = loader == null ? null : byName.get(loader);
+        if (classes == null) {
+            return null;
+        }
+        try {
+            return LoadRewriter.rewrite(bytes, schemas(loader, classes));
+        } catch (RuntimeException e) {
+            System.getLogger(Engine.class.getName()).log(System.Logger.Level.WARNING,
+                    "hotswap: cannot prepare " + internalName + " for the structural engine", e);
+            return null;
+        }
+    }
+
+    /** The bytes to give {@code redefineClasses} for a class: as they would be rewritten at load. */
+    public byte[] asRedefined(Class<?> type, byte[] bytes) {
+        byte[] rewritten = atLoad(type.getClassLoader(), type.getName().replace('.', '/'), bytes);
+        return rewritten == null ? bytes : rewritten;
+    }
+
+    private LoadRewriter.Schemas schemas(ClassLoader loader, Map<String, Managed> classes) {
+        return new LoadRewriter.Schemas() {
+            @Override
+            public Optional<ClassModel> managed(String internalName) {
+                return Optional.ofNullable(classes.get(internalName)).map(m -> m.loaded);
+            }
+
+            @Override
+            public Optional<ClassModel> current(String internalName) {
+                Managed m = classes.get(internalName);
+                if (m == null) {
+                    return Optional.empty();
+                }
+                ClassModel next = m.next;
+                Version current = m.current;
+                return Optional.ofNullable(next != null ? next : current != null ? current.model() : null);
+            }
+
+            @Override
+            public Optional<ClassModel> schema(String internalName) {
+                return managed(internalName).or(() -> seenBytes.apply(loader, internalName).flatMap(Engine::parse));
+            }
+
+            @Override
+            public boolean anyManaged() {
+                return !classes.isEmpty();
+            }
+
+            @Override
+            public Set<String> managedNames() {
+                return classes.keySet();
+            }
+        };
     }
 
     /**
@@ -214,6 +293,8 @@ public final class Engine {
                         && !change.description().startsWith("constructor");
                 // Added fields live in side storage; a removed one stays in the object, unused by new code.
                 case FIELD_ADDED, FIELD_REMOVED, FIELD_TYPE_CHANGED, FIELDS_REORDERED -> true;
+                // The loaded NestMembers stay; a nested class added later leaves the nest as it loads.
+                case NEST_MEMBERS_CHANGED -> true;
                 default -> false;
             };
             if (!supported) {
@@ -258,63 +339,81 @@ public final class Engine {
         if (!problems.isEmpty()) {
             return problems;
         }
-        Map<Class<?>, Managed> fresh = new HashMap<>();
-        Map<Class<?>, Version> versions = new HashMap<>();
-        List<Class<?>> toInitialize = new ArrayList<>();
-        List<ClassDefinition> definitions = new ArrayList<>(plain);
-        Set<String> batchNames = new HashSet<>();
-        structural.forEach(s -> batchNames.add(s.next().name()));
-        CodeRewriter.Loaded loaded = loadedView(structural, batchNames);
-        int next = generation + 1;
-        for (Structural s : structural) {
-            List<String> found = new ArrayList<>();
-            Managed m = managed.get(s.type());
-            if (m == null) {
-                m = new Managed(s.type(), s.runningBytes(), s.running());
-                m.original = define(m, s.runningBytes(), s.running(), loaded, found, 0, Set.of());
-                m.constructorsFrom = s.running();
-                fresh.put(s.type(), m);
+        List<Managed> touched = new ArrayList<>();
+        try {
+            Map<Class<?>, Managed> fresh = new HashMap<>();
+            Map<Class<?>, Version> versions = new HashMap<>();
+            List<Class<?>> toInitialize = new ArrayList<>();
+            List<ClassDefinition> definitions = new ArrayList<>(plain);
+            Set<String> batchNames = new HashSet<>();
+            structural.forEach(s -> batchNames.add(s.next().name()));
+            CodeRewriter.Loaded loaded = loadedView(structural, batchNames);
+            int next = generation + 1;
+            // Every class of the batch is known by name first: classes that load while versions
+            // are defined see the batch's new members.
+            for (Structural s : structural) {
+                Managed m = managed.get(s.type());
+                if (m == null) {
+                    // The schema the JVM runs: a class that loaded after the engine started was rewritten.
+                    byte[] asLoaded = asRedefined(s.type(), s.runningBytes());
+                    m = new Managed(s.type(), asLoaded, asLoaded == s.runningBytes() ? s.running() : parse(asLoaded).orElseThrow());
+                    byName.computeIfAbsent(s.type().getClassLoader(), l -> new ConcurrentHashMap<>())
+                            .put(m.loaded.name(), m);
+                    fresh.put(s.type(), m);
+                }
+                m.next = s.next();
+                touched.add(m);
             }
-            ClassModel previous = m.current != null ? m.current.model() : s.running();
-            Set<String> initialize = newStatics(m.loaded, previous, s.next());
-            if (!initialize.isEmpty()) {
-                toInitialize.add(s.type());
+            for (Structural s : structural) {
+                List<String> found = new ArrayList<>();
+                Managed m = fresh.containsKey(s.type()) ? fresh.get(s.type()) : managed.get(s.type());
+                if (fresh.containsKey(s.type())) {
+                    m.original = define(m, s.runningBytes(), s.running(), loaded, found, 0, Set.of());
+                    m.constructorsFrom = s.running();
+                }
+                ClassModel previous = m.current != null ? m.current.model() : s.running();
+                Set<String> initialize = newStatics(m.loaded, previous, s.next());
+                if (!initialize.isEmpty()) {
+                    toInitialize.add(s.type());
+                }
+                versions.put(s.type(), define(m, s.nextBytes(), s.next(), loaded, found, next, initialize));
+                if (fresh.containsKey(s.type()) || !sameConstructors(m.constructorsFrom, s.next())) {
+                    definitions.add(new ClassDefinition(s.type(),
+                            TrampolineWriter.write(m.loadedBytes, s.nextBytes(), s.next(), loaded, found)));
+                }
+                found.forEach(message -> problems.add(new Problem(s.type().getName(), "", message)));
             }
-            versions.put(s.type(), define(m, s.nextBytes(), s.next(), loaded, found, next, initialize));
-            if (fresh.containsKey(s.type()) || !sameConstructors(m.constructorsFrom, s.next())) {
-                definitions.add(new ClassDefinition(s.type(),
-                        TrampolineWriter.write(m.loadedBytes, s.nextBytes(), s.next(), loaded, found)));
+            if (!problems.isEmpty()) {
+                return problems;
             }
-            found.forEach(message -> problems.add(new Problem(s.type().getName(), "", message)));
-        }
-        if (!problems.isEmpty()) {
-            return problems;
-        }
-        for (Structural s : structural) {
-            Module module = s.type().getModule();
-            if (module.isNamed() && !module.canRead(Linker.class.getModule())) {
-                // Entries call our bootstrap methods: a named module must read hotswap's module.
-                instrumentation.redefineModule(module, Set.of(Linker.class.getModule()), Map.of(), Map.of(), Set.of(),
-                        Map.of());
+            for (Structural s : structural) {
+                Module module = s.type().getModule();
+                if (module.isNamed() && !module.canRead(Linker.class.getModule())) {
+                    // Entries call our bootstrap methods: a named module must read hotswap's module.
+                    instrumentation.redefineModule(module, Set.of(Linker.class.getModule()), Map.of(), Map.of(), Set.of(),
+                            Map.of());
+                }
             }
+            if (!definitions.isEmpty()) {
+                instrumentation.redefineClasses(definitions.toArray(ClassDefinition[]::new));
+            }
+            generation = next;
+            managed.putAll(fresh);
+            for (Structural s : structural) {
+                Managed m = managed.get(s.type());
+                m.current = versions.get(s.type());
+                m.constructorsFrom = s.next();
+            }
+            overriddenAnew = overriddenAnew();
+            dispatch.clear();
+            relink();
+            for (Class<?> type : toInitialize) {
+                initializeAddedStatics(versions.get(type));
+            }
+            return List.of();
+        } finally {
+            touched.forEach(m -> m.next = null);
         }
-        if (!definitions.isEmpty()) {
-            instrumentation.redefineClasses(definitions.toArray(ClassDefinition[]::new));
-        }
-        generation = next;
-        managed.putAll(fresh);
-        for (Structural s : structural) {
-            Managed m = managed.get(s.type());
-            m.current = versions.get(s.type());
-            m.constructorsFrom = s.next();
-        }
-        overriddenAnew = overriddenAnew();
-        dispatch.clear();
-        relink();
-        for (Class<?> type : toInitialize) {
-            initializeAddedStatics(versions.get(type));
-        }
-        return List.of();
     }
 
     /**
@@ -589,8 +688,19 @@ public final class Engine {
                 + descriptor;
         Class<?> fieldType = type(descriptor, declaring.getClassLoader());
         MethodHandle handle;
+        Optional<Field> physical = physicalField(owner, name, descriptor, isStatic);
         try {
-            if (isStatic) {
+            if (physical.isPresent()) {
+                // A private field of another class of a nest that a new nested class had to leave.
+                Field f = physical.get();
+                MethodHandles.Lookup in = trusted.in(f.getDeclaringClass());
+                handle = switch (opcode) {
+                    case Opcodes.GETFIELD -> in.findGetter(f.getDeclaringClass(), name, fieldType);
+                    case Opcodes.PUTFIELD -> in.findSetter(f.getDeclaringClass(), name, fieldType);
+                    case Opcodes.GETSTATIC -> in.findStaticGetter(f.getDeclaringClass(), name, fieldType);
+                    default -> in.findStaticSetter(f.getDeclaringClass(), name, fieldType);
+                };
+            } else if (isStatic) {
                 Object holder = addedFields.computeIfAbsent(key,
                         k -> java.lang.reflect.Array.newInstance(fieldType.isPrimitive() ? fieldType : Object.class, 1));
                 MethodHandle access = opcode == Opcodes.GETSTATIC
@@ -602,10 +712,26 @@ public final class Engine {
                 FieldStore store = (FieldStore) addedFields.computeIfAbsent(key, k -> new FieldStore(defaultValue));
                 handle = (opcode == Opcodes.GETFIELD ? FIELD_GET : FIELD_SET).bindTo(store);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | ReflectiveOperationException e) {
             throw new IllegalStateException("cannot make storage for field " + key, e);
         }
         return new java.lang.invoke.ConstantCallSite(handle.asType(type));
+    }
+
+    /** A field the loaded class (or an ancestor) has, when the newest version still declares it there. */
+    private Optional<Field> physicalField(Class<?> owner, String name, String descriptor, boolean isStatic) {
+        for (Class<?> k = owner; k != null; k = k.getSuperclass()) {
+            Managed m = managed.get(k);
+            boolean removed = m != null && m.current != null && m.current.model().fields().stream()
+                    .noneMatch(f -> f.name().equals(name) && f.descriptor().equals(descriptor));
+            for (Field f : k.getDeclaredFields()) {
+                if (f.getName().equals(name) && Type.getDescriptor(f.getType()).equals(descriptor)
+                        && Modifier.isStatic(f.getModifiers()) == isStatic) {
+                    return removed ? Optional.empty() : Optional.of(f);
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** The class whose newest version declares an added field, searching up from the class the code names. */
@@ -801,6 +927,13 @@ public final class Engine {
                 return find(owner).map(type -> inHierarchy(type, k -> List.of(k.getDeclaredFields()).stream()
                         .anyMatch(f -> f.getName().equals(name) && Type.getDescriptor(f.getType()).equals(descriptor)
                                 && Modifier.isStatic(f.getModifiers()) == isStatic))).orElse(true);
+            }
+
+            @Override
+            public boolean privateInNest(ClassModel self, String owner, String name, String descriptor, boolean field) {
+                Map<String, Managed> classes = loader == null ? null : Engine.this.byName.get(loader);
+                return classes != null && LoadRewriter.privateInNest(self, owner, name, descriptor, field,
+                        schemas(loader, classes));
             }
 
             @Override

@@ -1,0 +1,187 @@
+package dev.hotswap.structural;
+
+import dev.hotswap.classfile.ClassModel;
+import dev.hotswap.classfile.InvalidClassFileException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.FieldVisitor;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * What a class from a watched folder becomes as it loads once the engine runs classes of its
+ * loader (and, the same way, each time it is redefined, so the JVM sees the same schema).
+ *
+ * <ul>
+ *   <li>A call to a member that a class under the engine gained by a swap goes through the
+ *       engine ({@link CodeRewriter}); the loaded class does not have it.</li>
+ *   <li>A nested class that its host's loaded {@code NestMembers} does not list (it was added by
+ *       a swap) could not reach the host's private members, nor the host its: it leaves the nest
+ *       (its {@code NestHost} is dropped), its own private members become package-private (the
+ *       nest is one package), and its accesses to private members of the nest go through the
+ *       engine's full-privilege lookup.</li>
+ * </ul>
+ */
+final class LoadRewriter {
+    /** What the engine knows of the classes of one loader. */
+    interface Schemas {
+        /** The schema the JVM runs for a class under the engine (as loaded; it never changes). */
+        Optional<ClassModel> managed(String internalName);
+
+        /** The newest version of a class under the engine. */
+        Optional<ClassModel> current(String internalName);
+
+        /** The schema of a class of this loader, under the engine or not, when it can be known without loading it. */
+        Optional<ClassModel> schema(String internalName);
+
+        boolean anyManaged();
+
+        Set<String> managedNames();
+    }
+
+    private LoadRewriter() {
+    }
+
+    /** True when the class's nest host is loaded with a {@code NestMembers} list that lacks it. */
+    static boolean leavesNest(String name, Optional<String> nestHost, Schemas schemas) {
+        return nestHost.flatMap(schemas::managed).filter(host -> !host.nestMembers().contains(name)).isPresent();
+    }
+
+    /** The bytes to run, or null when they stay as they are. */
+    static byte[] rewrite(byte[] bytes, Schemas schemas) {
+        if (!schemas.anyManaged()) {
+            return null;
+        }
+        ClassReader reader = new ClassReader(bytes);
+        if (reader.readUnsignedShort(6) < Opcodes.V1_7 || !referencesAny(reader, schemas.managedNames())) {
+            return null; // a class too old for invokedynamic, or one that names no class under the engine
+        }
+        ClassModel model;
+        try {
+            model = ClassModel.parse(bytes);
+        } catch (InvalidClassFileException e) {
+            return null; // the JVM will say what is wrong with it
+        }
+        boolean leaves = leavesNest(model.name(), model.nestHost(), schemas);
+        boolean isInterface = (model.access() & Opcodes.ACC_INTERFACE) != 0;
+        List<String> problems = new ArrayList<>();
+        ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+        CodeRewriter.Loaded loaded = view(model.name(), schemas);
+        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+            @Override
+            public void visitNestHost(String nestHost) {
+                if (!leaves) {
+                    super.visitNestHost(nestHost);
+                }
+            }
+
+            @Override
+            public FieldVisitor visitField(int access, String name, String descriptor, String signature, Object value) {
+                return super.visitField(leaves ? open(access) : access, name, descriptor, signature, value);
+            }
+
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                             String[] exceptions) {
+                int flags = leaves && !isInterface ? open(access) : access;
+                MethodVisitor mv = super.visitMethod(flags, name, descriptor, signature, exceptions);
+                return mv == null ? null : new CodeRewriter(mv, model.name(), null, model, loaded, problems);
+            }
+        }, 0);
+        return writer.toByteArray();
+    }
+
+    private static boolean declares(ClassModel model, boolean field, String name, String descriptor, boolean isStatic) {
+        return (field ? model.fields() : model.methods()).stream().anyMatch(x -> x.name().equals(name)
+                && x.descriptor().equals(descriptor) && x.is(Opcodes.ACC_STATIC) == isStatic);
+    }
+
+    /** True when {@code self} left its nest at load and the member is private to another class of that nest. */
+    static boolean privateInNest(ClassModel self, String owner, String name, String descriptor, boolean field,
+                                 Schemas schemas) {
+        if (owner.equals(self.name()) || !leavesNest(self.name(), self.nestHost(), schemas)
+                || !nestOf(self.nestHost().get(), schemas).contains(owner)) {
+            return false;
+        }
+        return schemas.schema(owner).map(m -> (field ? m.fields() : m.methods()).stream()
+                .anyMatch(x -> x.name().equals(name) && x.descriptor().equals(descriptor) && x.is(Opcodes.ACC_PRIVATE)))
+                .orElse(false);
+    }
+
+    private static int open(int access) {
+        return access & ~Opcodes.ACC_PRIVATE;
+    }
+
+    /** The host and the members its loaded schema lists: the classes whose private members need the engine. */
+    private static Set<String> nestOf(String host, Schemas schemas) {
+        Set<String> nest = new java.util.HashSet<>(schemas.managed(host).map(ClassModel::nestMembers).orElse(List.of()));
+        nest.add(host);
+        return nest;
+    }
+
+    private static boolean referencesAny(ClassReader reader, Set<String> names) {
+        char[] buffer = new char[reader.getMaxStringLength()];
+        for (int i = 1; i < reader.getItemCount(); i++) {
+            int offset = reader.getItem(i);
+            if (offset > 0 && reader.b[offset - 1] == 7 && names.contains(reader.readUTF8(offset, buffer))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static CodeRewriter.Loaded view(String self, Schemas schemas) {
+        return new CodeRewriter.Loaded() {
+            @Override
+            public boolean isPublicInterface(String internalName) {
+                return false; // asked only for code that goes into a hidden class
+            }
+
+            @Override
+            public boolean isReloadable(String owner) {
+                return schemas.managed(owner).isPresent();
+            }
+
+            @Override
+            public boolean has(String owner, String name, String descriptor, boolean isStatic) {
+                return owner.equals(self) || !added(owner, false, name, descriptor, isStatic);
+            }
+
+            @Override
+            public boolean hasField(String owner, String name, String descriptor, boolean isStatic) {
+                return owner.equals(self) || !added(owner, true, name, descriptor, isStatic);
+            }
+
+            /**
+             * True when a class under the engine, up from {@code owner}, has the member in its
+             * newest version but not as loaded: a swap added it, and only the engine reaches it.
+             */
+            private boolean added(String owner, boolean field, String name, String descriptor, boolean isStatic) {
+                for (String k = owner; k != null && !k.isEmpty(); ) {
+                    Optional<ClassModel> loaded = schemas.managed(k);
+                    if (loaded.isEmpty()) {
+                        return false;
+                    }
+                    if (declares(loaded.get(), field, name, descriptor, isStatic)) {
+                        return false;
+                    }
+                    if (schemas.current(k).filter(c -> declares(c, field, name, descriptor, isStatic)).isPresent()) {
+                        return true;
+                    }
+                    k = loaded.get().superName();
+                }
+                return false;
+            }
+
+            @Override
+            public boolean privateInNest(ClassModel self, String owner, String name, String descriptor, boolean field) {
+                return LoadRewriter.privateInNest(self, owner, name, descriptor, field, schemas);
+            }
+        };
+    }
+}
