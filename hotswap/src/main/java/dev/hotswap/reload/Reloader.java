@@ -50,11 +50,26 @@ final class Reloader implements Debouncer.BatchHandler {
     private Optional<Engine> engine;
     private final Map<Path, Long> unreadableSince = new HashMap<>();
 
-    /** A class file that parsed. */
-    private record Candidate(Path file, byte[] bytes, ClassModel model) {
+    /**
+     * A class file that parsed; {@code compiled} is the class it holds as compiled, which the
+     * model names too unless the class runs under another name ({@link AnonymousClasses}).
+     */
+    private record Candidate(Path file, byte[] bytes, ClassModel model, String compiled) {
+        Candidate(Path file, byte[] bytes, ClassModel model) {
+            this(file, bytes, model, model.name());
+        }
+
         String name() {
             return model.javaName();
         }
+
+        boolean renamed() {
+            return !compiled.equals(model.name());
+        }
+    }
+
+    /** Candidates under the names they run as, what to define, and the names to record once applied. */
+    private record Naming(List<Candidate> candidates, Optional<Map<String, String>> names) {
     }
 
     /** A loaded class and the bytes it is to run; {@code structural} when the engine takes it. */
@@ -148,8 +163,70 @@ final class Reloader implements Debouncer.BatchHandler {
             refuse(List.of(), refusals, "fix or remove that class file");
             return Optional.empty();
         }
-        plan(candidates, started);
+        Naming naming = nameAnonymousClasses(candidates);
+        plan(naming, started);
         return Optional.empty();
+    }
+
+    /**
+     * Gives each anonymous class of the batch the class it is to run as ({@link AnonymousClasses})
+     * and renames it in every class of the batch. Needs the engine only when some name changes.
+     */
+    private Naming nameAnonymousClasses(List<Candidate> candidates) {
+        Map<String, AnonymousClasses.Shape> batch = new HashMap<>();
+        Set<String> prefixes = new java.util.HashSet<>();
+        for (Candidate c : candidates) {
+            AnonymousClasses.prefix(c.model().name()).ifPresent(prefix -> {
+                prefixes.add(prefix);
+                batch.put(c.model().name(), new AnonymousClasses.Shape(c.model().superName(), c.model().interfaces()));
+            });
+        }
+        if (batch.isEmpty()) {
+            return new Naming(candidates, Optional.empty());
+        }
+        Map<String, AnonymousClasses.Shape> loaded = new HashMap<>();
+        ClassLoader loader = null;
+        for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+            String name = type.getName().replace('.', '/');
+            if (type.isArray() || type.isHidden() || type.getClassLoader() == null
+                    || !AnonymousClasses.prefix(name).filter(prefixes::contains).isPresent()
+                    || running.location(type.getProtectionDomain()).flatMap(roots::rootOf).isEmpty()) {
+                continue;
+            }
+            loader = type.getClassLoader();
+            Class<?> superclass = type.getSuperclass();
+            loaded.put(name, new AnonymousClasses.Shape(superclass == null ? "" : superclass.getName().replace('.', '/'),
+                    Arrays.stream(type.getInterfaces())
+                    .map(i -> i.getName().replace('.', '/')).toList()));
+        }
+        ClassLoader classLoader = loader;
+        Map<String, String> current = Engine.current().map(e -> e.renamed(classLoader)).orElse(Map.of());
+        Map<String, String> names = AnonymousClasses.assign(current, batch, loaded);
+        Map<String, String> all = new HashMap<>(current);
+        // An older name whose class now runs another content is forgotten.
+        all.entrySet().removeIf(e -> !names.containsKey(e.getKey()) && names.containsValue(e.getValue()));
+        all.putAll(names);
+        all.entrySet().removeIf(e -> e.getKey().equals(e.getValue()));
+        if ((all.isEmpty() && current.isEmpty()) || engine().isEmpty()) {
+            return new Naming(candidates, Optional.empty());
+        }
+        List<Candidate> renamed = new ArrayList<>();
+        for (Candidate c : candidates) {
+            byte[] bytes = Engine.rename(c.bytes(), all);
+            try {
+                renamed.add(bytes == null ? c : new Candidate(c.file(), bytes, ClassModel.parse(bytes), c.compiled()));
+            } catch (InvalidClassFileException e) {
+                renamed.add(c); // cannot happen for bytes ASM wrote from a class that parsed; keep it as compiled
+            }
+        }
+        List<String> moved = names.entrySet().stream().filter(e -> !e.getKey().equals(e.getValue()))
+                .sorted(Map.Entry.comparingByKey()).map(e -> e.getKey().replace('/', '.') + " as " + e.getValue().replace('/', '.'))
+                .toList();
+        if (!moved.isEmpty()) {
+            reporter.detail("hotswap: javac renumbered anonymous classes; each loaded one keeps its own content: "
+                    + String.join(", ", moved).replaceFirst(" as ", " runs as "));
+        }
+        return new Naming(renamed, Optional.of(Map.copyOf(all)));
     }
 
     private Optional<Duration> waitOrGiveUp(List<Candidate> candidates, Map<Path, String> unreadable) {
@@ -176,8 +253,13 @@ final class Reloader implements Debouncer.BatchHandler {
         return Optional.empty();
     }
 
-    private void plan(List<Candidate> candidates, long started) {
+    private void plan(Naming naming, long started) {
+        List<Candidate> candidates = naming.candidates();
         Map<String, List<Class<?>>> loaded = loaded(candidates);
+        // Renamed classes that nothing loaded yet: the engine defines them; their hosts go to the engine.
+        List<Candidate> toDefine = candidates.stream().filter(c -> c.renamed() && !loaded.containsKey(c.name())).toList();
+        Set<String> hosts = new java.util.HashSet<>();
+        toDefine.forEach(c -> hosts.add(c.model().nestHost().orElse(c.model().name())));
         List<Reason> refusals = new ArrayList<>();
         List<Reason> structural = new ArrayList<>();
         List<Target> targets = new ArrayList<>();
@@ -194,7 +276,7 @@ final class Reloader implements Debouncer.BatchHandler {
                     continue;
                 }
                 Optional<Path> location = running.location(type.getProtectionDomain());
-                if (location.isPresent() && location.get().resolve(c.model().name() + ".class").equals(c.file())) {
+                if (location.isPresent() && location.get().resolve(c.compiled() + ".class").equals(c.file())) {
                     ours.add(type);
                 } else {
                     elsewhere.add(location.map(Path::toString).orElse("a source hotswap cannot see (" + loader + ")"));
@@ -205,7 +287,7 @@ final class Reloader implements Debouncer.BatchHandler {
                         + ", not from the watched folder that holds " + c.file()
                         + "; only classes loaded from a watched folder are reloaded"));
             }
-            if (!loaded.containsKey(c.name())) {
+            if (!loaded.containsKey(c.name()) && !c.renamed()) {
                 notLoaded.add(c.name());
             }
             for (Class<?> type : ours) {
@@ -221,7 +303,7 @@ final class Reloader implements Debouncer.BatchHandler {
                 List<Change> changes = now.flatMap(RunningBytes.Running::model)
                         .map(model -> Classifier.diff(model, c.model())).orElse(List.of());
                 boolean engineTakes = now.flatMap(RunningBytes.Running::model).isPresent()
-                        && (manages(type) || (!changes.isEmpty() && engine().isPresent()));
+                        && (manages(type) || ((!changes.isEmpty() || hosts.contains(c.model().name())) && engine().isPresent()));
                 if (engineTakes) {
                     for (Engine.Problem problem : engine().orElseThrow().unsupported(type, now.get().model().orElseThrow(), c.model())) {
                         structural.add(reason(problem));
@@ -256,7 +338,7 @@ final class Reloader implements Debouncer.BatchHandler {
         if (targets.isEmpty()) {
             return;
         }
-        apply(targets, started);
+        apply(targets, toDefine, naming.names(), started);
     }
 
     private Map<String, List<Class<?>>> loaded(List<Candidate> candidates) {
@@ -271,7 +353,8 @@ final class Reloader implements Debouncer.BatchHandler {
         return loaded;
     }
 
-    private void apply(List<Target> targets, long started) {
+    private void apply(List<Target> targets, List<Candidate> toDefine, Optional<Map<String, String>> names,
+                       long started) {
         List<ClassDefinition> plain = new ArrayList<>();
         List<Engine.Structural> structural = new ArrayList<>();
         for (Target t : targets) {
@@ -286,27 +369,35 @@ final class Reloader implements Debouncer.BatchHandler {
                 plain.add(new ClassDefinition(t.type(), bytes));
             }
         }
-        List<String> names = targets.stream().map(t -> t.candidate().name()).distinct().toList();
+        List<Engine.NewClass> added = new ArrayList<>();
+        for (Candidate c : toDefine) {
+            String host = c.model().nestHost().orElse(c.model().name());
+            targets.stream().filter(t -> t.type().getName().replace('.', '/').equals(host)).findFirst()
+                    .ifPresent(t -> added.add(new Engine.NewClass(t.type(), c.model().name(), c.bytes())));
+        }
+        List<String> classes = new ArrayList<>(targets.stream().map(t -> t.candidate().name()).distinct().toList());
+        added.forEach(c -> classes.add(c.name().replace('/', '.')));
+        classes.sort(null);
         try {
             if (structural.isEmpty()) {
                 // One call for the whole batch: the JDK promises that on any exception nothing changed.
                 instrumentation.redefineClasses(plain.toArray(ClassDefinition[]::new));
             } else {
-                List<Engine.Problem> problems = engine().orElseThrow().apply(plain, structural);
+                List<Engine.Problem> problems = engine().orElseThrow().apply(plain, structural, added, names);
                 if (!problems.isEmpty()) {
-                    refuse(names, problems.stream().map(Reloader::reason).toList(),
+                    refuse(classes, problems.stream().map(Reloader::reason).toList(),
                             "the structural engine cannot take this change yet: undo it, or restart the program");
                     return;
                 }
             }
         } catch (Exception | Error e) {
-            reporter.outcome(new ReloadOutcome.Failed(names, List.of(failure(e, names))), failureHint(e));
+            reporter.outcome(new ReloadOutcome.Failed(classes, List.of(failure(e, classes))), failureHint(e));
             return;
         }
         for (Target t : targets) {
             running.put(t.type(), new RunningBytes.Running(t.candidate().bytes(), t.candidate().model()));
         }
-        reporter.outcome(new ReloadOutcome.Reloaded(names, Duration.ofNanos(System.nanoTime() - started)), "");
+        reporter.outcome(new ReloadOutcome.Reloaded(classes, Duration.ofNanos(System.nanoTime() - started)), "");
         for (Target t : targets) {
             runHooks(t);
         }

@@ -73,6 +73,10 @@ public final class Engine {
      */
     private final Map<ClassLoader, Map<String, Managed>> byName = new ConcurrentHashMap<>();
     private volatile java.util.function.BiFunction<ClassLoader, String, Optional<byte[]>> seenBytes;
+    /** Classes that run under another name than compiled (anonymous classes renumbered by javac), by loader. */
+    private final Map<ClassLoader, Map<String, String>> renamed = new ConcurrentHashMap<>();
+    /** Set while the engine defines a class whose bytes it already renamed. */
+    private final ThreadLocal<Boolean> definingRenamed = new ThreadLocal<>();
     private final Map<String, EntrySite> entries = new HashMap<>();
     /** Call sites in versions' code, weakly: a superseded version takes its own sites with it. */
     private final List<java.lang.ref.WeakReference<LinkedSite>> calls = new ArrayList<>();
@@ -228,7 +232,10 @@ public final class Engine {
             return null;
         }
         try {
-            return LoadRewriter.rewrite(bytes, schemas(loader, classes));
+            Map<String, String> names = renamed.getOrDefault(loader, Map.of());
+            byte[] renamedBytes = names.isEmpty() || definingRenamed.get() != null ? null : rename(bytes, names);
+            byte[] rewritten = LoadRewriter.rewrite(renamedBytes != null ? renamedBytes : bytes, schemas(loader, classes));
+            return rewritten != null ? rewritten : renamedBytes;
         } catch (RuntimeException e) {
             System.getLogger(Engine.class.getName()).log(System.Logger.Level.WARNING,
                     "hotswap: cannot prepare " + internalName + " for the structural engine", e);
@@ -236,10 +243,39 @@ public final class Engine {
         }
     }
 
-    /** The bytes to give {@code redefineClasses} for a class: as they would be rewritten at load. */
+    /**
+     * The bytes to give {@code redefineClasses} for a class: as they would be rewritten at load.
+     * Renamed classes are renamed in them already.
+     */
     public byte[] asRedefined(Class<?> type, byte[] bytes) {
-        byte[] rewritten = atLoad(type.getClassLoader(), type.getName().replace('.', '/'), bytes);
-        return rewritten == null ? bytes : rewritten;
+        definingRenamed.set(Boolean.TRUE);
+        try {
+            byte[] rewritten = atLoad(type.getClassLoader(), type.getName().replace('.', '/'), bytes);
+            return rewritten == null ? bytes : rewritten;
+        } finally {
+            definingRenamed.remove();
+        }
+    }
+
+    /** What runs under another name than compiled in this loader (compiled name to running name, internal names). */
+    public Map<String, String> renamed(ClassLoader loader) {
+        return loader == null ? Map.of() : Map.copyOf(renamed.getOrDefault(loader, Map.of()));
+    }
+
+    /** A class's bytes with classes renamed ({@code names}: internal names), or null when it names none of them. */
+    public static byte[] rename(byte[] bytes, Map<String, String> names) {
+        org.objectweb.asm.ClassReader reader = new org.objectweb.asm.ClassReader(bytes);
+        if (!LoadRewriter.referencesAny(reader, names.keySet())) {
+            return null;
+        }
+        org.objectweb.asm.ClassWriter writer = new org.objectweb.asm.ClassWriter(0);
+        reader.accept(new org.objectweb.asm.commons.ClassRemapper(writer,
+                new org.objectweb.asm.commons.SimpleRemapper(names)), 0);
+        return writer.toByteArray();
+    }
+
+    /** A class the engine defines itself (it has no class file under its name), beside a class of its package. */
+    public record NewClass(Class<?> neighbor, String name, byte[] bytes) {
     }
 
     private LoadRewriter.Schemas schemas(ClassLoader loader, Map<String, Managed> classes) {
@@ -334,6 +370,17 @@ public final class Engine {
      * @return problems that refuse the batch (nothing applied), or empty on success
      */
     public synchronized List<Problem> apply(List<ClassDefinition> plain, List<Structural> requested) throws Exception {
+        return apply(plain, requested, List.of(), Optional.empty());
+    }
+
+    /**
+     * As {@link #apply(List, List)}, defining {@code added} first (after the classes of the
+     * batch are known by name, so that they leave their host's nest as they load), and recording
+     * {@code names} (every class that runs under another name than compiled: compiled name to
+     * running name) for the loader of the batch on success.
+     */
+    public synchronized List<Problem> apply(List<ClassDefinition> plain, List<Structural> requested, List<NewClass> added,
+                                            Optional<Map<String, String>> names) throws Exception {
         List<Problem> problems = new ArrayList<>();
         List<Structural> structural = withAncestors(requested, problems);
         if (!problems.isEmpty()) {
@@ -363,6 +410,14 @@ public final class Engine {
                 }
                 m.next = s.next();
                 touched.add(m);
+            }
+            for (NewClass c : added) {
+                definingRenamed.set(Boolean.TRUE);
+                try {
+                    trusted.in(c.neighbor()).defineClass(c.bytes());
+                } finally {
+                    definingRenamed.remove();
+                }
             }
             for (Structural s : structural) {
                 List<String> found = new ArrayList<>();
@@ -399,6 +454,9 @@ public final class Engine {
             }
             generation = next;
             managed.putAll(fresh);
+            if (!structural.isEmpty() && names.isPresent()) {
+                renamed.put(structural.get(0).type().getClassLoader(), Map.copyOf(names.get()));
+            }
             for (Structural s : structural) {
                 Managed m = managed.get(s.type());
                 m.current = versions.get(s.type());

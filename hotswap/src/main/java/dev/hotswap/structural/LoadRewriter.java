@@ -124,7 +124,7 @@ final class LoadRewriter {
         return nest;
     }
 
-    private static boolean referencesAny(ClassReader reader, Set<String> names) {
+    static boolean referencesAny(ClassReader reader, Set<String> names) {
         char[] buffer = new char[reader.getMaxStringLength()];
         for (int i = 1; i < reader.getItemCount(); i++) {
             int offset = reader.getItem(i);
