@@ -42,6 +42,14 @@ final class CodeRewriter extends MethodVisitor {
          * True when the member is private to another class of a nest that the rewritten class
          * had to leave (it was added to the nest by a swap): only the engine's lookup reaches it.
          */
+        /**
+         * True when the loaded class has the field but its newest version does not: code that
+         * still names it gets {@code NoSuchFieldError}, as after a fresh compile.
+         */
+        default boolean removedField(String owner, String name, String descriptor, boolean isStatic) {
+            return false;
+        }
+
         default boolean privateInNest(ClassModel self, String owner, String name, String descriptor, boolean field) {
             return false;
         }
@@ -147,13 +155,19 @@ final class CodeRewriter extends MethodVisitor {
     @Override
     public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
         boolean isStatic = opcode == Opcodes.GETSTATIC || opcode == Opcodes.PUTSTATIC;
-        if (initialize != null && opcode == Opcodes.PUTSTATIC && owner.equals(className)
-                && !initialize.contains(name + ":" + descriptor)) {
-            // Static fields that already have values keep them: the value computed for one is dropped.
-            super.visitInsn(Type.getType(descriptor).getSize() == 2 ? Opcodes.POP2 : Opcodes.POP);
+        if (initialize != null && opcode == Opcodes.PUTSTATIC && owner.equals(className)) {
+            if (initialize.contains(name + ":" + descriptor)) {
+                // Through the engine: the field may be new (side storage) or final (an enum's values).
+                super.visitInvokeDynamicInsn(name, "(" + descriptor + ")V", FIELD, opcode, Type.getObjectType(owner),
+                        descriptor);
+            } else {
+                // Static fields that already have values keep them: the value computed for one is dropped.
+                super.visitInsn(Type.getType(descriptor).getSize() == 2 ? Opcodes.POP2 : Opcodes.POP);
+            }
             return;
         }
         if ((loaded.isReloadable(owner) && !loaded.hasField(owner, name, descriptor, isStatic))
+                || loaded.removedField(owner, name, descriptor, isStatic)
                 || (!owner.equals(className) && loaded.privateInNest(next, owner, name, descriptor, true))) {
             String type = switch (opcode) {
                 case Opcodes.GETFIELD -> "(L" + owner + ";)" + descriptor;

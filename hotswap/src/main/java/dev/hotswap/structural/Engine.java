@@ -207,6 +207,22 @@ public final class Engine {
         }
     }
 
+    MethodHandles.Lookup trusted() {
+        return trusted;
+    }
+
+    Class<?>[] loadedClasses() {
+        return instrumentation.getAllLoadedClasses();
+    }
+
+    boolean isReloadable(Class<?> type) {
+        return reloadable.test(type);
+    }
+
+    Optional<byte[]> runningBytes(Class<?> type) {
+        return runningBytes.apply(type);
+    }
+
     /** The engine, when this JVM has one. */
     public static Optional<Engine> current() {
         return Optional.ofNullable(Linker.engine);
@@ -331,6 +347,8 @@ public final class Engine {
                 case FIELD_ADDED, FIELD_REMOVED, FIELD_TYPE_CHANGED, FIELDS_REORDERED -> true;
                 // The loaded NestMembers stay; a nested class added later leaves the nest as it loads.
                 case NEST_MEMBERS_CHANGED -> true;
+                // The new static initializer makes the added constants; see Enums.
+                case ENUM_CONSTANT_ADDED, ENUM_CONSTANT_REMOVED -> true;
                 default -> false;
             };
             if (!supported) {
@@ -391,6 +409,7 @@ public final class Engine {
             Map<Class<?>, Managed> fresh = new HashMap<>();
             Map<Class<?>, Version> versions = new HashMap<>();
             List<Class<?>> toInitialize = new ArrayList<>();
+            List<Class<?>> enums = new ArrayList<>();
             List<ClassDefinition> definitions = new ArrayList<>(plain);
             Set<String> batchNames = new HashSet<>();
             structural.forEach(s -> batchNames.add(s.next().name()));
@@ -428,6 +447,11 @@ public final class Engine {
                 }
                 ClassModel previous = m.current != null ? m.current.model() : s.running();
                 Set<String> initialize = newStatics(m.loaded, previous, s.next());
+                if ((s.next().access() & Opcodes.ACC_ENUM) != 0 && !constants(previous).equals(constants(s.next()))) {
+                    // The values array is built anew from the constants: kept ones are the same objects.
+                    initialize.addAll(valuesArrays(s.next()));
+                    enums.add(s.type());
+                }
                 if (!initialize.isEmpty()) {
                     toInitialize.add(s.type());
                 }
@@ -467,6 +491,10 @@ public final class Engine {
             relink();
             for (Class<?> type : toInitialize) {
                 initializeAddedStatics(versions.get(type));
+            }
+            if (!enums.isEmpty()) {
+                Enums.renumber(trusted, enums);
+                Enums.refreshSwitchTables(this, enums, plain, loaded);
             }
             return List.of();
         } finally {
@@ -545,9 +573,18 @@ public final class Engine {
             MethodHandles.Lookup lookup = trusted.in(version.hidden());
             lookup.findStatic(version.hidden(), VersionWriter.CLINIT, MethodType.methodType(void.class)).invoke();
         } catch (Throwable e) {
-            System.err.println("hotswap: the static initializer of " + version.model().javaName() + " threw " + e
-                    + " while setting its added static fields; they keep their default values");
+            System.err.println("hotswap: the static initializer of " + version.model().javaName() + " threw "
+                    + rootCause(e) + " while setting its added static fields; they keep their default values");
         }
+    }
+
+    /** The exception that started it, for a one-line report (a bootstrap method error says nothing itself). */
+    static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? e.toString() : e.getClass().getSimpleName() + " caused by " + root;
     }
 
     private static boolean sameConstructors(ClassModel a, ClassModel b) {
@@ -747,11 +784,17 @@ public final class Engine {
         Class<?> fieldType = type(descriptor, declaring.getClassLoader());
         MethodHandle handle;
         Optional<Field> physical = physicalField(owner, name, descriptor, isStatic);
+        if (physical.isEmpty() && !declaredByNewest(declaring, name, descriptor, isStatic)) {
+            // Removed by a swap: code that still names it fails as it would after a fresh compile.
+            MethodHandle thrower = MethodHandles.throwException(type.returnType(), NoSuchFieldError.class);
+            thrower = MethodHandles.insertArguments(thrower, 0, new NoSuchFieldError(owner.getName() + "." + name));
+            return new java.lang.invoke.ConstantCallSite(MethodHandles.dropArguments(thrower, 0, type.parameterList()));
+        }
         try {
             if (physical.isPresent()) {
                 // A private field of another class of a nest that a new nested class had to leave.
                 Field f = physical.get();
-                MethodHandles.Lookup in = trusted.in(f.getDeclaringClass());
+                MethodHandles.Lookup in = trusted; // itself: in() would drop the right to set a final field
                 handle = switch (opcode) {
                     case Opcodes.GETFIELD -> in.findGetter(f.getDeclaringClass(), name, fieldType);
                     case Opcodes.PUTFIELD -> in.findSetter(f.getDeclaringClass(), name, fieldType);
@@ -774,6 +817,12 @@ public final class Engine {
             throw new IllegalStateException("cannot make storage for field " + key, e);
         }
         return new java.lang.invoke.ConstantCallSite(handle.asType(type));
+    }
+
+    private boolean declaredByNewest(Class<?> declaring, String name, String descriptor, boolean isStatic) {
+        Managed m = managed.get(declaring);
+        ClassModel newest = m == null ? null : m.next != null ? m.next : m.current != null ? m.current.model() : null;
+        return newest == null || LoadRewriter.declares(newest, true, name, descriptor, isStatic);
     }
 
     /** A field the loaded class (or an ancestor) has, when the newest version still declares it there. */
@@ -806,6 +855,19 @@ public final class Engine {
 
     private static Class<?> type(String descriptor, ClassLoader loader) {
         return MethodType.fromMethodDescriptorString("()" + descriptor, loader).returnType();
+    }
+
+    /** An enum's constants in declaration order. */
+    private static List<String> constants(ClassModel model) {
+        return model.fields().stream().filter(f -> f.is(Opcodes.ACC_ENUM)).map(ClassModel.Member::name).toList();
+    }
+
+    /** The synthetic static array of its own constants that javac gives an enum ({@code $VALUES}). */
+    private static Set<String> valuesArrays(ClassModel model) {
+        Set<String> result = new LinkedHashSet<>();
+        model.fields().stream().filter(f -> f.is(Opcodes.ACC_STATIC) && f.is(Opcodes.ACC_SYNTHETIC)
+                && f.descriptor().equals("[L" + model.name() + ";")).forEach(f -> result.add(f.name() + ":" + f.descriptor()));
+        return result;
     }
 
     /** Added static fields of {@code next} that the previous version did not have: their initializers run now. */
@@ -985,6 +1047,18 @@ public final class Engine {
                 return find(owner).map(type -> inHierarchy(type, k -> List.of(k.getDeclaredFields()).stream()
                         .anyMatch(f -> f.getName().equals(name) && Type.getDescriptor(f.getType()).equals(descriptor)
                                 && Modifier.isStatic(f.getModifiers()) == isStatic))).orElse(true);
+            }
+
+            @Override
+            public boolean removedField(String owner, String name, String descriptor, boolean isStatic) {
+                Map<String, Managed> classes = loader == null ? null : Engine.this.byName.get(loader);
+                Managed m = classes == null ? null : classes.get(owner);
+                if (m == null) {
+                    return false;
+                }
+                ClassModel newest = m.next != null ? m.next : m.current != null ? m.current.model() : null;
+                return newest != null && LoadRewriter.declares(m.loaded, true, name, descriptor, isStatic)
+                        && !LoadRewriter.declares(newest, true, name, descriptor, isStatic);
             }
 
             @Override

@@ -96,7 +96,7 @@ final class LoadRewriter {
         return writer.toByteArray();
     }
 
-    private static boolean declares(ClassModel model, boolean field, String name, String descriptor, boolean isStatic) {
+    static boolean declares(ClassModel model, boolean field, String name, String descriptor, boolean isStatic) {
         return (field ? model.fields() : model.methods()).stream().anyMatch(x -> x.name().equals(name)
                 && x.descriptor().equals(descriptor) && x.is(Opcodes.ACC_STATIC) == isStatic);
     }
@@ -155,6 +155,13 @@ final class LoadRewriter {
             @Override
             public boolean hasField(String owner, String name, String descriptor, boolean isStatic) {
                 return owner.equals(self) || !added(owner, true, name, descriptor, isStatic);
+            }
+
+            @Override
+            public boolean removedField(String owner, String name, String descriptor, boolean isStatic) {
+                return !owner.equals(self) && schemas.managed(owner).filter(m -> declares(m, true, name, descriptor, isStatic))
+                        .isPresent() && schemas.current(owner).filter(c -> !declares(c, true, name, descriptor, isStatic))
+                        .isPresent();
             }
 
             /**

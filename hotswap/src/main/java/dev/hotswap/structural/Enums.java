@@ -1,0 +1,124 @@
+package dev.hotswap.structural;
+
+import dev.hotswap.classfile.ClassModel;
+import java.lang.instrument.ClassDefinition;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What an enum whose constants changed needs once its new static initializer has run (which
+ * builds the values array from the constants, the kept ones being the same objects): ordinals
+ * that follow the new order, the JDK's caches behind {@code valueOf} and {@code EnumSet} emptied,
+ * and the switch tables javac compiles into the enum's users ({@code $SwitchMap$...} arrays,
+ * indexed by ordinal) computed again.
+ */
+final class Enums {
+    private static final String SWITCH_MAP = "$SwitchMap$";
+
+    private Enums() {
+    }
+
+    static void renumber(MethodHandles.Lookup trusted, List<Class<?>> enums) {
+        for (Class<?> type : enums) {
+            try {
+                Object[] values = values(trusted, type);
+                MethodHandle ordinal = trusted.findSetter(Enum.class, "ordinal", int.class);
+                for (int i = 0; i < values.length; i++) {
+                    ordinal.invoke((Enum<?>) values[i], i);
+                }
+                // Class caches the constants (EnumSet, getEnumConstants) and a name map (valueOf).
+                trusted.findSetter(Class.class, "enumConstants", Object[].class).invoke(type, (Object[]) null);
+                trusted.findSetter(Class.class, "enumConstantDirectory", Map.class).invoke(type, (Map<?, ?>) null);
+            } catch (Throwable e) {
+                System.err.println("hotswap: cannot renumber the constants of " + type.getName() + ": " + Engine.rootCause(e));
+            }
+        }
+    }
+
+    private static Object[] values(MethodHandles.Lookup trusted, Class<?> type) throws Throwable {
+        for (Field f : type.getDeclaredFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && f.isSynthetic() && f.getType() == type.arrayType()) {
+                return (Object[]) trusted.findStaticGetter(type, f.getName(), f.getType()).invoke();
+            }
+        }
+        return (Object[]) trusted.findStatic(type, "values", MethodType.methodType(type.arrayType())).invoke();
+    }
+
+    /**
+     * Runs again the static initializer of every loaded class that holds a switch table for one
+     * of {@code enums} (its newest code: from this batch when it is in it). The old arrays are
+     * also updated in place, for compiled code that folded the old array in as a constant.
+     */
+    static void refreshSwitchTables(Engine engine, List<Class<?>> enums, List<ClassDefinition> batch,
+                                    CodeRewriter.Loaded loaded) {
+        Set<String> tables = new LinkedHashSet<>();
+        enums.forEach(e -> tables.add(SWITCH_MAP + e.getName().replace('.', '$')));
+        for (Class<?> holder : engine.loadedClasses()) {
+            if (holder.isArray() || holder.isHidden() || holder.getClassLoader() == null || !holder.getName().contains("$")
+                    || !engine.isReloadable(holder)) {
+                continue;
+            }
+            List<Field> fields = new ArrayList<>();
+            boolean holds = false;
+            for (Field f : declaredFields(holder)) {
+                if (Modifier.isStatic(f.getModifiers()) && f.getName().startsWith(SWITCH_MAP) && f.getType() == int[].class) {
+                    fields.add(f);
+                    holds |= tables.contains(f.getName());
+                }
+            }
+            if (holds) {
+                Optional<byte[]> bytes = batch.stream().filter(d -> d.getDefinitionClass() == holder).findFirst()
+                        .map(ClassDefinition::getDefinitionClassFile).or(() -> engine.runningBytes(holder));
+                bytes.ifPresent(b -> rerun(engine, holder, b, fields, loaded));
+            }
+        }
+    }
+
+    private static Field[] declaredFields(Class<?> type) {
+        try {
+            return type.getDeclaredFields();
+        } catch (LinkageError e) {
+            return new Field[0];
+        }
+    }
+
+    private static void rerun(Engine engine, Class<?> holder, byte[] bytes, List<Field> fields, CodeRewriter.Loaded loaded) {
+        try {
+            ClassModel model = ClassModel.parse(bytes);
+            Set<String> initialize = new LinkedHashSet<>();
+            fields.forEach(f -> initialize.add(f.getName() + ":[I"));
+            List<String> problems = new ArrayList<>();
+            byte[] hidden = VersionWriter.write(bytes, model, model.name() + "$$hotswapTables", loaded, problems, initialize);
+            if (!problems.isEmpty()) {
+                throw new IllegalStateException(String.join("; ", problems));
+            }
+            MethodHandles.Lookup host = engine.trusted().in(holder);
+            MethodHandles.Lookup trusted = engine.trusted();
+            List<int[]> before = new ArrayList<>();
+            for (Field f : fields) {
+                before.add((int[]) trusted.findStaticGetter(holder, f.getName(), int[].class).invoke());
+            }
+            MethodHandles.Lookup lookup = host.defineHiddenClass(hidden, true, MethodHandles.Lookup.ClassOption.NESTMATE);
+            lookup.findStatic(lookup.lookupClass(), VersionWriter.CLINIT, MethodType.methodType(void.class)).invoke();
+            for (int i = 0; i < fields.size(); i++) {
+                int[] now = (int[]) trusted.findStaticGetter(holder, fields.get(i).getName(), int[].class).invoke();
+                int[] old = before.get(i);
+                if (old != null && now != null && old != now) {
+                    System.arraycopy(now, 0, old, 0, Math.min(old.length, now.length));
+                    java.util.Arrays.fill(old, Math.min(old.length, now.length), old.length, 0);
+                }
+            }
+        } catch (Throwable e) {
+            System.err.println("hotswap: cannot compute again the enum switch tables in " + holder.getName() + ": " + Engine.rootCause(e));
+        }
+    }
+}
