@@ -363,10 +363,7 @@ final class Reloader implements Debouncer.BatchHandler {
                 structural.add(new Engine.Structural(t.type(), now.bytes, now.model().orElseThrow(),
                         t.candidate().bytes(), t.candidate().model()));
             } else {
-                // Rewritten as the class would be at load, now that the engine runs classes it may call.
-                byte[] bytes = Engine.current().map(e -> e.asRedefined(t.type(), t.candidate().bytes()))
-                        .orElse(t.candidate().bytes());
-                plain.add(new ClassDefinition(t.type(), bytes));
+                plain.add(new ClassDefinition(t.type(), t.candidate().bytes()));
             }
         }
         List<Engine.NewClass> added = new ArrayList<>();
@@ -380,8 +377,12 @@ final class Reloader implements Debouncer.BatchHandler {
         classes.sort(null);
         try {
             if (structural.isEmpty()) {
+                // Rewritten as each class would be at load, when the engine runs classes it may call.
+                List<ClassDefinition> definitions = plain.stream().map(d -> Engine.current()
+                        .map(e -> new ClassDefinition(d.getDefinitionClass(),
+                                e.asRedefined(d.getDefinitionClass(), d.getDefinitionClassFile()))).orElse(d)).toList();
                 // One call for the whole batch: the JDK promises that on any exception nothing changed.
-                instrumentation.redefineClasses(plain.toArray(ClassDefinition[]::new));
+                instrumentation.redefineClasses(definitions.toArray(ClassDefinition[]::new));
             } else {
                 List<Engine.Problem> problems = engine().orElseThrow().apply(plain, structural, added, names);
                 if (!problems.isEmpty()) {

@@ -24,8 +24,29 @@ final class CodeRewriter extends MethodVisitor {
             "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;[Ljava/lang/Object;)"
                     + "Ljava/lang/invoke/CallSite;", false);
 
+    /**
+     * The loaded constructor of a class under the engine that also runs constructors swaps
+     * added ({@link TrampolineWriter}), whether it is private, and the class's nest host.
+     */
+    record Carrier(String descriptor, boolean isPrivate, String nestHost) {
+    }
+
+    static final Handle CONSTRUCT = new Handle(Opcodes.H_INVOKESTATIC, "dev/hotswap/structural/Linker", "construct",
+            "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;Ljava/lang/Class;"
+                    + "Ljava/lang/String;)Ljava/lang/invoke/CallSite;", false);
+
     /** What the engine knows about the classes as the JVM loaded them. */
     interface Loaded {
+        /** True unless the class is under the engine and was loaded without this constructor. */
+        default boolean hasConstructor(String owner, String descriptor) {
+            return true;
+        }
+
+        /** The carrier constructor of a class under the engine. */
+        default java.util.Optional<Carrier> carrier(String owner) {
+            return java.util.Optional.empty();
+        }
+
         /** True when the class is a public interface (a lambda for it works on every JDK). */
         boolean isPublicInterface(String internalName);
 
@@ -108,7 +129,24 @@ final class CodeRewriter extends MethodVisitor {
     @Override
     public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
         if (name.equals("<init>")) {
-            super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+            java.util.Optional<Carrier> carrier = opcode == Opcodes.INVOKESPECIAL && !loaded.hasConstructor(owner, descriptor)
+                    ? loaded.carrier(owner) : java.util.Optional.empty();
+            if (carrier.isEmpty()) {
+                super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+                return;
+            }
+            // A constructor a swap added: its arguments go to the engine, then the carrier runs it.
+            Carrier c = carrier.get();
+            if (c.isPrivate() && !next.nestHost().orElse(className).equals(c.nestHost())) {
+                problems.add("new code calls constructor " + owner.replace('/', '.') + descriptor
+                        + ", added by a swap, but every constructor " + owner.replace('/', '.')
+                        + " was loaded with is private, so code outside its nest cannot reach the added one");
+            }
+            super.visitInvokeDynamicInsn("construct", descriptor, CONSTRUCT, Type.getObjectType(owner), descriptor);
+            for (Type p : Type.getArgumentTypes(c.descriptor())) {
+                pushDefault(p);
+            }
+            super.visitMethodInsn(Opcodes.INVOKESPECIAL, owner, name, c.descriptor(), false);
             return;
         }
         boolean isStatic = opcode == Opcodes.INVOKESTATIC;
@@ -150,6 +188,16 @@ final class CodeRewriter extends MethodVisitor {
             return;
         }
         super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+    }
+
+    private void pushDefault(Type type) {
+        switch (type.getSort()) {
+            case Type.LONG -> super.visitInsn(Opcodes.LCONST_0);
+            case Type.FLOAT -> super.visitInsn(Opcodes.FCONST_0);
+            case Type.DOUBLE -> super.visitInsn(Opcodes.DCONST_0);
+            case Type.OBJECT, Type.ARRAY -> super.visitInsn(Opcodes.ACONST_NULL);
+            default -> super.visitInsn(Opcodes.ICONST_0);
+        }
     }
 
     @Override

@@ -107,11 +107,27 @@ public final class Engine {
         /** The version a batch being applied brings, for classes loading meanwhile; null otherwise. */
         volatile ClassModel next;
         ClassModel constructorsFrom;
+        /** The loaded constructor that also runs added ones, the most accessible. */
+        final CodeRewriter.Carrier carrier;
+        /** Constructors swaps added, in order of arrival: their numbers never change. */
+        final List<String> addedConstructors = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         Managed(Class<?> type, byte[] loadedBytes, ClassModel loaded) {
             this.type = type;
             this.loadedBytes = loadedBytes;
             this.loaded = loaded;
+            ClassModel.Member best = null;
+            for (ClassModel.Member m : loaded.methods()) {
+                if (m.name().equals("<init>") && (best == null || access(m) > access(best))) {
+                    best = m;
+                }
+            }
+            this.carrier = best == null ? null : new CodeRewriter.Carrier(best.descriptor(), best.is(Opcodes.ACC_PRIVATE),
+                    loaded.nestHost().orElse(loaded.name()));
+        }
+
+        private static int access(ClassModel.Member m) {
+            return m.is(Opcodes.ACC_PUBLIC) ? 3 : m.is(Opcodes.ACC_PROTECTED) ? 2 : m.is(Opcodes.ACC_PRIVATE) ? 0 : 1;
         }
     }
 
@@ -323,6 +339,11 @@ public final class Engine {
             }
 
             @Override
+            public Optional<CodeRewriter.Carrier> carrier(String internalName) {
+                return Optional.ofNullable(classes.get(internalName)).map(m -> m.carrier);
+            }
+
+            @Override
             public Set<String> managedNames() {
                 return classes.keySet();
             }
@@ -340,9 +361,9 @@ public final class Engine {
         List<Problem> problems = new ArrayList<>();
         for (Change change : Classifier.diff(loaded, next)) {
             boolean supported = switch (change.kind()) {
+                // Constructors included: an added one runs in a carrier constructor (TrampolineWriter).
                 case METHOD_ADDED, METHOD_REMOVED, METHOD_SIGNATURE_CHANGED, METHOD_MODIFIERS_CHANGED,
-                        LAMBDA_ADDED, LAMBDA_REMOVED, LAMBDAS_RENUMBERED -> !change.member().startsWith("<init>")
-                        && !change.description().startsWith("constructor");
+                        LAMBDA_ADDED, LAMBDA_REMOVED, LAMBDAS_RENUMBERED -> true;
                 // Added fields live in side storage; a removed one stays in the object, unused by new code.
                 case FIELD_ADDED, FIELD_REMOVED, FIELD_TYPE_CHANGED, FIELDS_REORDERED -> true;
                 // The loaded NestMembers stay; a nested class added later leaves the nest as it loads.
@@ -430,6 +451,10 @@ public final class Engine {
                 m.next = s.next();
                 touched.add(m);
             }
+            // The plain redefinitions, rewritten now that the batch's classes are known by name.
+            definitions.clear();
+            plain.forEach(d -> definitions.add(new ClassDefinition(d.getDefinitionClass(),
+                    asRedefined(d.getDefinitionClass(), d.getDefinitionClassFile()))));
             for (NewClass c : added) {
                 definingRenamed.set(Boolean.TRUE);
                 try {
@@ -456,9 +481,15 @@ public final class Engine {
                     toInitialize.add(s.type());
                 }
                 versions.put(s.type(), define(m, s.nextBytes(), s.next(), loaded, found, next, initialize));
+                for (ClassModel.Member ctor : s.next().methods()) {
+                    if (ctor.name().equals("<init>") && !LoadRewriter.declares(m.loaded, false, "<init>", ctor.descriptor(), false)
+                            && !m.addedConstructors.contains(ctor.descriptor())) {
+                        m.addedConstructors.add(ctor.descriptor());
+                    }
+                }
                 if (fresh.containsKey(s.type()) || !sameConstructors(m.constructorsFrom, s.next())) {
-                    definitions.add(new ClassDefinition(s.type(),
-                            TrampolineWriter.write(m.loadedBytes, s.nextBytes(), s.next(), loaded, found)));
+                    definitions.add(new ClassDefinition(s.type(), TrampolineWriter.write(m.loadedBytes, s.nextBytes(),
+                            s.next(), loaded, found, m.carrier == null ? "" : m.carrier.descriptor(), List.copyOf(m.addedConstructors))));
                 }
                 found.forEach(message -> problems.add(new Problem(s.type().getName(), "", message)));
             }
@@ -587,7 +618,21 @@ public final class Engine {
         return root == e ? e.toString() : e.getClass().getSimpleName() + " caused by " + root;
     }
 
+    /** The number of a constructor that a swap added to {@code owner}, or -1. */
+    int constructorIndex(Class<?> owner, String descriptor) {
+        Managed m = managed.get(owner);
+        return m == null ? -1 : m.addedConstructors.indexOf(descriptor);
+    }
+
     private static boolean sameConstructors(ClassModel a, ClassModel b) {
+        java.util.function.Function<ClassModel, Set<String>> constructors = model -> {
+            Set<String> result = new HashSet<>();
+            model.methods().stream().filter(m -> m.name().equals("<init>")).forEach(m -> result.add(m.descriptor()));
+            return result;
+        };
+        if (!constructors.apply(a).equals(constructors.apply(b))) {
+            return false;
+        }
         for (ClassModel.Member ctor : b.methods()) {
             if (ctor.name().equals("<init>") && !a.bodyHash(ctor).equals(b.bodyHash(ctor))) {
                 return false;
@@ -1047,6 +1092,21 @@ public final class Engine {
                 return find(owner).map(type -> inHierarchy(type, k -> List.of(k.getDeclaredFields()).stream()
                         .anyMatch(f -> f.getName().equals(name) && Type.getDescriptor(f.getType()).equals(descriptor)
                                 && Modifier.isStatic(f.getModifiers()) == isStatic))).orElse(true);
+            }
+
+            private Optional<Managed> named(String owner) {
+                Map<String, Managed> classes = loader == null ? null : Engine.this.byName.get(loader);
+                return Optional.ofNullable(classes == null ? null : classes.get(owner));
+            }
+
+            @Override
+            public boolean hasConstructor(String owner, String descriptor) {
+                return named(owner).map(m -> LoadRewriter.declares(m.loaded, false, "<init>", descriptor, false)).orElse(true);
+            }
+
+            @Override
+            public Optional<CodeRewriter.Carrier> carrier(String owner) {
+                return named(owner).map(m -> m.carrier);
             }
 
             @Override

@@ -86,6 +86,65 @@ public final class Linker {
         return current;
     }
 
+    /**
+     * A constructor that a swap added, called from new code: the arguments wait here while the
+     * code calls the class's carrier constructor (an existing one, which {@link TrampolineWriter}
+     * gave a prologue that takes them and runs the added constructor's body in its place).
+     */
+    private static final ThreadLocal<Object[]> PENDING = new ThreadLocal<>();
+
+    private static final MethodHandle PEND;
+
+    static {
+        try {
+            PEND = MethodHandles.lookup().findStatic(Linker.class, "pend",
+                    MethodType.methodType(void.class, int.class, Object[].class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Called first by a carrier constructor: the added constructor to run instead (its index, then its arguments), or null. */
+    public static Object[] takePending() {
+        Object[] pending = PENDING.get();
+        if (pending != null) {
+            PENDING.remove();
+        }
+        return pending;
+    }
+
+    private static void pend(int index, Object[] arguments) {
+        Object[] pending = new Object[arguments.length + 1];
+        pending[0] = index;
+        System.arraycopy(arguments, 0, pending, 1, arguments.length);
+        PENDING.set(pending);
+    }
+
+    /** The call to a constructor that a swap added: hands its arguments to the carrier constructor called next. */
+    public static CallSite construct(MethodHandles.Lookup caller, String name, MethodType type, Class<?> owner,
+                                     String descriptor) {
+        int index = engine().constructorIndex(owner, descriptor);
+        if (index < 0) {
+            MethodHandle thrower = MethodHandles.insertArguments(NO_SUCH_METHOD_VOID, 0,
+                    owner.getName() + ".<init>" + descriptor);
+            return new ConstantCallSite(MethodHandles.dropArguments(thrower, 0, type.parameterList()));
+        }
+        MethodHandle pend = MethodHandles.insertArguments(PEND, 0, index)
+                .asCollector(Object[].class, type.parameterCount()).asType(type);
+        return new ConstantCallSite(pend);
+    }
+
+    private static final MethodHandle NO_SUCH_METHOD_VOID;
+
+    static {
+        try {
+            NO_SUCH_METHOD_VOID = MethodHandles.lookup().findStatic(Linker.class, "noSuchMethod",
+                    MethodType.methodType(Object.class, String.class)).asType(MethodType.methodType(void.class, String.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** Target of call sites whose member no longer exists: what a fresh compile's stale caller would get. */
     static Object noSuchMethod(String what) {
         throw new NoSuchMethodError(what);

@@ -41,6 +41,9 @@ final class LoadRewriter {
 
         boolean anyManaged();
 
+        /** The carrier constructor of a class under the engine. */
+        Optional<CodeRewriter.Carrier> carrier(String internalName);
+
         Set<String> managedNames();
     }
 
@@ -155,6 +158,17 @@ final class LoadRewriter {
             @Override
             public boolean hasField(String owner, String name, String descriptor, boolean isStatic) {
                 return owner.equals(self) || !added(owner, true, name, descriptor, isStatic);
+            }
+
+            @Override
+            public boolean hasConstructor(String owner, String descriptor) {
+                return owner.equals(self) || schemas.managed(owner).map(m -> declares(m, false, "<init>", descriptor, false))
+                        .orElse(true);
+            }
+
+            @Override
+            public Optional<CodeRewriter.Carrier> carrier(String owner) {
+                return schemas.carrier(owner);
             }
 
             @Override
