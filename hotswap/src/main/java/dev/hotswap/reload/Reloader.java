@@ -328,8 +328,8 @@ final class Reloader implements Debouncer.BatchHandler {
             all.addAll(refusals);
             refuse(targets.stream().map(t -> t.candidate().name()).toList(), all, structural.isEmpty() ? ""
                     : engine().isPresent()
-                    ? "a structural change that hotswap cannot swap yet (methods and added fields can change freely; "
-                    + "constructors, the class hierarchy, nested classes and enum constants cannot yet): undo it, or restart "
+                    ? "a change no running JVM can take (an existing class's superclass, interfaces, class modifiers, "
+                    + "record components, permitted subclasses or field modifiers stay as loaded): undo it, or restart "
                     + "the program"
                     : "a structural change, which the JVM's HotSwap cannot swap (it replaces method bodies only) and "
                     + "hotswap's structural engine is not available in this JVM: undo it, or restart the program");
