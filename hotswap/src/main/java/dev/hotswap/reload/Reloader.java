@@ -328,7 +328,7 @@ final class Reloader implements Debouncer.BatchHandler {
             all.addAll(refusals);
             refuse(targets.stream().map(t -> t.candidate().name()).toList(), all, structural.isEmpty() ? ""
                     : engine().isPresent()
-                    ? "a change no running JVM can take (an existing class's superclass, interfaces, class modifiers, "
+                    ? "a structural change no running JVM can take (an existing class's superclass, interfaces, class modifiers, "
                     + "record components, permitted subclasses or field modifiers stay as loaded): undo it, or restart "
                     + "the program"
                     : "a structural change, which the JVM's HotSwap cannot swap (it replaces method bodies only) and "
