@@ -105,6 +105,60 @@ final class CodeRewriter extends MethodVisitor {
         this.problems = problems;
     }
 
+    /**
+     * In a constructor's body: fields added by a swap that the code sets before {@code super(...)}
+     * (javac sets an inner class's {@code this$0} there) cannot go to side storage yet, the
+     * object being uninitialized: their values wait in local slots from {@code firstFree} on and
+     * are stored right after the call.
+     */
+    CodeRewriter holdingFieldsBeforeSuper(int firstFree) {
+        this.nextTemp = firstFree;
+        this.holding = true;
+        return this;
+    }
+
+    private boolean holding;
+    private int nextTemp;
+    private int news;
+    private final List<Object[]> held = new java.util.ArrayList<>();
+
+    @Override
+    public void visitTypeInsn(int opcode, String type) {
+        if (holding && opcode == Opcodes.NEW) {
+            news++;
+        }
+        super.visitTypeInsn(opcode, type);
+    }
+
+    @Override
+    public void visitFrame(int type, int numLocal, Object[] local, int numStack, Object[] stack) {
+        if (holding && !held.isEmpty()) {
+            problems.add("a constructor of " + className.replace('/', '.') + " sets added field " + held.get(0)[1]
+                    + " before super(...) with a branch in between");
+        }
+        super.visitFrame(type, numLocal, local, numStack, stack);
+    }
+
+    /** After an {@code invokespecial <init>}: if it was the super or this call, the held fields are stored now. */
+    private void afterInit() {
+        if (!holding) {
+            return;
+        }
+        if (news > 0) {
+            news--; // the constructor of an object the code made with new
+            return;
+        }
+        holding = false;
+        for (Object[] h : held) {
+            String descriptor = (String) h[2];
+            super.visitVarInsn(Opcodes.ALOAD, 0);
+            super.visitVarInsn(Type.getType(descriptor).getOpcode(Opcodes.ILOAD), (Integer) h[0]);
+            super.visitInvokeDynamicInsn((String) h[1], "(L" + className + ";" + descriptor + ")V", FIELD, Opcodes.PUTFIELD,
+                    Type.getObjectType(className), descriptor);
+        }
+        held.clear();
+    }
+
     private boolean inHidden() {
         return hiddenName != null;
     }
@@ -133,6 +187,7 @@ final class CodeRewriter extends MethodVisitor {
                     ? loaded.carrier(owner) : java.util.Optional.empty();
             if (carrier.isEmpty()) {
                 super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+                afterInit();
                 return;
             }
             // A constructor a swap added: its arguments go to the engine, then the carrier runs it.
@@ -147,6 +202,7 @@ final class CodeRewriter extends MethodVisitor {
                 pushDefault(p);
             }
             super.visitMethodInsn(Opcodes.INVOKESPECIAL, owner, name, c.descriptor(), false);
+            afterInit();
             return;
         }
         boolean isStatic = opcode == Opcodes.INVOKESTATIC;
@@ -212,6 +268,14 @@ final class CodeRewriter extends MethodVisitor {
                 // Static fields that already have values keep them: the value computed for one is dropped.
                 super.visitInsn(Type.getType(descriptor).getSize() == 2 ? Opcodes.POP2 : Opcodes.POP);
             }
+            return;
+        }
+        if (holding && opcode == Opcodes.PUTFIELD && owner.equals(className)
+                && loaded.isReloadable(owner) && !loaded.hasField(owner, name, descriptor, false)) {
+            super.visitVarInsn(Type.getType(descriptor).getOpcode(Opcodes.ISTORE), nextTemp);
+            super.visitInsn(Opcodes.POP); // the object, not initialized yet
+            held.add(new Object[] {nextTemp, name, descriptor});
+            nextTemp += Type.getType(descriptor).getSize();
             return;
         }
         if ((loaded.isReloadable(owner) && !loaded.hasField(owner, name, descriptor, isStatic))

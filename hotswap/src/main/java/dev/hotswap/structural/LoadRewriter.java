@@ -75,12 +75,40 @@ final class LoadRewriter {
         List<String> problems = new ArrayList<>();
         ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
         CodeRewriter.Loaded loaded = view(model.name(), schemas);
+        // Reflection checks a member class against its outer class's InnerClasses, which cannot
+        // list it either (IncompatibleClassChangeError from getSimpleName, a record's toString):
+        // a member class that leaves the nest says it is local to its host instead.
+        String[] memberOf = {null};
+        boolean[] enclosed = {false};
+        if (leaves) {
+            reader.accept(new ClassVisitor(Opcodes.ASM9) {
+                @Override
+                public void visitOuterClass(String owner, String name, String descriptor) {
+                    enclosed[0] = true;
+                }
+
+                @Override
+                public void visitInnerClass(String name, String outerName, String innerName, int access) {
+                    if (name.equals(model.name()) && outerName != null) {
+                        memberOf[0] = outerName;
+                    }
+                }
+            }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        }
         reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
             @Override
             public void visitNestHost(String nestHost) {
                 if (!leaves) {
                     super.visitNestHost(nestHost);
+                } else if (memberOf[0] != null && !enclosed[0]) {
+                    super.visitOuterClass(memberOf[0], null, null);
                 }
+            }
+
+            @Override
+            public void visitInnerClass(String name, String outerName, String innerName, int access) {
+                boolean self = leaves && memberOf[0] != null && name.equals(model.name());
+                super.visitInnerClass(name, self ? null : outerName, innerName, access);
             }
 
             @Override

@@ -195,6 +195,18 @@ final class TrampolineWriter {
     /** Emits the newest version's body of one constructor into {@code target}, calls rewritten. */
     private static void copyConstructor(byte[] next, String descriptor, MethodVisitor target, String className,
                                         ClassModel nextModel, CodeRewriter.Loaded loaded, List<String> problems) {
+        int[] maxLocals = {0};
+        new ClassReader(next).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String desc, String signature, String[] exceptions) {
+                return !name.equals("<init>") || !desc.equals(descriptor) ? null : new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitMaxs(int maxStack, int locals) {
+                        maxLocals[0] = locals;
+                    }
+                };
+            }
+        }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
         new ClassReader(next).accept(new ClassVisitor(Opcodes.ASM9) {
             @Override
             public MethodVisitor visitMethod(int access, String name, String desc, String signature, String[] exceptions) {
@@ -229,7 +241,7 @@ final class TrampolineWriter {
                     public void visitMaxs(int maxStack, int maxLocals) {
                         // computed by the writer once the body is whole
                     }
-                }, className, null, nextModel, loaded, problems);
+                }, className, null, nextModel, loaded, problems).holdingFieldsBeforeSuper(maxLocals[0]);
             }
         }, ClassReader.EXPAND_FRAMES); // the carrier mixes bodies: every frame must stand on its own
     }

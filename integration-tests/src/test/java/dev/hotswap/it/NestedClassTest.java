@@ -95,8 +95,10 @@ class NestedClassTest {
                 private String name = "corner";
                 private static int made = 40;
                 public Shop() { made++; }
-                // Kept: a report() of v2 running when v3 arrives still calls it through Clerk.
+                // Kept: a report() of v2 running when v3 arrives still calls them through Clerk and Ledger
+                // (a method removed by a swap gives NoSuchMethodError to such a call, as documented).
                 private String secret() { return "s" + sold; }
+                String owner() { return "owner-" + name; }
                 static final class Receipt {
                     private final int n;
                     private Receipt(int n) { this.n = n; }
@@ -138,6 +140,61 @@ class NestedClassTest {
             int third = Integer.parseInt(line.replaceAll(".*v3 sold=(\\d+).*", "$1"));
             assertThat(third).isGreaterThan(after);
             assertThat(line).endsWith(" v3 sold=" + third + " R" + (third * 10) + "+tax");
+            assertThat(child.output()).doesNotContain("not reloaded").doesNotContain("reload failed")
+                    .doesNotContain("Exception").doesNotContain("Error");
+        }
+    }
+
+    private static final String BOOK_MAIN = """
+            package app;
+            public class Main {
+                public static void main(String[] args) throws Exception {
+                    Book book = new Book();
+                    for (long tick = 0; ; tick++) {
+                        System.out.println("tick=" + tick + " " + book.say() + " end");
+                        Thread.sleep(20);
+                    }
+                }
+            }
+            """;
+
+    private static final String BOOK_V1 = """
+            package app;
+            public class Book {
+                String title = "foo";
+                static class Page { String text() { return "static"; } }
+                String say() { return new Page().text(); }
+            }
+            """;
+
+    /** Page loses static (it gains this$0, set before super()); a record and a method reference arrive. */
+    private static final String BOOK_V2 = """
+            package app;
+            public class Book {
+                String title = "bar";
+                class Page { String text() { return "inner:" + title; } }
+                record Pair(int a, String b) {}
+                String say() {
+                    return new Page().text() + " " + java.util.List.of(1, 2).stream().map(this::twice).toList() + " "
+                            + new Pair(1, "x") + " " + Pair.class.getSimpleName();
+                }
+                private int twice(int x) { return x * 2; }
+            }
+            """;
+
+    @Test
+    void staticNestedClassBecomesInnerAndARecordArrives() throws Exception {
+        Path classes = dir.resolve("classes");
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("app.Main", BOOK_MAIN);
+        all.put("app.Book", BOOK_V1);
+        Javac.compile(classes, all);
+        try (ChildJvm child = ChildJvm.start(dir, List.of("-javaagent:" + ChildJvm.hotswapJar() + "=quiet=150ms",
+                "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(), "app.Main"))) {
+            child.await(" static end");
+            Javac.compile(classes, Map.of("app.Book", BOOK_V2), classes);
+            // The book made before the swap keeps its title; the record prints under its own simple name.
+            child.await(" inner:foo [2, 4] Pair[a=1, b=x] Pair end");
             assertThat(child.output()).doesNotContain("not reloaded").doesNotContain("reload failed")
                     .doesNotContain("Exception").doesNotContain("Error");
         }
