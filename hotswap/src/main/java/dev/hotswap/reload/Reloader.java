@@ -6,6 +6,7 @@ import dev.hotswap.classfile.Change;
 import dev.hotswap.classfile.ClassModel;
 import dev.hotswap.classfile.Classifier;
 import dev.hotswap.classfile.InvalidClassFileException;
+import dev.hotswap.structural.Catchers;
 import dev.hotswap.structural.Engine;
 import dev.hotswap.watch.Debouncer;
 import java.io.IOException;
@@ -378,9 +379,11 @@ final class Reloader implements Debouncer.BatchHandler {
         try {
             if (structural.isEmpty()) {
                 // Rewritten as each class would be at load, when the engine runs classes it may call.
-                List<ClassDefinition> definitions = plain.stream().map(d -> Engine.current()
-                        .map(e -> new ClassDefinition(d.getDefinitionClass(),
-                                e.asRedefined(d.getDefinitionClass(), d.getDefinitionClassFile()))).orElse(d)).toList();
+                List<ClassDefinition> definitions = plain.stream().map(d -> {
+                    byte[] bytes = Catchers.replant(d.getDefinitionClass(), d.getDefinitionClassFile());
+                    return new ClassDefinition(d.getDefinitionClass(), Engine.current()
+                            .map(e -> e.asRedefined(d.getDefinitionClass(), bytes)).orElse(bytes));
+                }).toList();
                 // One call for the whole batch: the JDK promises that on any exception nothing changed.
                 instrumentation.redefineClasses(definitions.toArray(ClassDefinition[]::new));
             } else {

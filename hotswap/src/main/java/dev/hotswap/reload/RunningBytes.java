@@ -75,10 +75,10 @@ final class RunningBytes implements ClassFileTransformer {
             return null;
         }
         if (classBeingRedefined == null) {
-            if (location(domain).flatMap(roots::rootOf).isPresent()) {
-                // The JVM hands each transformer its own copy; keeping it is safe. Kept as compiled:
-                // the next compile is compared with it.
-                byLoader.computeIfAbsent(loader, l -> new ConcurrentHashMap<>()).put(className, new Running(classfileBuffer, null));
+            if (isWatched(domain)) {
+                // The JVM hands each transformer its own copy; keeping it is safe. Kept as compiled
+                // (Planting, which runs first, hands those bytes over): the next compile is compared with it.
+                seen(loader, className, classfileBuffer);
                 Engine engine = Engine.current().orElse(null);
                 return engine == null ? null : engine.atLoad(loader, className, classfileBuffer);
             }
@@ -89,6 +89,15 @@ final class RunningBytes implements ClassFileTransformer {
             }
         }
         return null;
+    }
+
+    boolean isWatched(ProtectionDomain domain) {
+        return location(domain).flatMap(roots::rootOf).isPresent();
+    }
+
+    /** The class file a class of a watched folder loads from, as compiled; the first one handed over counts. */
+    void seen(ClassLoader loader, String internalName, byte[] bytes) {
+        byLoader.computeIfAbsent(loader, l -> new ConcurrentHashMap<>()).putIfAbsent(internalName, new Running(bytes, null));
     }
 
     /** Where a class was loaded from, when that is a folder or file on this machine. */

@@ -22,6 +22,7 @@ public final class Session implements AutoCloseable {
     private final Roots roots;
     private final Reporter reporter;
     private final RunningBytes running;
+    private final Planting planting;
     private final Debouncer debouncer;
     private final Reloader reloader;
     private final Watcher watcher;
@@ -33,6 +34,7 @@ public final class Session implements AutoCloseable {
         this.roots = new Roots(folders);
         this.reporter = new Reporter(options, () -> System.err);
         this.running = new RunningBytes(roots);
+        this.planting = new Planting(running);
         RunningBytes bytes = running;
         this.reloader = new Reloader(instrumentation, roots, running, reporter, options.retry(),
                 () -> Engine.create(instrumentation, type -> bytes.location(type.getProtectionDomain()).flatMap(roots::rootOf).isPresent(),
@@ -65,6 +67,7 @@ public final class Session implements AutoCloseable {
         Session session = new Session(instrumentation, options, folders);
         options.problems().forEach(p -> session.reporter.problem("hotswap: " + p));
         // Sees every class loaded from now on, so their bytes are known without asking the JVM.
+        instrumentation.addTransformer(session.planting, false);
         instrumentation.addTransformer(session.running, instrumentation.isRetransformClassesSupported());
         session.watcher.start();
         // After the program's own start-up, not during it: it competes for the same cores.
@@ -105,6 +108,7 @@ public final class Session implements AutoCloseable {
     public void close() {
         watcher.close();
         debouncer.close();
+        instrumentation.removeTransformer(planting);
         instrumentation.removeTransformer(running);
     }
 }

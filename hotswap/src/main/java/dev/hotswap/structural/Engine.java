@@ -442,7 +442,7 @@ public final class Engine {
                 Managed m = managed.get(s.type());
                 if (m == null) {
                     // The schema the JVM runs: a class that loaded after the engine started was rewritten.
-                    byte[] asLoaded = asRedefined(s.type(), s.runningBytes());
+                    byte[] asLoaded = asRedefined(s.type(), Catchers.replant(s.type(), s.runningBytes()));
                     m = new Managed(s.type(), asLoaded, asLoaded == s.runningBytes() ? s.running() : parse(asLoaded).orElseThrow());
                     byName.computeIfAbsent(s.type().getClassLoader(), l -> new ConcurrentHashMap<>())
                             .put(m.loaded.name(), m);
@@ -453,8 +453,8 @@ public final class Engine {
             }
             // The plain redefinitions, rewritten now that the batch's classes are known by name.
             definitions.clear();
-            plain.forEach(d -> definitions.add(new ClassDefinition(d.getDefinitionClass(),
-                    asRedefined(d.getDefinitionClass(), d.getDefinitionClassFile()))));
+            plain.forEach(d -> definitions.add(new ClassDefinition(d.getDefinitionClass(), asRedefined(d.getDefinitionClass(),
+                    Catchers.replant(d.getDefinitionClass(), d.getDefinitionClassFile())))));
             for (NewClass c : added) {
                 definingRenamed.set(Boolean.TRUE);
                 try {
@@ -552,6 +552,9 @@ public final class Engine {
                 int paren = member.indexOf('(');
                 String name = member.substring(0, paren);
                 String descriptor = member.substring(paren);
+                if (declaresInstance(s.type(), name, descriptor)) {
+                    continue; // planted at load (Catchers): the class has its own entry for it
+                }
                 for (Class<?> k = s.type().getSuperclass(); k != null; k = k.getSuperclass()) {
                     if (!declaresInstance(k, name, descriptor)) {
                         continue;
@@ -688,7 +691,7 @@ public final class Engine {
         Set<String> members = new HashSet<>();
         for (ClassModel.Member m : model.methods()) {
             if (!m.is(Opcodes.ACC_STATIC) && !m.is(Opcodes.ACC_PRIVATE) && !m.is(Opcodes.ACC_ABSTRACT)
-                    && !m.name().startsWith("<")) {
+                    && !m.name().startsWith("<") && !Catchers.isCatcher(m.name(), m.descriptor(), m.access())) {
                 members.add(m.name() + m.descriptor());
             }
         }
@@ -765,8 +768,18 @@ public final class Engine {
                     .map(h -> h.asType(type)).orElseGet(() -> noSuchMethod(type, what)));
             return;
         }
+        if (now.isEmpty() && m.loaded.methods().stream().anyMatch(x -> x.name().equals(entry.name)
+                && x.descriptor().equals(entry.descriptor) && Catchers.isCatcher(x.name(), x.descriptor(), x.access()))) {
+            // A planted toString() & co. that the class does not declare now: the inherited one, as
+            // the JVM's own dispatch already reached this class's entry for this receiver.
+            Class<?> parent = entry.owner.getSuperclass();
+            entry.site.setTarget(implementation(parent, entry.name, entry.descriptor).map(h -> h.asType(type))
+                    .orElseGet(() -> noSuchMethod(type, what)));
+            return;
+        }
         boolean direct = now.isPresent() && !now.get().is(Opcodes.ACC_STATIC) && !now.get().is(Opcodes.ACC_ABSTRACT)
-                && (now.get().is(Opcodes.ACC_PRIVATE) || !overriddenAnew.contains(entry.name + entry.descriptor));
+                && (now.get().is(Opcodes.ACC_PRIVATE) || !overriddenAnew.contains(entry.name + entry.descriptor)
+                || Catchers.METHODS.contains(entry.name + entry.descriptor));
         entry.site.setTarget(direct ? v.methods().get(entry.name + entry.descriptor).asType(type)
                 : dispatcher(type, entry.name, entry.descriptor, Optional.empty()));
     }

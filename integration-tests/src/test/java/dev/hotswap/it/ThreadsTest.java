@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  * structurally (scenario 63): every thread runs the new code, none dies, the shared count goes
  * on. Then reflection: a {@code Method} taken before the swaps runs the newest body;
  * {@code getDeclaredMethods()} shows the methods as loaded, not the ones a swap added (as the
- * README says).
+ * README says), besides the synthetic {@code toString}, {@code hashCode} and {@code equals}
+ * planted at load.
  */
 class ThreadsTest {
     @TempDir
@@ -49,7 +50,7 @@ class ThreadsTest {
                         for (Thread t : threads) {
                             alive += t.isAlive() ? 1 : 0;
                         }
-                        String[] methods = Arrays.stream(Worker.class.getDeclaredMethods()).map(Method::getName)
+                        String[] methods = Arrays.stream(Worker.class.getDeclaredMethods()).filter(m -> !m.isSynthetic()).map(Method::getName)
                                 .sorted().toArray(String[]::new);
                         System.out.println("tick=" + tick + " seen=" + new TreeSet<>(Arrays.stream(seen).map(String::valueOf).toList()) + " alive=" + alive
                                 + " total=" + total.get() + " reflect=" + step.invoke(null, 0) + " methods="

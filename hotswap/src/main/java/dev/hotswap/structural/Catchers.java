@@ -1,0 +1,185 @@
+package dev.hotswap.structural;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+
+/**
+ * Overrides of {@code toString()}, {@code hashCode()} and {@code equals(Object)} planted in a
+ * class from a watched folder as it first loads, each only calling {@code super}: a redefinition
+ * cannot add a method, and an override a swap adds later (a {@code toString()} where the class
+ * had none) is only reached by the JDK's own calls if the class already has the method. The
+ * planted methods behave exactly as the inherited ones until a swap gives the class its own.
+ * Never where an ancestor declares the method {@code final} (an enum's {@code equals}), and
+ * nothing when an ancestor's class file cannot be read.
+ */
+public final class Catchers {
+    /** The methods planted, as name + descriptor. */
+    static final List<String> METHODS = List.of("toString()Ljava/lang/String;", "hashCode()I", "equals(Ljava/lang/Object;)Z");
+
+    /** Per class (by loader-independent name): the catchable methods an ancestor declares final; cached. */
+    private final Map<String, Set<String>> finalInAncestors = new ConcurrentHashMap<>();
+
+    /** Reads a class file by internal name without loading the class (a resource lookup). */
+    public interface ClassFiles extends Function<String, Optional<byte[]>> {
+        static ClassFiles of(ClassLoader loader) {
+            return name -> {
+                String resource = name + ".class";
+                try (InputStream in = loader == null ? ClassLoader.getSystemResourceAsStream(resource)
+                        : loader.getResourceAsStream(resource)) {
+                    return in == null ? Optional.empty() : Optional.of(in.readAllBytes());
+                } catch (IOException | RuntimeException e) {
+                    return Optional.empty();
+                }
+            };
+        }
+    }
+
+    /** The class with its catchers, or null when it needs none (or they cannot be planted safely). */
+    public byte[] plant(byte[] bytes, ClassFiles files) {
+        ClassReader reader = new ClassReader(bytes);
+        int access = reader.getAccess();
+        if ((access & (Opcodes.ACC_INTERFACE | Opcodes.ACC_MODULE)) != 0 || reader.getSuperName() == null) {
+            return null;
+        }
+        Set<String> declared = new HashSet<>();
+        reader.accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int acc, String name, String descriptor, String signature, String[] exceptions) {
+                declared.add(name + descriptor);
+                return null;
+            }
+        }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        Optional<Set<String>> finals = finals(reader.getSuperName(), files, new HashSet<>());
+        if (finals.isEmpty()) {
+            return null;
+        }
+        List<String> missing = METHODS.stream().filter(m -> !declared.contains(m) && !finals.get().contains(m)).toList();
+        if (missing.isEmpty()) {
+            return null;
+        }
+        return write(reader, missing);
+    }
+
+    /**
+     * The bytes to redefine a loaded class with: its new bytes plus the catchers it was loaded
+     * with and does not declare now (a redefinition must keep every method the class has).
+     */
+    public static byte[] replant(Class<?> type, byte[] bytes) {
+        List<String> planted = new java.util.ArrayList<>();
+        try {
+            for (java.lang.reflect.Method m : type.getDeclaredMethods()) {
+                String member = m.getName() + Type.getMethodDescriptor(m);
+                if (m.isSynthetic() && METHODS.contains(member)) {
+                    planted.add(member);
+                }
+            }
+        } catch (LinkageError e) {
+            return bytes; // the JVM will say what does not match
+        }
+        if (planted.isEmpty()) {
+            return bytes;
+        }
+        ClassReader reader = new ClassReader(bytes);
+        reader.accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int acc, String name, String descriptor, String signature, String[] exceptions) {
+                planted.remove(name + descriptor);
+                return null;
+            }
+        }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        return planted.isEmpty() ? bytes : write(reader, planted);
+    }
+
+    private static byte[] write(ClassReader reader, List<String> missing) {
+        String superName = reader.getSuperName();
+        ClassWriter writer = new ClassWriter(reader, 0);
+        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+            @Override
+            public void visitEnd() {
+                for (String method : missing) {
+                    int paren = method.indexOf('(');
+                    String name = method.substring(0, paren);
+                    String descriptor = method.substring(paren);
+                    MethodVisitor mv = super.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_SYNTHETIC, name, descriptor, null, null);
+                    mv.visitCode();
+                    mv.visitVarInsn(Opcodes.ALOAD, 0);
+                    Type[] arguments = Type.getArgumentTypes(descriptor);
+                    for (int i = 0; i < arguments.length; i++) {
+                        mv.visitVarInsn(Opcodes.ALOAD, i + 1);
+                    }
+                    mv.visitMethodInsn(Opcodes.INVOKESPECIAL, superName, name, descriptor, false);
+                    mv.visitInsn(Type.getReturnType(descriptor).getOpcode(Opcodes.IRETURN));
+                    mv.visitMaxs(1 + arguments.length, 1 + arguments.length);
+                    mv.visitEnd();
+                }
+                super.visitEnd();
+            }
+        }, 0);
+        return writer.toByteArray();
+    }
+
+    /** True for a method this class planted: synthetic, one of {@link #METHODS}. */
+    static boolean isCatcher(String name, String descriptor, int access) {
+        return (access & Opcodes.ACC_SYNTHETIC) != 0 && METHODS.contains(name + descriptor);
+    }
+
+    /** The catchable methods that {@code name} or an ancestor declares final; empty when an ancestor cannot be read. */
+    private Optional<Set<String>> finals(String name, ClassFiles files, Set<String> seen) {
+        if (name.equals("java/lang/Object")) {
+            return Optional.of(Set.of());
+        }
+        Set<String> known = finalInAncestors.get(name);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        if (!seen.add(name)) {
+            return Optional.empty();
+        }
+        Optional<byte[]> bytes = files.apply(name);
+        if (bytes.isEmpty()) {
+            return Optional.empty();
+        }
+        ClassReader reader;
+        try {
+            reader = new ClassReader(bytes.get());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+        Set<String> result = new HashSet<>();
+        reader.accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int acc, String method, String descriptor, String signature, String[] exceptions) {
+                if ((acc & Opcodes.ACC_FINAL) != 0 && METHODS.contains(method + descriptor)) {
+                    result.add(method + descriptor);
+                }
+                return null;
+            }
+        }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        if (reader.getSuperName() != null) {
+            Optional<Set<String>> above = finals(reader.getSuperName(), files, seen);
+            if (above.isEmpty()) {
+                return Optional.empty();
+            }
+            result.addAll(above.get());
+        }
+        Set<String> frozen = Set.copyOf(result);
+        // JDK classes are the same for every loader; an application's may differ, so only those are cached.
+        if (name.startsWith("java/") || name.startsWith("javax/") || name.startsWith("jdk/")) {
+            finalInAncestors.put(name, frozen);
+        }
+        return Optional.of(frozen);
+    }
+}
