@@ -1,15 +1,17 @@
 package dev.hotswap.reload;
 
 import dev.hotswap.structural.Catchers;
+import dev.hotswap.structural.Engine;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 
 /**
- * Plants {@link Catchers} in each class that loads from a watched folder, so that a
- * {@code toString()}, {@code hashCode()} or {@code equals(Object)} added by a later swap is
- * reached. Registered as a transformer that cannot retransform: it runs before
- * {@link RunningBytes}, to which it hands the class file as compiled (the next compile is
- * compared with that), and the JVM keeps no second copy of the class file for it.
+ * The one transformer every class load passes through: for a class from a watched folder it
+ * hands the class file as compiled to {@link RunningBytes} (the next compile is compared with
+ * it), plants {@link Catchers} (so that a {@code toString()}, {@code hashCode()} or
+ * {@code equals(Object)} added by a later swap is reached), and, once the structural engine
+ * runs, lets it rewrite the class ({@link Engine#atLoad}). Registered as unable to retransform:
+ * the JVM then keeps no second copy of the class files it changes.
  */
 final class Planting implements ClassFileTransformer {
     private static final System.Logger LOG = System.getLogger(Planting.class.getName());
@@ -26,12 +28,18 @@ final class Planting implements ClassFileTransformer {
         if (loader == null || className == null || classBeingRedefined != null || !running.isWatched(domain)) {
             return null;
         }
+        // The JVM hands each transformer its own copy; keeping it is safe.
         running.seen(loader, className, classfileBuffer);
+        byte[] bytes = classfileBuffer;
         try {
-            return catchers.plant(classfileBuffer, Catchers.ClassFiles.of(loader));
+            byte[] planted = catchers.plant(classfileBuffer, Catchers.ClassFiles.of(loader));
+            bytes = planted != null ? planted : classfileBuffer;
         } catch (RuntimeException | LinkageError e) {
             LOG.log(System.Logger.Level.DEBUG, "no catchers planted in " + className, e);
-            return null; // the class loads as compiled; only an added toString() would then be refused
+            // the class loads without them; only a toString() & co. added later would then be refused
         }
+        Engine engine = Engine.current().orElse(null);
+        byte[] rewritten = engine == null ? null : engine.atLoad(loader, className, bytes);
+        return rewritten != null ? rewritten : bytes == classfileBuffer ? null : bytes;
     }
 }

@@ -2,7 +2,6 @@ package dev.hotswap.reload;
 
 import dev.hotswap.classfile.ClassModel;
 import dev.hotswap.classfile.InvalidClassFileException;
-import dev.hotswap.structural.Engine;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
@@ -19,11 +18,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The bytes each reloadable class runs now, so a new version can be compared with them (the
- * classifier) and identical bytes skipped. Filled as classes load from a watched folder (this is
- * a transformer that never transforms) and after each reload. A class loaded before hotswap
- * started has its bytes read back from the JVM once, by a retransformation that changes nothing.
+ * classifier) and identical bytes skipped. Filled as classes load from a watched folder (by
+ * {@link Planting}) and after each reload. A class loaded before hotswap started has its bytes
+ * read back from the JVM once, by a retransformation that changes nothing.
  */
-final class RunningBytes implements ClassFileTransformer {
+final class RunningBytes {
     private static final System.Logger LOG = System.getLogger(RunningBytes.class.getName());
 
     private final Roots roots;
@@ -68,28 +67,21 @@ final class RunningBytes implements ClassFileTransformer {
         this.roots = roots;
     }
 
-    @Override
-    public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
-                            ProtectionDomain domain, byte[] classfileBuffer) {
-        if (loader == null || className == null) {
-            return null;
-        }
-        if (classBeingRedefined == null) {
-            if (isWatched(domain)) {
-                // The JVM hands each transformer its own copy; keeping it is safe. Kept as compiled
-                // (Planting, which runs first, hands those bytes over): the next compile is compared with it.
-                seen(loader, className, classfileBuffer);
-                Engine engine = Engine.current().orElse(null);
-                return engine == null ? null : engine.atLoad(loader, className, classfileBuffer);
-            }
-        } else {
+    /**
+     * Reads back the bytes of a class being retransformed for {@link #of}; registered (as able to
+     * retransform) only for that moment, so that no class load pays for a second transformer.
+     */
+    private final ClassFileTransformer capturer = new ClassFileTransformer() {
+        @Override
+        public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
+                                ProtectionDomain domain, byte[] classfileBuffer) {
             Capture c = capture.get();
             if (c != null && c.target == classBeingRedefined) {
                 c.bytes = classfileBuffer.clone();
             }
+            return null;
         }
-        return null;
-    }
+    };
 
     boolean isWatched(ProtectionDomain domain) {
         return location(domain).flatMap(roots::rootOf).isPresent();
@@ -133,11 +125,13 @@ final class RunningBytes implements ClassFileTransformer {
         }
         Capture c = new Capture(type);
         capture.set(c);
+        instrumentation.addTransformer(capturer, true);
         try {
             instrumentation.retransformClasses(type);
         } catch (UnmodifiableClassException | RuntimeException | LinkageError e) {
             LOG.log(System.Logger.Level.DEBUG, "cannot read back " + type.getName(), e);
         } finally {
+            instrumentation.removeTransformer(capturer);
             capture.remove();
         }
         if (c.bytes == null) {

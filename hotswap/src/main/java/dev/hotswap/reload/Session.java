@@ -68,7 +68,6 @@ public final class Session implements AutoCloseable {
         options.problems().forEach(p -> session.reporter.problem("hotswap: " + p));
         // Sees every class loaded from now on, so their bytes are known without asking the JVM.
         instrumentation.addTransformer(session.planting, false);
-        instrumentation.addTransformer(session.running, instrumentation.isRetransformClassesSupported());
         session.watcher.start();
         // After the program's own start-up, not during it: it competes for the same cores.
         session.debouncer.runLater(session.reloader::warmUp, WARM_UP_DELAY);
@@ -109,6 +108,5 @@ public final class Session implements AutoCloseable {
         watcher.close();
         debouncer.close();
         instrumentation.removeTransformer(planting);
-        instrumentation.removeTransformer(running);
     }
 }

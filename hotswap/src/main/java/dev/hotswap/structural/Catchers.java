@@ -9,10 +9,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.ClassVisitor;
-import org.objectweb.asm.ClassWriter;
-import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 
@@ -49,28 +45,20 @@ public final class Catchers {
 
     /** The class with its catchers, or null when it needs none (or they cannot be planted safely). */
     public byte[] plant(byte[] bytes, ClassFiles files) {
-        ClassReader reader = new ClassReader(bytes);
-        int access = reader.getAccess();
-        if ((access & (Opcodes.ACC_INTERFACE | Opcodes.ACC_MODULE)) != 0 || reader.getSuperName() == null) {
+        RawClassFile file = new RawClassFile(bytes);
+        if ((file.access & (Opcodes.ACC_INTERFACE | Opcodes.ACC_MODULE)) != 0 || file.superName == null) {
             return null;
         }
-        Set<String> declared = new HashSet<>();
-        reader.accept(new ClassVisitor(Opcodes.ASM9) {
-            @Override
-            public MethodVisitor visitMethod(int acc, String name, String descriptor, String signature, String[] exceptions) {
-                declared.add(name + descriptor);
-                return null;
-            }
-        }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-        Optional<Set<String>> finals = finals(reader.getSuperName(), files, new HashSet<>());
-        if (finals.isEmpty()) {
-            return null;
-        }
-        List<String> missing = METHODS.stream().filter(m -> !declared.contains(m) && !finals.get().contains(m)).toList();
+        List<String> missing = METHODS.stream().filter(m -> !file.declares(m)).toList();
         if (missing.isEmpty()) {
             return null;
         }
-        return write(reader, missing);
+        Optional<Set<String>> finals = finals(file.superName, files, new HashSet<>());
+        if (finals.isEmpty()) {
+            return null;
+        }
+        List<String> planted = missing.stream().filter(m -> !finals.get().contains(m)).toList();
+        return planted.isEmpty() ? null : file.withSuperCalls(planted);
     }
 
     /**
@@ -92,43 +80,9 @@ public final class Catchers {
         if (planted.isEmpty()) {
             return bytes;
         }
-        ClassReader reader = new ClassReader(bytes);
-        reader.accept(new ClassVisitor(Opcodes.ASM9) {
-            @Override
-            public MethodVisitor visitMethod(int acc, String name, String descriptor, String signature, String[] exceptions) {
-                planted.remove(name + descriptor);
-                return null;
-            }
-        }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-        return planted.isEmpty() ? bytes : write(reader, planted);
-    }
-
-    private static byte[] write(ClassReader reader, List<String> missing) {
-        String superName = reader.getSuperName();
-        ClassWriter writer = new ClassWriter(reader, 0);
-        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
-            @Override
-            public void visitEnd() {
-                for (String method : missing) {
-                    int paren = method.indexOf('(');
-                    String name = method.substring(0, paren);
-                    String descriptor = method.substring(paren);
-                    MethodVisitor mv = super.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_SYNTHETIC, name, descriptor, null, null);
-                    mv.visitCode();
-                    mv.visitVarInsn(Opcodes.ALOAD, 0);
-                    Type[] arguments = Type.getArgumentTypes(descriptor);
-                    for (int i = 0; i < arguments.length; i++) {
-                        mv.visitVarInsn(Opcodes.ALOAD, i + 1);
-                    }
-                    mv.visitMethodInsn(Opcodes.INVOKESPECIAL, superName, name, descriptor, false);
-                    mv.visitInsn(Type.getReturnType(descriptor).getOpcode(Opcodes.IRETURN));
-                    mv.visitMaxs(1 + arguments.length, 1 + arguments.length);
-                    mv.visitEnd();
-                }
-                super.visitEnd();
-            }
-        }, 0);
-        return writer.toByteArray();
+        RawClassFile file = new RawClassFile(bytes);
+        planted.removeIf(file::declares);
+        return planted.isEmpty() ? bytes : file.withSuperCalls(planted);
     }
 
     /** True for a method this class planted: synthetic, one of {@link #METHODS}. */
@@ -152,24 +106,20 @@ public final class Catchers {
         if (bytes.isEmpty()) {
             return Optional.empty();
         }
-        ClassReader reader;
+        RawClassFile file;
         try {
-            reader = new ClassReader(bytes.get());
+            file = new RawClassFile(bytes.get());
         } catch (RuntimeException e) {
             return Optional.empty();
         }
         Set<String> result = new HashSet<>();
-        reader.accept(new ClassVisitor(Opcodes.ASM9) {
-            @Override
-            public MethodVisitor visitMethod(int acc, String method, String descriptor, String signature, String[] exceptions) {
-                if ((acc & Opcodes.ACC_FINAL) != 0 && METHODS.contains(method + descriptor)) {
-                    result.add(method + descriptor);
-                }
-                return null;
+        for (RawClassFile.Method m : file.methods) {
+            if ((m.access() & Opcodes.ACC_FINAL) != 0 && METHODS.contains(m.name() + m.descriptor())) {
+                result.add(m.name() + m.descriptor());
             }
-        }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-        if (reader.getSuperName() != null) {
-            Optional<Set<String>> above = finals(reader.getSuperName(), files, seen);
+        }
+        if (file.superName != null) {
+            Optional<Set<String>> above = finals(file.superName, files, seen);
             if (above.isEmpty()) {
                 return Optional.empty();
             }
