@@ -32,7 +32,9 @@ final class Planting implements ClassFileTransformer {
         running.seen(loader, className, classfileBuffer);
         byte[] bytes = classfileBuffer;
         try {
-            byte[] planted = catchers.plant(classfileBuffer, Catchers.ClassFiles.of(loader));
+            Catchers.ClassFiles fromDisk = Catchers.ClassFiles.of(loader);
+            // An ancestor from a watched folder loaded first: its class file is at hand.
+            byte[] planted = catchers.plant(classfileBuffer, name -> running.seen(loader, name).or(() -> fromDisk.apply(name)));
             bytes = planted != null ? planted : classfileBuffer;
         } catch (RuntimeException | LinkageError e) {
             LOG.log(System.Logger.Level.DEBUG, "no catchers planted in " + className, e);

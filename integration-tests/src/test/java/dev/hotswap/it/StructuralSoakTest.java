@@ -17,7 +17,7 @@ import org.objectweb.asm.Opcodes;
 
 /**
  * A long editing session: one class structurally reloaded 1,000 times, every version with 400
- * new constants in 400 methods, in a JVM limited to 32 MB of Metaspace. Plain redefinition keeps
+ * new constants in 400 methods, in a JVM limited to 32 MB of Metaspace and 48 MB of heap. Plain redefinition keeps
  * every old constant and runs out of Metaspace long before that; superseded hidden-class
  * versions must be collected. Swaps must not slow down as versions pile up.
  */
@@ -73,7 +73,8 @@ class StructuralSoakTest {
                 """);
         Javac.compile(classes, main);
         Files.write(classes.resolve("app/Text.class"), version(0));
-        try (ChildJvm child = ChildJvm.start(dir, List.of("-XX:MaxMetaspaceSize=32m",
+        // The bounds: 32 MB of Metaspace and 48 MB of heap for the whole session.
+        try (ChildJvm child = ChildJvm.start(dir, List.of("-XX:MaxMetaspaceSize=32m", "-Xmx48m",
                 "-javaagent:" + ChildJvm.hotswapJar() + "=quiet=0ms,verbosity=quiet",
                 "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(), "app.Main"))) {
             child.await("seen version 0");
