@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds hotswap and the benchmarks, runs every measurement, and rewrites BENCHMARKS.md.
-#   benchmarks/run.sh          the full run (about 10 minutes on 2 cores)
+#   benchmarks/run.sh          the full run (about 16 minutes on 2 cores)
 #   benchmarks/run.sh quick    fewer samples, for a smoke test
 set -euo pipefail
 cd "$(dirname "$0")/.."
