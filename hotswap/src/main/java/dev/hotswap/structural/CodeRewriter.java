@@ -293,8 +293,46 @@ final class CodeRewriter extends MethodVisitor {
         super.visitFieldInsn(opcode, owner, name, descriptor);
     }
 
+    static final Handle LAMBDA_OF = new Handle(Opcodes.H_INVOKESTATIC, "dev/hotswap/structural/Linker", "lambdaOf",
+            "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;ILjava/lang/Class;"
+                    + "Ljava/lang/String;Ljava/lang/String;)Ljava/lang/invoke/CallSite;", false);
+
+    /**
+     * A lambda or method reference whose target, in another class, the code cannot reach by name
+     * (a method a swap added, a private member of a nest the class had to leave) is made by the
+     * engine instead.
+     */
+    private boolean unreachableLambda(String name, String descriptor, Handle bootstrap, Object[] arguments) {
+        if (!bootstrap.getOwner().equals("java/lang/invoke/LambdaMetafactory") || arguments.length < 2
+                || !(arguments[1] instanceof Handle target) || target.getTag() == Opcodes.H_NEWINVOKESPECIAL
+                || target.getOwner().equals(className)) {
+            return false;
+        }
+        boolean isStatic = target.getTag() == Opcodes.H_INVOKESTATIC;
+        boolean unreachable = (loaded.isReloadable(target.getOwner())
+                && !loaded.has(target.getOwner(), target.getName(), target.getDesc(), isStatic))
+                || loaded.privateInNest(next, target.getOwner(), target.getName(), target.getDesc(), false);
+        if (!unreachable) {
+            return false;
+        }
+        if (!Linker.LAMBDA_FACTORY_CALLS_HIDDEN_BODIES && !loaded.isPublicInterface(Type.getReturnType(descriptor)
+                .getInternalName())) {
+            problems.add("a method reference to " + target.getOwner().replace('/', '.') + "." + target.getName()
+                    + " for a non-public interface");
+        }
+        int tag = target.getTag() == Opcodes.H_INVOKESPECIAL || (!isStatic
+                && loaded.privateInNest(next, target.getOwner(), target.getName(), target.getDesc(), false))
+                ? Opcodes.H_INVOKESPECIAL : target.getTag();
+        super.visitInvokeDynamicInsn(name, descriptor, LAMBDA_OF, tag, Type.getObjectType(target.getOwner()),
+                target.getName(), target.getDesc());
+        return true;
+    }
+
     @Override
     public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... arguments) {
+        if (unreachableLambda(name, descriptor, bootstrap, arguments)) {
+            return;
+        }
         Object[] rewritten = arguments.clone();
         for (int i = 0; i < rewritten.length; i++) {
             if (rewritten[i] instanceof Handle handle && handle.getOwner().equals(className)

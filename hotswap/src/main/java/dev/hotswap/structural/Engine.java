@@ -621,6 +621,17 @@ public final class Engine {
         return root == e ? e.toString() : e.getClass().getSimpleName() + " caused by " + root;
     }
 
+    /** The method a method handle constant in new code means, found in the newest versions ({@link Linker#lambdaOf}). */
+    synchronized MethodHandle target(int tag, Class<?> owner, String name, String descriptor) throws NoSuchMethodException {
+        MethodType type = MethodType.fromMethodDescriptorString(descriptor, owner.getClassLoader());
+        Optional<MethodHandle> found = switch (tag) {
+            case Opcodes.H_INVOKESTATIC -> newest(owner, name, descriptor, true);
+            case Opcodes.H_INVOKESPECIAL -> newest(owner, name, descriptor, false);
+            default -> Optional.of(dispatcher(type.insertParameterTypes(0, owner), name, descriptor, Optional.empty()));
+        };
+        return found.orElseThrow(() -> new NoSuchMethodException(owner.getName() + "." + name + descriptor));
+    }
+
     /** The number of a constructor that a swap added to {@code owner}, or -1. */
     int constructorIndex(Class<?> owner, String descriptor) {
         Managed m = managed.get(owner);

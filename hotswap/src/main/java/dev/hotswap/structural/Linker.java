@@ -53,6 +53,12 @@ public final class Linker {
                     ? LambdaMetafactory.altMetafactory(caller, name, type, args)
                     : LambdaMetafactory.metafactory(caller, name, type, samType, implementation, (MethodType) args[2]);
         }
+        return proxies(type, implementation);
+    }
+
+    /** Lambdas as {@link MethodHandleProxies} instances of their (public) interface, capturing the call's arguments. */
+    private static CallSite proxies(MethodType type, MethodHandle implementation)
+            throws NoSuchMethodException, IllegalAccessException {
         Class<?> functional = type.returnType();
         if (type.parameterCount() == 0) {
             Object instance = MethodHandleProxies.asInterfaceInstance(functional, implementation);
@@ -63,6 +69,15 @@ public final class Linker {
         MethodHandle factory = MethodHandles.insertArguments(bind, 0, functional, implementation)
                 .asCollector(Object[].class, type.parameterCount()).asType(type);
         return new ConstantCallSite(factory);
+    }
+
+    /**
+     * A lambda or method reference whose target the calling class cannot name itself: a method a
+     * swap added, or a private member of a nest the caller had to leave. The engine finds it.
+     */
+    public static CallSite lambdaOf(MethodHandles.Lookup caller, String name, MethodType type, int tag, Class<?> owner,
+                                    String member, String descriptor) throws NoSuchMethodException, IllegalAccessException {
+        return proxies(type, engine().target(tag, owner, member, descriptor));
     }
 
     /** True from JDK 25 on, where LambdaMetafactory handles a body in a hidden class (measured; 17 does not). */

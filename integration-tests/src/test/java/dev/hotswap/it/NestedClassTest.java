@@ -167,12 +167,23 @@ class NestedClassTest {
             }
             """;
 
-    /** Page loses static (it gains this$0, set before super()); a record and a method reference arrive. */
+    /**
+     * Page loses static (it gains this$0, set before super()) and refers to a private method the
+     * swap adds; a record and a method reference arrive.
+     */
     private static final String BOOK_V2 = """
             package app;
             public class Book {
                 String title = "bar";
-                class Page { String text() { return "inner:" + title; } }
+                class Page {
+                    String text() {
+                        // A method reference to a private method the swap added, a lambda reading a private field.
+                        java.util.function.IntFunction<String> stamp = Book::stamp;
+                        java.util.function.Supplier<String> read = () -> title;
+                        return "inner:" + read.get() + stamp.apply(7);
+                    }
+                }
+                private static String stamp(int n) { return "#" + n; }
                 record Pair(int a, String b) {}
                 String say() {
                     return new Page().text() + " " + java.util.List.of(1, 2).stream().map(this::twice).toList() + " "
@@ -194,7 +205,7 @@ class NestedClassTest {
             child.await(" static end");
             Javac.compile(classes, Map.of("app.Book", BOOK_V2), classes);
             // The book made before the swap keeps its title; the record prints under its own simple name.
-            child.await(" inner:foo [2, 4] Pair[a=1, b=x] Pair end");
+            child.await(" inner:foo#7 [2, 4] Pair[a=1, b=x] Pair end");
             assertThat(child.output()).doesNotContain("not reloaded").doesNotContain("reload failed")
                     .doesNotContain("Exception").doesNotContain("Error");
         }
