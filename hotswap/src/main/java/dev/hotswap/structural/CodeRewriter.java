@@ -71,6 +71,11 @@ final class CodeRewriter extends MethodVisitor {
             return false;
         }
 
+        /** The class that declares the member the loaded classes resolve it to, when it is protected there. */
+        default java.util.Optional<String> protectedDeclarer(String owner, String name, String descriptor, boolean field) {
+            return java.util.Optional.empty();
+        }
+
         default boolean privateInNest(ClassModel self, String owner, String name, String descriptor, boolean field) {
             return false;
         }
@@ -159,6 +164,20 @@ final class CodeRewriter extends MethodVisitor {
         held.clear();
     }
 
+    /**
+     * A protected member of a class of another package, reached from a hidden class: the JVM
+     * allows that to subclasses only, and the hidden class holding a version is none.
+     */
+    private boolean protectedElsewhere(String owner, String name, String descriptor, boolean field) {
+        return inHidden() && !owner.startsWith("[") && loaded.protectedDeclarer(owner, name, descriptor, field)
+                .filter(declarer -> !packageOf(declarer).equals(packageOf(className))).isPresent();
+    }
+
+    private static String packageOf(String internalName) {
+        int slash = internalName.lastIndexOf('/');
+        return slash < 0 ? "" : internalName.substring(0, slash);
+    }
+
     private boolean inHidden() {
         return hiddenName != null;
     }
@@ -206,6 +225,11 @@ final class CodeRewriter extends MethodVisitor {
             return;
         }
         boolean isStatic = opcode == Opcodes.INVOKESTATIC;
+        if (opcode != Opcodes.INVOKESPECIAL && (!owner.equals(className) || member(name, descriptor) == null)
+                && protectedElsewhere(owner, name, descriptor, false)) {
+            indy(name, isStatic ? descriptor : withReceiver(owner, descriptor), Linker.PROTECTED, owner, descriptor);
+            return;
+        }
         if (owner.equals(className)) {
             ClassModel.Member target = member(name, descriptor);
             boolean privateOrSpecial = opcode == Opcodes.INVOKESPECIAL
@@ -280,6 +304,7 @@ final class CodeRewriter extends MethodVisitor {
         }
         if ((loaded.isReloadable(owner) && !loaded.hasField(owner, name, descriptor, isStatic))
                 || loaded.removedField(owner, name, descriptor, isStatic)
+                || protectedElsewhere(owner, name, descriptor, true)
                 || (!owner.equals(className) && loaded.privateInNest(next, owner, name, descriptor, true))) {
             String type = switch (opcode) {
                 case Opcodes.GETFIELD -> "(L" + owner + ";)" + descriptor;
@@ -311,7 +336,8 @@ final class CodeRewriter extends MethodVisitor {
         boolean isStatic = target.getTag() == Opcodes.H_INVOKESTATIC;
         boolean unreachable = (loaded.isReloadable(target.getOwner())
                 && !loaded.has(target.getOwner(), target.getName(), target.getDesc(), isStatic))
-                || loaded.privateInNest(next, target.getOwner(), target.getName(), target.getDesc(), false);
+                || loaded.privateInNest(next, target.getOwner(), target.getName(), target.getDesc(), false)
+                || protectedElsewhere(target.getOwner(), target.getName(), target.getDesc(), false);
         if (!unreachable) {
             return false;
         }

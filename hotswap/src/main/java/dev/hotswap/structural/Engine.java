@@ -627,7 +627,14 @@ public final class Engine {
         Optional<MethodHandle> found = switch (tag) {
             case Opcodes.H_INVOKESTATIC -> newest(owner, name, descriptor, true);
             case Opcodes.H_INVOKESPECIAL -> newest(owner, name, descriptor, false);
-            default -> Optional.of(dispatcher(type.insertParameterTypes(0, owner), name, descriptor, Optional.empty()));
+            default -> {
+                try {
+                    // A method the loaded class has: the JVM's own dispatch (entries lead to the newest versions).
+                    yield Optional.of(trusted.findVirtual(owner, name, type));
+                } catch (NoSuchMethodException | IllegalAccessException e) {
+                    yield Optional.of(dispatcher(type.insertParameterTypes(0, owner), name, descriptor, Optional.empty()));
+                }
+            }
         };
         return found.orElseThrow(() -> new NoSuchMethodException(owner.getName() + "." + name + descriptor));
     }
@@ -733,8 +740,19 @@ public final class Engine {
         return entry.site;
     }
 
-    synchronized MutableCallSite callSite(Class<?> caller, int kind, Class<?> owner, String name, String descriptor,
+    synchronized java.lang.invoke.CallSite callSite(Class<?> caller, int kind, Class<?> owner, String name, String descriptor,
                                           MethodType type) {
+        if (kind == Linker.PROTECTED) {
+            // The JVM's own dispatch, through the one lookup that may reach the member from here.
+            MethodType member = MethodType.fromMethodDescriptorString(descriptor, owner.getClassLoader());
+            try {
+                MethodHandle handle = type.parameterCount() == member.parameterCount()
+                        ? trusted.findStatic(owner, name, member) : trusted.findVirtual(owner, name, member);
+                return new java.lang.invoke.ConstantCallSite(handle.asType(type));
+            } catch (ReflectiveOperationException e) {
+                return new java.lang.invoke.ConstantCallSite(noSuchMethod(type, owner.getName() + "." + name + descriptor));
+            }
+        }
         if (kind == Linker.VIRTUAL) {
             return new MutableCallSite(dispatcher(type, name, descriptor, Optional.ofNullable(versionOf.get(caller).get())));
         }
@@ -1116,6 +1134,33 @@ public final class Engine {
                 return find(owner).map(type -> inHierarchy(type, k -> List.of(k.getDeclaredFields()).stream()
                         .anyMatch(f -> f.getName().equals(name) && Type.getDescriptor(f.getType()).equals(descriptor)
                                 && Modifier.isStatic(f.getModifiers()) == isStatic))).orElse(true);
+            }
+
+            @Override
+            public Optional<String> protectedDeclarer(String owner, String name, String descriptor, boolean field) {
+                return find(owner).flatMap(type -> {
+                    for (Class<?> k = type; k != null; k = k.getSuperclass()) {
+                        int modifiers = -1;
+                        if (field) {
+                            for (Field f : k.getDeclaredFields()) {
+                                if (f.getName().equals(name) && Type.getDescriptor(f.getType()).equals(descriptor)) {
+                                    modifiers = f.getModifiers();
+                                }
+                            }
+                        } else {
+                            for (Method m : k.getDeclaredMethods()) {
+                                if (m.getName().equals(name) && Type.getMethodDescriptor(m).equals(descriptor)) {
+                                    modifiers = m.getModifiers();
+                                }
+                            }
+                        }
+                        if (modifiers != -1) {
+                            return Modifier.isProtected(modifiers) ? Optional.of(k.getName().replace('.', '/'))
+                                    : Optional.empty();
+                        }
+                    }
+                    return Optional.empty();
+                });
             }
 
             private Optional<Managed> named(String owner) {

@@ -20,6 +20,8 @@ public final class Linker {
     static final int VIRTUAL = 1;
     static final int SPECIAL = 2;
     static final int DIRECT = 3;
+    /** A protected member of a class in another package: the hidden class holding new code is no subclass of it. */
+    static final int PROTECTED = 4;
 
     static volatile Engine engine;
 
