@@ -177,7 +177,7 @@ final class VersionWriter {
         mv.visitInsn(returns.getOpcode(Opcodes.IRETURN));
         Object[] locals = new Object[parameters.length + 1];
         for (int i = 0; i < parameters.length; i++) {
-            locals[i] = frameType(parameters[i]);
+            locals[i] = TrampolineWriter.frameType(parameters[i]);
         }
         locals[parameters.length] = "java/lang/Object";
         mv.visitLabel(handler);
@@ -187,15 +187,5 @@ final class VersionWriter {
         mv.visitInsn(Opcodes.ATHROW);
         mv.visitMaxs(Math.max(3, lockSlot + 2), lockSlot + 1);
         mv.visitEnd();
-    }
-
-    private static Object frameType(Type type) {
-        return switch (type.getSort()) {
-            case Type.BOOLEAN, Type.BYTE, Type.CHAR, Type.SHORT, Type.INT -> Opcodes.INTEGER;
-            case Type.LONG -> Opcodes.LONG;
-            case Type.FLOAT -> Opcodes.FLOAT;
-            case Type.DOUBLE -> Opcodes.DOUBLE;
-            default -> type.getInternalName();
-        };
     }
 }

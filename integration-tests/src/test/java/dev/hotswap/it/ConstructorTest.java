@@ -2,7 +2,6 @@ package dev.hotswap.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,8 +104,7 @@ class ConstructorTest {
         all.put("app.Factory", factory("new Point(3, 4).toString()"));
         all.put("app.Sub", sub("Sub() { super(0, 0); }", "new Sub().toString()"));
         Javac.compile(classes, all);
-        try (ChildJvm child = ChildJvm.start(dir, List.of("-javaagent:" + ChildJvm.hotswapJar() + "=quiet=150ms",
-                "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(), "app.Main"))) {
+        try (ChildJvm child = ChildJvm.withAgent(dir, classes)) {
             child.await("old=p(1,2) made=p(3,4) sub=p(0,0) end");
             Map<String, String> v2 = new LinkedHashMap<>();
             v2.put("app.Point", POINT_V2);

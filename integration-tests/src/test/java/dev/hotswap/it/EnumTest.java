@@ -2,7 +2,6 @@ package dev.hotswap.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,8 +102,7 @@ class EnumTest {
         all.put("app.Client", client("case RED: return \"r\"; case GREEN: return \"g\";"));
         all.put("app.Legacy", LEGACY);
         Javac.compile(classes, all);
-        try (ChildJvm child = ChildJvm.start(dir, List.of("-javaagent:" + ChildJvm.hotswapJar() + "=quiet=150ms",
-                "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(), "app.Main"))) {
+        try (ChildJvm child = ChildJvm.withAgent(dir, classes)) {
             child.await("values=[RED, GREEN] same=true ordinal=1 yellow=none set=[RED, GREEN] switch=rg legacy=RG end");
             Map<String, String> v2 = new LinkedHashMap<>();
             v2.put("app.Color", color("RED, YELLOW, GREEN, BLUE"));

@@ -2,7 +2,6 @@ package dev.hotswap.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,8 +99,7 @@ class InterfaceTest {
         all.put("app.Circle", circle("implements Shape", ""));
         all.put("app.Report", report("s.area()"));
         Javac.compile(classes, all);
-        try (ChildJvm child = ChildJvm.start(dir, List.of("-javaagent:" + ChildJvm.hotswapJar() + "=quiet=150ms",
-                "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(), "app.Main"))) {
+        try (ChildJvm child = ChildJvm.withAgent(dir, classes)) {
             child.await(" 4 3 end");
             Map<String, String> v2 = new LinkedHashMap<>();
             v2.put("app.Shape", SHAPE_V2);

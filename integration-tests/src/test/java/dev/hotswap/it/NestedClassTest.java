@@ -2,7 +2,6 @@ package dev.hotswap.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -120,8 +119,7 @@ class NestedClassTest {
         all.put("app.Size", SIZE);
         all.put("app.Shop", V1);
         Javac.compile(classes, all);
-        try (ChildJvm child = ChildJvm.start(dir, List.of("-javaagent:" + ChildJvm.hotswapJar() + "=quiet=150ms",
-                "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(), "app.Main"))) {
+        try (ChildJvm child = ChildJvm.withAgent(dir, classes)) {
             String before = child.await("v1 sold=");
             int sold = Integer.parseInt(before.replaceAll(".*v1 sold=(\\d+).*", "$1"));
             Map<String, String> v2 = new LinkedHashMap<>();
@@ -200,8 +198,7 @@ class NestedClassTest {
         all.put("app.Main", BOOK_MAIN);
         all.put("app.Book", BOOK_V1);
         Javac.compile(classes, all);
-        try (ChildJvm child = ChildJvm.start(dir, List.of("-javaagent:" + ChildJvm.hotswapJar() + "=quiet=150ms",
-                "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(), "app.Main"))) {
+        try (ChildJvm child = ChildJvm.withAgent(dir, classes)) {
             child.await(" static end");
             Javac.compile(classes, Map.of("app.Book", BOOK_V2), classes);
             // The book made before the swap keeps its title; the record prints under its own simple name.

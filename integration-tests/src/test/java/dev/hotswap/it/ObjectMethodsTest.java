@@ -2,7 +2,6 @@ package dev.hotswap.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,8 +73,7 @@ class ObjectMethodsTest {
         all.put("app.Leaf", LEAF);
         all.put("app.Level", LEVEL.formatted(""));
         Javac.compile(classes, all);
-        try (ChildJvm child = ChildJvm.start(dir, List.of("-javaagent:" + ChildJvm.hotswapJar() + "=quiet=150ms",
-                "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(), "app.Main"))) {
+        try (ChildJvm child = ChildJvm.withAgent(dir, classes)) {
             child.await(" plain plain plain has=false HIGH end");
             Map<String, String> v2 = new LinkedHashMap<>();
             v2.put("app.Mid", MID.formatted("""

@@ -2,7 +2,6 @@ package dev.hotswap.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,8 +61,7 @@ class ProtectedAccessTest {
         all.put("lib.Base", base(""));
         all.put("app.Kid", kid("return \"v1 \" + base();", ""));
         Javac.compile(classes, all);
-        try (ChildJvm child = ChildJvm.start(dir, List.of("-javaagent:" + ChildJvm.hotswapJar() + "=quiet=150ms",
-                "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(), "app.Main"))) {
+        try (ChildJvm child = ChildJvm.withAgent(dir, classes)) {
             child.await(" v1 base end");
             Map<String, String> v2 = new LinkedHashMap<>();
             v2.put("lib.Base", base("protected String extra() { return \"extra\"; }"));

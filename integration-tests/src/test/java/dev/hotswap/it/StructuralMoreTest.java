@@ -2,7 +2,6 @@ package dev.hotswap.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,8 +97,7 @@ class StructuralMoreTest {
         Map<String, String> all = sources(GREETER_V1, IMPL_V1);
         all.put("app.Main", MAIN);
         Javac.compile(classes, all);
-        try (ChildJvm child = ChildJvm.start(dir, List.of("-javaagent:" + ChildJvm.hotswapJar() + "=quiet=150ms",
-                "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(), "app.Main"))) {
+        try (ChildJvm child = ChildJvm.withAgent(dir, classes)) {
             child.await("v1 impl helper=1");
             child.await("run v1 step 3"); // the worker is inside longRun, early in its loop
             Javac.compile(classes, sources(GREETER_V2, IMPL_V2), classes);

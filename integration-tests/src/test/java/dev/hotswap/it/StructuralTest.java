@@ -156,8 +156,7 @@ class StructuralTest {
     @Test
     void methodsAddedRemovedRenamedAndChangedWithStateKept() throws Exception {
         Path classes = start(App.Start.NONE);
-        try (ChildJvm child = ChildJvm.start(dir, List.of("-javaagent:" + ChildJvm.hotswapJar() + "=quiet=150ms",
-                "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(), "app.Main"))) {
+        try (ChildJvm child = ChildJvm.withAgent(dir, classes)) {
             String before = child.await("v1 area=9 lock=false who=base lambda=L1-3 stale=area9");
             String id = before.substring(before.indexOf(" id="));
 
@@ -193,8 +192,7 @@ class StructuralTest {
     @Test
     void unsupportedChangeIsRefusedByName() throws Exception {
         Path classes = start(App.Start.NONE);
-        try (ChildJvm child = ChildJvm.start(dir, List.of("-javaagent:" + ChildJvm.hotswapJar() + "=quiet=150ms",
-                "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(), "app.Main"))) {
+        try (ChildJvm child = ChildJvm.withAgent(dir, classes)) {
             child.await("v1 area=9");
             Javac.compile(classes, sources(SHAPE_V1.replace("public class Shape {",
                     "public class Shape implements java.io.Serializable {"), SUB_V1), classes);

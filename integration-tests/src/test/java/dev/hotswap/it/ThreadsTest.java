@@ -2,7 +2,6 @@ package dev.hotswap.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,8 +80,7 @@ class ThreadsTest {
         all.put("app.Main", MAIN);
         all.put("app.Worker", worker("return \"v1\";", ""));
         Javac.compile(classes, all);
-        try (ChildJvm child = ChildJvm.start(dir, List.of("-javaagent:" + ChildJvm.hotswapJar() + "=quiet=150ms",
-                "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(), "app.Main"))) {
+        try (ChildJvm child = ChildJvm.withAgent(dir, classes)) {
             String before = child.await("seen=[v1] alive=8");
             Javac.compile(classes, Map.of("app.Worker", worker("return \"v2\";", "")), classes);
             child.await("seen=[v2] alive=8");
