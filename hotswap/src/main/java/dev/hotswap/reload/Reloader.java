@@ -183,7 +183,10 @@ final class Reloader implements Debouncer.BatchHandler {
             });
         }
         if (batch.isEmpty()) {
-            return new Naming(candidates, Optional.empty());
+            // A compile without anonymous classes still names them: by what they run as.
+            Map<String, String> running = Engine.current().map(Engine::renamedInOnlyLoader).orElse(Map.of());
+            return running.isEmpty() ? new Naming(candidates, Optional.empty()) : new Naming(rename(candidates, running),
+                    Optional.empty());
         }
         Map<String, AnonymousClasses.Shape> loaded = new HashMap<>();
         ClassLoader loader = null;
@@ -211,15 +214,7 @@ final class Reloader implements Debouncer.BatchHandler {
         if ((all.isEmpty() && current.isEmpty()) || engine().isEmpty()) {
             return new Naming(candidates, Optional.empty());
         }
-        List<Candidate> renamed = new ArrayList<>();
-        for (Candidate c : candidates) {
-            byte[] bytes = Engine.rename(c.bytes(), all);
-            try {
-                renamed.add(bytes == null ? c : new Candidate(c.file(), bytes, ClassModel.parse(bytes), c.compiled()));
-            } catch (InvalidClassFileException e) {
-                renamed.add(c); // cannot happen for bytes ASM wrote from a class that parsed; keep it as compiled
-            }
-        }
+        List<Candidate> renamed = rename(candidates, all);
         List<String> moved = names.entrySet().stream().filter(e -> !e.getKey().equals(e.getValue()))
                 .sorted(Map.Entry.comparingByKey()).map(e -> e.getKey().replace('/', '.') + " as " + e.getValue().replace('/', '.'))
                 .toList();
@@ -252,6 +247,19 @@ final class Reloader implements Debouncer.BatchHandler {
         reporter.outcome(new ReloadOutcome.Refused(classes, reasons),
                 "the batch goes in whole or not at all; recompile and the next complete build is applied");
         return Optional.empty();
+    }
+
+    private static List<Candidate> rename(List<Candidate> candidates, Map<String, String> names) {
+        List<Candidate> renamed = new ArrayList<>();
+        for (Candidate c : candidates) {
+            byte[] bytes = Engine.rename(c.bytes(), names);
+            try {
+                renamed.add(bytes == null ? c : new Candidate(c.file(), bytes, ClassModel.parse(bytes), c.compiled()));
+            } catch (InvalidClassFileException e) {
+                renamed.add(c); // cannot happen for bytes ASM wrote from a class that parsed; keep it as compiled
+            }
+        }
+        return renamed;
     }
 
     private void plan(Naming naming, long started) {

@@ -265,6 +265,11 @@ public final class Engine {
         }
         try {
             Map<String, String> names = renamed.getOrDefault(loader, Map.of());
+            if (names.containsKey(internalName)) {
+                // A class loading under its compiled name keeps it (what refers to it runs elsewhere).
+                names = new HashMap<>(names);
+                names.remove(internalName);
+            }
             byte[] renamedBytes = names.isEmpty() || definingRenamed.get() != null ? null : rename(bytes, names);
             byte[] rewritten = LoadRewriter.rewrite(renamedBytes != null ? renamedBytes : bytes, schemas(loader, classes));
             return rewritten != null ? rewritten : renamedBytes;
@@ -292,6 +297,12 @@ public final class Engine {
     /** What runs under another name than compiled in this loader (compiled name to running name, internal names). */
     public Map<String, String> renamed(ClassLoader loader) {
         return loader == null ? Map.of() : Map.copyOf(renamed.getOrDefault(loader, Map.of()));
+    }
+
+    /** What runs under another name than compiled, when only one class loader has such classes (the usual case). */
+    public Map<String, String> renamedInOnlyLoader() {
+        List<Map<String, String>> maps = renamed.values().stream().filter(m -> !m.isEmpty()).toList();
+        return maps.size() == 1 ? maps.get(0) : Map.of();
     }
 
     /** A class's bytes with classes renamed ({@code names}: internal names), or null when it names none of them. */

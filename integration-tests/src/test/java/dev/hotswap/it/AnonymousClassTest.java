@@ -79,6 +79,12 @@ class AnonymousClassTest {
             // The old object is still a Greeter$1 and runs the new body of its own source class.
             child.await("old=v2/true new=v2/true extra=ran/true/app.Greeter class=app.Greeter$1");
             assertThat(child.output()).contains("app.Greeter$1 runs as app.Greeter$1$hotswap1, app.Greeter$2 as app.Greeter$1");
+            // A build that writes only the outer class: its references still mean what runs now.
+            Path alone = dir.resolve("alone");
+            Javac.compile(alone, Map.of("app.Greeter", V2.replace("\"ran/\"", "\"RAN/\"")), classes);
+            java.nio.file.Files.copy(alone.resolve("app/Greeter.class"), classes.resolve("app/Greeter.class"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            child.await("old=v2/true new=v2/true extra=RAN/true/app.Greeter class=app.Greeter$1");
             Javac.compile(classes, Map.of("app.Greeter", V1), classes);
             child.await("old=v1/true new=v1/true extra=none class=app.Greeter$1");
             assertThat(child.output()).doesNotContain("not reloaded").doesNotContain("reload failed")
