@@ -515,6 +515,7 @@ public final class Engine {
                             Map.of());
                 }
             }
+            definitions.addAll(staleFieldUsers(structural, plain));
             if (!definitions.isEmpty()) {
                 instrumentation.redefineClasses(definitions.toArray(ClassDefinition[]::new));
             }
@@ -648,6 +649,49 @@ public final class Engine {
             }
         };
         return found.orElseThrow(() -> new NoSuchMethodException(owner.getName() + "." + name + descriptor));
+    }
+
+    /**
+     * Classes outside the batch whose code names a field that a class of the batch, as loaded,
+     * has and that its newest version drops (or takes back): rewritten as if they loaded now, so
+     * such code gets {@code NoSuchFieldError}, as after a fresh compile (and the field again once
+     * it is back). Looked for only when a batch removes or restores fields.
+     */
+    private List<ClassDefinition> staleFieldUsers(List<Structural> structural, List<ClassDefinition> plain) {
+        Set<String> changed = new HashSet<>();
+        for (Structural s : structural) {
+            Managed m = managed.get(s.type());
+            ClassModel loadedModel = m != null ? m.loaded : s.running();
+            ClassModel before = m != null && m.current != null ? m.current.model() : s.running();
+            for (ClassModel.Member f : loadedModel.fields()) {
+                boolean was = LoadRewriter.declares(before, true, f.name(), f.descriptor(), f.is(Opcodes.ACC_STATIC));
+                boolean is = LoadRewriter.declares(s.next(), true, f.name(), f.descriptor(), f.is(Opcodes.ACC_STATIC));
+                if (was != is) {
+                    changed.add(loadedModel.name() + "." + f.name());
+                }
+            }
+        }
+        if (changed.isEmpty()) {
+            return List.of();
+        }
+        Set<Class<?>> batch = new HashSet<>();
+        structural.forEach(s -> batch.add(s.type()));
+        plain.forEach(d -> batch.add(d.getDefinitionClass()));
+        List<ClassDefinition> result = new ArrayList<>();
+        for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+            if (batch.contains(type) || managed.containsKey(type) || type.isArray() || type.isHidden()
+                    || type.getClassLoader() == null || !reloadable.test(type)) {
+                continue;
+            }
+            Optional<byte[]> bytes = seenBytes.apply(type.getClassLoader(), type.getName().replace('.', '/'));
+            if (bytes.isPresent() && new RawClassFile(bytes.get()).fieldReferences().stream().anyMatch(changed::contains)) {
+                // As at load: renamed anonymous classes too, since these are the bytes as compiled.
+                byte[] planted = Catchers.replant(type, bytes.get());
+                byte[] rewritten = atLoad(type.getClassLoader(), type.getName().replace('.', '/'), planted);
+                result.add(new ClassDefinition(type, rewritten != null ? rewritten : planted));
+            }
+        }
+        return result;
     }
 
     /** The number of a constructor that a swap added to {@code owner}, or -1. */

@@ -83,4 +83,61 @@ class FieldTest {
                     .doesNotContain("Exception");
         }
     }
+
+    private static final String STALE_MAIN = """
+            package app;
+            public class Main {
+                public static void main(String[] args) throws Exception {
+                    Card card = new Card();
+                    for (long tick = 0; ; tick++) {
+                        String seen;
+                        try {
+                            seen = Reader.read(card);
+                        } catch (NoSuchFieldError e) {
+                            seen = "NoSuchFieldError";
+                        }
+                        System.out.println("tick=" + tick + " " + card.show() + " reader=" + seen + " end");
+                        Thread.sleep(20);
+                    }
+                }
+            }
+            """;
+
+    /** Compiled once: it still names Card.points after a swap removes it. */
+    private static final String READER = """
+            package app;
+            public class Reader {
+                static String read(Card card) { return "points" + card.points; }
+            }
+            """;
+
+    private static String card(String fields, String show) {
+        return """
+                package app;
+                public class Card {
+                    %s
+                    String show() { return %s; }
+                }
+                """.formatted(fields, show);
+    }
+
+    @Test
+    void codeNotRecompiledThatNamesARemovedFieldGetsNoSuchFieldError() throws Exception {
+        Path classes = dir.resolve("classes");
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("app.Main", STALE_MAIN);
+        all.put("app.Card", card("public int points = 3;", "\"v1\""));
+        all.put("app.Reader", READER);
+        Javac.compile(classes, all);
+        try (ChildJvm child = ChildJvm.withAgent(dir, classes)) {
+            child.await(" v1 reader=points3 end");
+            Javac.compile(classes, Map.of("app.Card", card("public String owner = \"me\";", "\"v2 \" + owner")), classes);
+            // The object made before: its new field at null; the stale reader fails as after a fresh compile.
+            child.await(" v2 null reader=NoSuchFieldError end");
+            Javac.compile(classes, Map.of("app.Card", card("public int points = 3;", "\"v3\"")), classes);
+            // Back: the field the object kept all along.
+            child.await(" v3 reader=points3 end");
+            assertThat(child.output()).doesNotContain("not reloaded").doesNotContain("reload failed");
+        }
+    }
 }
