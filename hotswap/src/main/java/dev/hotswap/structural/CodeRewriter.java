@@ -319,8 +319,9 @@ final class CodeRewriter extends MethodVisitor {
     }
 
     static final Handle LAMBDA_OF = new Handle(Opcodes.H_INVOKESTATIC, "dev/hotswap/structural/Linker", "lambdaOf",
-            "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;ILjava/lang/Class;"
-                    + "Ljava/lang/String;Ljava/lang/String;)Ljava/lang/invoke/CallSite;", false);
+            "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;"
+                    + "Ljava/lang/invoke/MethodType;ILjava/lang/Class;Ljava/lang/String;Ljava/lang/String;)"
+                    + "Ljava/lang/invoke/CallSite;", false);
 
     /**
      * A lambda or method reference whose target, in another class, the code cannot reach by name
@@ -341,15 +342,10 @@ final class CodeRewriter extends MethodVisitor {
         if (!unreachable) {
             return false;
         }
-        if (!Linker.LAMBDA_FACTORY_CALLS_HIDDEN_BODIES && !loaded.isPublicInterface(Type.getReturnType(descriptor)
-                .getInternalName())) {
-            problems.add("a method reference to " + target.getOwner().replace('/', '.') + "." + target.getName()
-                    + " for a non-public interface");
-        }
         int tag = target.getTag() == Opcodes.H_INVOKESPECIAL || (!isStatic
                 && loaded.privateInNest(next, target.getOwner(), target.getName(), target.getDesc(), false))
                 ? Opcodes.H_INVOKESPECIAL : target.getTag();
-        super.visitInvokeDynamicInsn(name, descriptor, LAMBDA_OF, tag, Type.getObjectType(target.getOwner()),
+        super.visitInvokeDynamicInsn(name, descriptor, LAMBDA_OF, arguments[0], tag, Type.getObjectType(target.getOwner()),
                 target.getName(), target.getDesc());
         return true;
     }
@@ -382,9 +378,11 @@ final class CodeRewriter extends MethodVisitor {
         }
         if (inHidden() && bootstrap.getOwner().equals("java/lang/invoke/LambdaMetafactory")) {
             String functional = Type.getReturnType(descriptor).getInternalName();
-            if (!Linker.LAMBDA_FACTORY_CALLS_HIDDEN_BODIES && !loaded.isPublicInterface(functional)) {
-                problems.add("a lambda for the non-public interface " + functional.replace('/', '.')
-                        + " in new code (possible from JDK 25 on)");
+            // Before JDK 25, plain lambdas get a class of their own (LambdaClasses); the others (serializable,
+            // with bridges or marker interfaces) become MethodHandleProxies, which need a public interface.
+            if (!Linker.LAMBDA_FACTORY_CALLS_HIDDEN_BODIES && arguments.length > 3 && !loaded.isPublicInterface(functional)) {
+                problems.add("a serializable lambda, or one with bridges, for the non-public interface "
+                        + functional.replace('/', '.') + " in new code (possible from JDK 25 on)");
             }
             super.visitInvokeDynamicInsn(name, descriptor, LAMBDA, rewritten);
             return;

@@ -43,8 +43,8 @@ public final class Linker {
     /**
      * A lambda in new code, whose body lives in a hidden class. JDK 25's LambdaMetafactory calls
      * such a body through a method handle; older ones call it by name, which a hidden class does
-     * not have (NoClassDefFoundError at the first call). There the lambda becomes a
-     * {@link MethodHandleProxies} instance of its (public) interface instead.
+     * not have (NoClassDefFoundError at the first call). There the lambda is an instance of a
+     * small class made for it ({@link LambdaClasses}).
      */
     public static CallSite lambda(MethodHandles.Lookup caller, String name, MethodType type, Object... args)
             throws LambdaConversionException, NoSuchMethodException, IllegalAccessException {
@@ -54,6 +54,13 @@ public final class Linker {
             return args.length > 3
                     ? LambdaMetafactory.altMetafactory(caller, name, type, args)
                     : LambdaMetafactory.metafactory(caller, name, type, samType, implementation, (MethodType) args[2]);
+        }
+        if (args.length == 3) {
+            try {
+                return LambdaClasses.callSite(caller, type, name, samType, implementation);
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                // below: the JDK's own proxies, for a public interface
+            }
         }
         return proxies(type, implementation);
     }
@@ -77,9 +84,15 @@ public final class Linker {
      * A lambda or method reference whose target the calling class cannot name itself: a method a
      * swap added, or a private member of a nest the caller had to leave. The engine finds it.
      */
-    public static CallSite lambdaOf(MethodHandles.Lookup caller, String name, MethodType type, int tag, Class<?> owner,
-                                    String member, String descriptor) throws NoSuchMethodException, IllegalAccessException {
-        return proxies(type, engine().target(tag, owner, member, descriptor));
+    public static CallSite lambdaOf(MethodHandles.Lookup caller, String name, MethodType type, MethodType samType,
+                                    int tag, Class<?> owner, String member, String descriptor)
+            throws NoSuchMethodException, IllegalAccessException {
+        MethodHandle target = engine().target(tag, owner, member, descriptor);
+        try {
+            return LambdaClasses.callSite(caller, type, name, samType, target);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return proxies(type, target);
+        }
     }
 
     /** True from JDK 25 on, where LambdaMetafactory handles a body in a hidden class (measured; 17 does not). */

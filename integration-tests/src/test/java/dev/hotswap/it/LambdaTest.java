@@ -72,4 +72,49 @@ class LambdaTest {
             assertThat(child.output()).doesNotContain("not reloaded").doesNotContain("a=B").doesNotContain("b=A");
         }
     }
+
+    private static String calc(String body) {
+        return """
+                package app;
+                public class Calc {
+                    interface Op { int apply(int x); }
+                    static int run(int seed) {
+                        %s
+                    }
+                }
+                """.formatted(body);
+    }
+
+    /** Lambdas in new code for a package-private interface, capturing and not, on every JDK. */
+    @Test
+    void lambdasInNewCodeForAPackagePrivateInterface() throws Exception {
+        Path classes = dir.resolve("classes");
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("app.Main", """
+                package app;
+                public class Main {
+                    public static void main(String[] args) throws Exception {
+                        for (long tick = 0; ; tick++) {
+                            System.out.println("tick=" + tick + " calc=" + Calc.run(3) + " end");
+                            Thread.sleep(20);
+                        }
+                    }
+                }
+                """);
+        all.put("app.Calc", calc("return seed;"));
+        Javac.compile(classes, all);
+        try (ChildJvm child = ChildJvm.withAgent(dir, classes)) {
+            child.await(" calc=3 end");
+            Javac.compile(classes, Map.of("app.Calc", calc("""
+                    int k = 10;
+                    Op times = x -> x * k;
+                    Op plus = x -> x + 1;
+                    return times.apply(plus.apply(seed)) + twice(seed);
+                    }
+                    static int twice(int x) { Op op = y -> y * 2; return op.apply(x);""")), classes);
+            child.await(" calc=46 end");
+            assertThat(child.output()).doesNotContain("not reloaded").doesNotContain("reload failed")
+                    .doesNotContain("Exception").doesNotContain("Error");
+        }
+    }
 }
