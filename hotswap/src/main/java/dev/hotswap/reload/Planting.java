@@ -2,6 +2,7 @@ package dev.hotswap.reload;
 
 import dev.hotswap.structural.Catchers;
 import dev.hotswap.structural.Engine;
+import dev.hotswap.structural.Linker;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 
@@ -40,7 +41,7 @@ final class Planting implements ClassFileTransformer {
             LOG.log(System.Logger.Level.DEBUG, "no catchers planted in " + className, e);
             // the class loads without them; only a toString() & co. added later would then be refused
         }
-        Engine engine = Engine.current().orElse(null);
+        Engine engine = Linker.engineOrNull(); // not Engine.current(): that would load the engine's classes at start-up
         byte[] rewritten = engine == null ? null : engine.atLoad(loader, className, bytes);
         return rewritten != null ? rewritten : bytes == classfileBuffer ? null : bytes;
     }

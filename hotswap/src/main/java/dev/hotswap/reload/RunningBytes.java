@@ -84,8 +84,20 @@ final class RunningBytes {
     };
 
     boolean isWatched(ProtectionDomain domain) {
-        return location(domain).flatMap(roots::rootOf).isPresent();
+        // A loader hands most of its classes the same domain: remember the last answer.
+        Watched last = lastWatched;
+        if (last != null && last.domain == domain) {
+            return last.watched;
+        }
+        boolean watched = location(domain).flatMap(roots::rootOf).isPresent();
+        lastWatched = new Watched(domain, watched);
+        return watched;
     }
+
+    private record Watched(ProtectionDomain domain, boolean watched) {
+    }
+
+    private volatile Watched lastWatched;
 
     /** The class file a class of a watched folder loads from, as compiled; the first one handed over counts. */
     void seen(ClassLoader loader, String internalName, byte[] bytes) {

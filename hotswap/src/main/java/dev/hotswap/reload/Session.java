@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  * as it is open. Closing it stops watching; classes already reloaded stay as they are.
  */
 public final class Session implements AutoCloseable {
-    private static final java.time.Duration WARM_UP_DELAY = java.time.Duration.ofSeconds(1);
+    private static final java.time.Duration WARM_UP_DELAY = java.time.Duration.ofSeconds(5);
     private final Instrumentation instrumentation;
     private final Roots roots;
     private final Reporter reporter;
@@ -68,16 +68,19 @@ public final class Session implements AutoCloseable {
         options.problems().forEach(p -> session.reporter.problem("hotswap: " + p));
         // Sees every class loaded from now on, so their bytes are known without asking the JVM.
         instrumentation.addTransformer(session.planting, false);
-        session.watcher.start();
+        // Said once the folders are watched: the first walk runs on the watcher's thread, not the program's.
+        session.watcher.start(() -> {
+            if (!folders.isEmpty()) {
+                session.reporter.info("hotswap: watching " + Reporter.count(folders.size(), "folder", "folders")
+                        + " for changed classes" + (session.watcher instanceof PollingWatcher ? " (polling)" : "") + ": "
+                        + folders.stream().map(Path::toString).collect(Collectors.joining(", ")));
+            }
+        });
         // After the program's own start-up, not during it: it competes for the same cores.
         session.debouncer.runLater(session.reloader::warmUp, WARM_UP_DELAY);
         if (folders.isEmpty()) {
             session.reporter.problem("hotswap: nothing to watch: no folder on the class path;"
                     + " name one with -Dhotswap.watch=DIR or the agent option watch=DIR");
-        } else {
-            session.reporter.info("hotswap: watching " + Reporter.count(folders.size(), "folder", "folders")
-                    + " for changed classes" + (session.watcher instanceof PollingWatcher ? " (polling)" : "") + ": "
-                    + folders.stream().map(Path::toString).collect(Collectors.joining(", ")));
         }
         return session;
     }

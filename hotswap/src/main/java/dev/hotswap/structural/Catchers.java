@@ -2,6 +2,7 @@ package dev.hotswap.structural;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,8 @@ import org.objectweb.asm.Type;
 public final class Catchers {
     /** The methods planted, as name + descriptor. */
     static final List<String> METHODS = List.of("toString()Ljava/lang/String;", "hashCode()I", "equals(Ljava/lang/Object;)Z");
+    private static final String[] NAMES = {"toString", "hashCode", "equals"};
+    private static final String[] DESCRIPTORS = {"()Ljava/lang/String;", "()I", "(Ljava/lang/Object;)Z"};
 
     /** Per class (by loader-independent name): the catchable methods an ancestor declares final; cached. */
     private final Map<String, Set<String>> finalInAncestors = new ConcurrentHashMap<>();
@@ -45,11 +48,17 @@ public final class Catchers {
 
     /** The class with its catchers, or null when it needs none (or they cannot be planted safely). */
     public byte[] plant(byte[] bytes, ClassFiles files) {
+        // Plain loops, no streams: this runs for every class loaded at start-up, mostly interpreted.
         RawClassFile file = new RawClassFile(bytes);
         if ((file.access & (Opcodes.ACC_INTERFACE | Opcodes.ACC_MODULE)) != 0 || file.superName == null) {
             return null;
         }
-        List<String> missing = METHODS.stream().filter(m -> !file.declares(m)).toList();
+        List<String> missing = new ArrayList<>(METHODS.size());
+        for (int i = 0; i < METHODS.size(); i++) {
+            if (file.methodAccess(NAMES[i], DESCRIPTORS[i]) < 0) {
+                missing.add(METHODS.get(i));
+            }
+        }
         if (missing.isEmpty()) {
             return null;
         }
@@ -57,8 +66,8 @@ public final class Catchers {
         if (finals.isEmpty()) {
             return null;
         }
-        List<String> planted = missing.stream().filter(m -> !finals.get().contains(m)).toList();
-        return planted.isEmpty() ? null : file.withSuperCalls(planted);
+        missing.removeAll(finals.get());
+        return missing.isEmpty() ? null : file.withSuperCalls(missing);
     }
 
     /**
@@ -113,9 +122,10 @@ public final class Catchers {
             return Optional.empty();
         }
         Set<String> result = new HashSet<>();
-        for (RawClassFile.Method m : file.methods) {
-            if ((m.access() & Opcodes.ACC_FINAL) != 0 && METHODS.contains(m.name() + m.descriptor())) {
-                result.add(m.name() + m.descriptor());
+        for (int i = 0; i < METHODS.size(); i++) {
+            int access = file.methodAccess(NAMES[i], DESCRIPTORS[i]);
+            if (access >= 0 && (access & Opcodes.ACC_FINAL) != 0) {
+                result.add(METHODS.get(i));
             }
         }
         if (file.superName != null) {

@@ -28,6 +28,11 @@ public final class Linker {
     private Linker() {
     }
 
+    /** This JVM's engine, or null: for callers that must not load the engine's classes before there is one. */
+    public static Engine engineOrNull() {
+        return engine;
+    }
+
     /** The body of a method of a class that went structural: calls its newest version. */
     public static CallSite entry(MethodHandles.Lookup caller, String name, MethodType type, String descriptor,
                                  int isStatic) {

@@ -38,20 +38,25 @@ public final class DirectoryWatcher implements Watcher {
     private final Sink sink;
     private final Problems problems;
     private final Snapshot snapshot = new Snapshot();
-    // Both maps are touched by start() before the thread exists and by the thread afterwards.
+    // Touched only by the watcher's thread.
     private final Map<WatchKey, Path> directories = new HashMap<>();
     private final Map<Path, WatchKey> keys = new HashMap<>();
     private final Set<Path> missingRoots = new LinkedHashSet<>();
     private final WatchService service;
-    private final Thread thread;
+    private final Runnable beforeFirstWalk;
+    private volatile Thread thread;
 
     public DirectoryWatcher(List<Path> roots, Sink sink, Problems problems) throws IOException {
+        this(roots, sink, problems, () -> { });
+    }
+
+    /** With {@code beforeFirstWalk} run on the watcher's thread first: tests write files there. */
+    DirectoryWatcher(List<Path> roots, Sink sink, Problems problems, Runnable beforeFirstWalk) throws IOException {
         this.roots = List.copyOf(roots);
         this.sink = sink;
         this.problems = problems;
+        this.beforeFirstWalk = beforeFirstWalk;
         this.service = FileSystems.getDefault().newWatchService();
-        this.thread = new Thread(this::run, "hotswap-watcher");
-        this.thread.setDaemon(true);
     }
 
     /**
@@ -72,17 +77,32 @@ public final class DirectoryWatcher implements Watcher {
     }
 
     @Override
-    public void start() {
-        for (Path root : roots) {
-            if (!Files.isDirectory(root)) {
-                missingRoots.add(root);
-            }
-        }
-        snapshot.rescan(roots, this::register);
+    public void start(Runnable onWatching) {
+        long since = System.currentTimeMillis();
+        thread = new Thread(() -> run(since, onWatching), "hotswap-watcher");
+        thread.setDaemon(true);
         thread.start();
     }
 
-    private void run() {
+    private void run(long since, Runnable onWatching) {
+        try {
+            beforeFirstWalk.run();
+            for (Path file : snapshot.baseline(roots, this::register, since)) {
+                sink.changed(file);
+            }
+            for (Path root : roots) {
+                if (!keys.containsKey(root)) {
+                    missingRoots.add(root); // not there yet, or deleted while we walked
+                }
+            }
+            onWatching.run();
+        } catch (ClosedWatchServiceException e) {
+            return;
+        } catch (RuntimeException e) {
+            problems.report("file watcher error (" + e + "); rescanning");
+            LOG.log(System.Logger.Level.DEBUG, "watcher error", e);
+            rescan();
+        }
         while (true) {
             try {
                 WatchKey key = missingRoots.isEmpty()
@@ -188,6 +208,9 @@ public final class DirectoryWatcher implements Watcher {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "closing watch service", e);
         }
-        thread.interrupt();
+        Thread running = thread;
+        if (running != null) {
+            running.interrupt();
+        }
     }
 }

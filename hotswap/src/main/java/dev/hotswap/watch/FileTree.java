@@ -30,6 +30,22 @@ final class FileTree {
     private FileTree() {
     }
 
+    // File systems stamp with a coarse clock (a jiffy late at most); some only to the second or two.
+    private static final long FINE_SLACK_NANOS = 50_000_000L;
+    private static final long COARSE_SLACK_NANOS = 2_000_000_000L;
+
+    /**
+     * True when a file with this stamp may have been written at or after {@code sinceMillis}. A
+     * stamp of a whole second may have been truncated by the file system: it gets 2 s of slack.
+     */
+    static boolean modifiedSince(Stamp stamp, long sinceMillis) {
+        if (stamp == null) {
+            return false;
+        }
+        long slack = stamp.modifiedNanos() % 1_000_000_000L == 0 ? COARSE_SLACK_NANOS : FINE_SLACK_NANOS;
+        return stamp.modifiedNanos() >= sinceMillis * 1_000_000L - slack;
+    }
+
     static boolean isClassFile(Path file) {
         Path name = file.getFileName();
         return name != null && name.toString().endsWith(".class");

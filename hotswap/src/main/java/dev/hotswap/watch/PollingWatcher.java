@@ -43,8 +43,19 @@ public final class PollingWatcher implements Watcher {
     }
 
     @Override
-    public void start() {
-        snapshot.rescan(roots, dir -> { });
+    public void start(Runnable onWatching) {
+        long since = System.currentTimeMillis();
+        executor.execute(() -> {
+            try {
+                for (Path file : snapshot.baseline(roots, dir -> { }, since)) {
+                    sink.changed(file);
+                }
+            } catch (RuntimeException e) {
+                problems.report("polling error (" + e + "); trying again");
+                LOG.log(System.Logger.Level.DEBUG, "first walk failed", e);
+            }
+            onWatching.run();
+        });
         long millis = interval.toMillis();
         executor.scheduleWithFixedDelay(this::poll, millis, millis, TimeUnit.MILLISECONDS);
     }

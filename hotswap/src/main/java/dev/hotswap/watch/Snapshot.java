@@ -33,6 +33,21 @@ final class Snapshot {
         return changed;
     }
 
+    /**
+     * The first walk: remembers every file and returns those modified at or after
+     * {@code sinceMillis} (wall clock), which a watcher started then may have missed.
+     */
+    List<Path> baseline(List<Path> roots, Consumer<Path> onDirectory, long sinceMillis) {
+        List<Path> all = rescan(roots, onDirectory);
+        List<Path> recent = new ArrayList<>();
+        for (Path file : all) {
+            if (FileTree.modifiedSince(known.get(file), sinceMillis)) {
+                recent.add(file);
+            }
+        }
+        return recent;
+    }
+
     /** Records a file seen through an event, so the next rescan does not report it again. */
     void saw(Path file) {
         FileTree.Stamp.of(file).ifPresentOrElse(s -> known.put(file, s), () -> known.remove(file));

@@ -23,8 +23,15 @@ public sealed interface Watcher extends AutoCloseable permits DirectoryWatcher, 
         void report(String message);
     }
 
-    /** Begins watching; returns once every existing folder is registered. */
-    void start();
+    /**
+     * Begins watching on the watcher's own thread and returns at once: walking a large tree of
+     * class files would otherwise hold up the program's start-up. A class file written from this
+     * call on is reported even when it lands before its folder is registered (the first walk
+     * reports files modified since this call).
+     *
+     * @param onWatching run on the watcher's thread once every existing folder is watched
+     */
+    void start(Runnable onWatching);
 
     /** The folders being watched, absolute and normalized. */
     List<Path> roots();

@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.nio.file.attribute.FileTime;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +46,7 @@ class WatcherTest {
     @ValueSource(booleans = {false, true})
     void reportsClassFilesInFoldersCreatedLater(boolean polling) throws Exception {
         try (Watcher w = watcher(polling)) {
-            w.start();
+            w.start(() -> { });
             Path deep = Files.createDirectories(root.resolve("a/b/c"));
             Path file = Files.write(deep.resolve("X.class"), new byte[] {1});
             expect(file);
@@ -62,7 +64,7 @@ class WatcherTest {
         Files.createDirectories(root.resolve("p"));
         Files.write(root.resolve("p/A.class"), new byte[] {1});
         try (Watcher w = watcher(polling)) {
-            w.start();
+            w.start(() -> { });
             Files.delete(root.resolve("p/A.class"));
             Files.delete(root.resolve("p"));
             Files.delete(root);
@@ -77,7 +79,7 @@ class WatcherTest {
     void reportsEveryFileOfAFloodThatOverflowsTheEventQueue(boolean polling) throws Exception {
         Path dir = Files.createDirectories(root.resolve("many"));
         try (Watcher w = watcher(polling)) {
-            w.start();
+            w.start(() -> { });
             for (int i = 0; i < 2000; i++) {
                 Files.write(dir.resolve("C" + i + ".class"), new byte[] {(byte) i});
             }
@@ -90,6 +92,43 @@ class WatcherTest {
                 }
             }
             assertThat(reported).hasSize(2000);
+        }
+    }
+
+    @ParameterizedTest(name = "polling={0}")
+    @ValueSource(booleans = {false, true})
+    void saysWhenItWatches(boolean polling) throws Exception {
+        CountDownLatch watching = new CountDownLatch(1);
+        try (Watcher w = watcher(polling)) {
+            w.start(watching::countDown);
+            assertThat(watching.await(10, TimeUnit.SECONDS)).isTrue();
+            Path file = Files.write(root.resolve("B.class"), new byte[] {1});
+            expect(file);
+        }
+    }
+
+    /**
+     * The first walk runs on the watcher's thread, after start() returned: a class file written
+     * in between is reported (by its time stamp), one older than start() is not.
+     */
+    @org.junit.jupiter.api.Test
+    void reportsWhatWasWrittenBetweenStartAndTheFirstWalk() throws Exception {
+        Path old = Files.write(Files.createDirectories(root.resolve("p")).resolve("Old.class"), new byte[] {1});
+        Files.setLastModifiedTime(old, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+        Path fresh = root.resolve("p/Fresh.class");
+        CountDownLatch watching = new CountDownLatch(1);
+        try (Watcher w = new DirectoryWatcher(List.of(root), seen::add, problems::add, () -> {
+            try {
+                Files.write(fresh, new byte[] {2});
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        })) {
+            w.start(watching::countDown);
+            assertThat(watching.await(10, TimeUnit.SECONDS)).isTrue();
+            expect(fresh);
+            assertThat(seen.poll(200, TimeUnit.MILLISECONDS)).isNull();
+            assertThat(problems).isEmpty();
         }
     }
 }
