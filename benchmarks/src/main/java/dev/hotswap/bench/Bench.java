@@ -45,7 +45,16 @@ public final class Bench {
         Path benchJar = Path.of(Bench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path work = Files.createTempDirectory("hotswap-bench");
         Bench bench = new Bench(Path.of(args[0]).toAbsolutePath(), benchJar, work, args.length > 2 && args[2].equals("quick"));
-        bench.run(Path.of(args[1]), args.length > 3 ? List.of(args[3].split(",")) : List.of());
+        try {
+            bench.run(Path.of(args[1]), args.length > 3 ? List.of(args[3].split(",")) : List.of());
+        } finally {
+            // Generated apps and class files: hundreds of MB over a full run.
+            try (var paths = Files.walk(work)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
     }
 
     private void log(String line) {

@@ -27,6 +27,14 @@ final class Javac {
      */
     static void compile(Path out, Map<String, String> sources, Path... classPath) throws IOException {
         Path sourceDir = Files.createTempDirectory("hotswap-src");
+        try {
+            compile(sourceDir, out, sources, classPath);
+        } finally {
+            deleteTree(sourceDir);
+        }
+    }
+
+    private static void compile(Path sourceDir, Path out, Map<String, String> sources, Path... classPath) throws IOException {
         List<File> files = new ArrayList<>();
         for (Map.Entry<String, String> source : sources.entrySet()) {
             Path file = sourceDir.resolve(source.getKey().replace('.', '/') + ".java");
@@ -52,7 +60,23 @@ final class Javac {
     /** Compiles into a fresh folder and returns the bytes of one class. */
     static byte[] bytesOf(String className, Map<String, String> sources) throws IOException {
         Path out = Files.createTempDirectory("hotswap-classes");
-        compile(out, sources);
-        return Files.readAllBytes(out.resolve(className.replace('.', '/') + ".class"));
+        try {
+            compile(out, sources);
+            return Files.readAllBytes(out.resolve(className.replace('.', '/') + ".class"));
+        } finally {
+            deleteTree(out);
+        }
+    }
+
+    /** Deletes a folder and all it holds; tests leave nothing behind in the temp folder. */
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 }
