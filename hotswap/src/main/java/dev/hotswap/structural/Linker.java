@@ -8,6 +8,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandleProxies;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.List;
 
 /**
  * Bootstrap methods of the call sites that the structural engine writes into reloaded code.
@@ -137,6 +138,50 @@ public final class Linker {
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+    }
+
+    /**
+     * An exception leaving a method of a hidden version at {@code line}: the JVM left that frame
+     * out of its stack trace; put it back where it belongs (replacing the trampoline's frame of the
+     * same method, which says no line) and return the exception to be thrown on. Never throws.
+     */
+    public static Throwable passing(Throwable thrown, int line, String className, String method, String file) {
+        try {
+            if (thrown instanceof StackOverflowError) {
+                return thrown; // no room to spare
+            }
+            StackTraceElement[] trace = thrown.getStackTrace();
+            if (trace.length == 0) {
+                return thrown; // made without a stack trace
+            }
+            // The visible frames below the hidden one: those that called it, bottom of the trace.
+            List<StackWalker.StackFrame> callers = StackWalker.getInstance().walk(s -> s.skip(1).toList());
+            int at = trace.length - callers.size();
+            if (at < 0 || (at < trace.length && !same(trace[at], callers.get(0)))) {
+                return thrown; // made by another call chain (a cached exception): no place to say
+            }
+            StackTraceElement frame = new StackTraceElement(className, method, file, line);
+            boolean trampoline = at < trace.length && trace[at].getClassName().equals(className)
+                    && trace[at].getMethodName().equals(method) && trace[at].getLineNumber() < 0;
+            StackTraceElement[] marked;
+            if (trampoline) {
+                marked = trace.clone();
+                marked[at] = frame;
+            } else {
+                marked = new StackTraceElement[trace.length + 1];
+                System.arraycopy(trace, 0, marked, 0, at);
+                marked[at] = frame;
+                System.arraycopy(trace, at, marked, at + 1, trace.length - at);
+            }
+            thrown.setStackTrace(marked);
+        } catch (Throwable e) {
+            // the exception goes on as it was
+        }
+        return thrown;
+    }
+
+    private static boolean same(StackTraceElement element, StackWalker.StackFrame frame) {
+        return element.getClassName().equals(frame.getClassName()) && element.getMethodName().equals(frame.getMethodName());
     }
 
     /** Called first by a carrier constructor: the added constructor to run instead (its index, then its arguments), or null. */

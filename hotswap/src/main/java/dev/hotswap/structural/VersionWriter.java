@@ -54,6 +54,14 @@ final class VersionWriter {
         ClassReader reader = new ClassReader(next);
         ClassWriter writer = new ClassWriter(0);
         reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+            private String sourceFile;
+
+            @Override
+            public void visitSource(String source, String debug) {
+                super.visitSource(source, debug);
+                sourceFile = source;
+            }
+
             @Override
             public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
                 super.visit(Math.max(version, Opcodes.V17), Opcodes.ACC_FINAL | Opcodes.ACC_SUPER | Opcodes.ACC_SYNTHETIC,
@@ -114,8 +122,9 @@ final class VersionWriter {
             public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
                 ClassModel.Member method = new ClassModel.Member(name, descriptor, access);
                 if (name.equals("<clinit>") && !initialize.isEmpty()) {
-                    return new CodeRewriter(super.visitMethod(Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC, CLINIT, "()V",
-                            null, null), className, hiddenName, model, loaded, problems, initialize);
+                    return new CodeRewriter(new FrameMarker(super.visitMethod(Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
+                            CLINIT, "()V", null, null), className, name, sourceFile), className, hiddenName, model, loaded,
+                            problems, initialize);
                 }
                 if (!belongsInHidden(method)) {
                     return null;
@@ -130,10 +139,12 @@ final class VersionWriter {
                             className, hiddenName, body, hidden, method.is(Opcodes.ACC_STATIC));
                     MethodVisitor mv = super.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
                             body, hidden, signature, exceptions);
-                    return new CodeRewriter(mv, className, hiddenName, model, loaded, problems);
+                    return new CodeRewriter(new FrameMarker(mv, className, name, sourceFile), className, hiddenName, model,
+                            loaded, problems);
                 }
                 MethodVisitor mv = super.visitMethod(kept | Opcodes.ACC_STATIC, name, hidden, signature, exceptions);
-                return new CodeRewriter(mv, className, hiddenName, model, loaded, problems);
+                return new CodeRewriter(new FrameMarker(mv, className, name, sourceFile), className, hiddenName, model,
+                        loaded, problems);
             }
         }, 0);
         return writer.toByteArray();

@@ -1,0 +1,106 @@
+package dev.hotswap.structural;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * Puts the frames of a hidden version back into stack traces. The JVM leaves every method of a
+ * hidden class out of a {@code Throwable}'s stack trace, so an exception thrown in swapped code
+ * would not say where it came from. Each line of a version's method gets an exception handler,
+ * after the method's own, that hands the passing exception to {@link Linker#passing} (which adds
+ * {@code at app.Svc.who(Svc.java:4)} where the frame belongs) and throws it on. Costs nothing
+ * until an exception leaves the method; the handlers' frame declares no locals, which every
+ * point of the method satisfies.
+ */
+final class FrameMarker extends MethodVisitor {
+    /** Methods this long keep their size: handlers add 6 bytes of code a line. */
+    private static final int MAX_LINES = 2_000;
+
+    private final String className;
+    private final String methodName;
+    private final String sourceFile;
+    private final List<Label> starts = new ArrayList<>();
+    private final List<Integer> lines = new ArrayList<>();
+
+    FrameMarker(MethodVisitor next, String internalClassName, String methodName, String sourceFile) {
+        super(Opcodes.ASM9, next);
+        this.className = internalClassName.replace('/', '.');
+        this.methodName = methodName;
+        this.sourceFile = sourceFile;
+    }
+
+    @Override
+    public void visitLineNumber(int line, Label start) {
+        super.visitLineNumber(line, start);
+        if (!lines.isEmpty() && lines.get(lines.size() - 1) == line) {
+            return;
+        }
+        if (!starts.isEmpty() && starts.get(starts.size() - 1) == start) {
+            lines.set(lines.size() - 1, line);
+            return;
+        }
+        starts.add(start);
+        lines.add(line);
+    }
+
+    @Override
+    public void visitMaxs(int maxStack, int maxLocals) {
+        if (starts.isEmpty() || starts.size() > MAX_LINES) {
+            super.visitMaxs(maxStack, maxLocals);
+            return;
+        }
+        Label end = new Label();
+        super.visitLabel(end);
+        int[] offsets = new int[starts.size() + 1];
+        try {
+            for (int i = 0; i < starts.size(); i++) {
+                offsets[i] = starts.get(i).getOffset();
+            }
+            offsets[starts.size()] = end.getOffset();
+        } catch (IllegalStateException e) {
+            super.visitMaxs(maxStack, maxLocals); // a label not written yet: leave the method as it is
+            return;
+        }
+        List<Label> handlers = new ArrayList<>();
+        for (int i = 0; i < starts.size(); i++) {
+            Label from = starts.get(i);
+            Label to = i + 1 < starts.size() ? starts.get(i + 1) : end;
+            if (offsets[i] >= offsets[i + 1]) {
+                handlers.add(null);
+                continue;
+            }
+            Label handler = new Label();
+            handlers.add(handler);
+            // Visited after the method's own handlers: those are searched first.
+            super.visitTryCatchBlock(from, to, handler, null);
+        }
+        // Each handler pushes its line and jumps to one shared tail: 6 bytes of code a line.
+        Label tail = new Label();
+        for (int i = 0; i < handlers.size(); i++) {
+            Label handler = handlers.get(i);
+            if (handler == null) {
+                continue;
+            }
+            super.visitLabel(handler);
+            super.visitFrame(Opcodes.F_FULL, 0, new Object[0], 1, new Object[] {"java/lang/Throwable"});
+            super.visitLdcInsn(lines.get(i));
+            super.visitJumpInsn(Opcodes.GOTO, tail);
+        }
+        super.visitLabel(tail);
+        super.visitFrame(Opcodes.F_FULL, 0, new Object[0], 2, new Object[] {"java/lang/Throwable", Opcodes.INTEGER});
+        super.visitLdcInsn(className);
+        super.visitLdcInsn(methodName);
+        if (sourceFile == null) {
+            super.visitInsn(Opcodes.ACONST_NULL);
+        } else {
+            super.visitLdcInsn(sourceFile);
+        }
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, "dev/hotswap/structural/Linker", "passing",
+                "(Ljava/lang/Throwable;ILjava/lang/String;Ljava/lang/String;Ljava/lang/String;)Ljava/lang/Throwable;", false);
+        super.visitInsn(Opcodes.ATHROW);
+        super.visitMaxs(Math.max(maxStack, 5), maxLocals);
+    }
+}
