@@ -3,7 +3,6 @@ package dev.hotswap.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -79,10 +78,7 @@ class StackTraceTest {
     @Test
     void framesOfSwappedCodeAreInTheTraceWithTheirLines() throws Exception {
         Path classes = dir.resolve("classes");
-        Map<String, String> all = new LinkedHashMap<>();
-        all.put("app.Main", MAIN);
-        all.put("app.Ledger", LEDGER_V1);
-        Javac.compile(classes, all);
+        Javac.compile(classes, Map.of("app.Main", MAIN, "app.Ledger", LEDGER_V1));
         try (ChildJvm child = ChildJvm.withAgent(dir, classes)) {
             child.await("total=3 end");
             Javac.compile(classes, Map.of("app.Ledger", LEDGER_V2), classes);
