@@ -271,6 +271,7 @@ final class Reloader implements Debouncer.BatchHandler {
         toDefine.forEach(c -> hosts.add(c.model().nestHost().orElse(c.model().name())));
         List<Reason> refusals = new ArrayList<>();
         List<Reason> structural = new ArrayList<>();
+        Set<String> hints = new LinkedHashSet<>();
         List<Target> targets = new ArrayList<>();
         List<String> notLoaded = new ArrayList<>();
         List<String> unchanged = new ArrayList<>();
@@ -316,6 +317,9 @@ final class Reloader implements Debouncer.BatchHandler {
                 if (engineTakes) {
                     for (Engine.Problem problem : engine().orElseThrow().unsupported(type, now.get().model().orElseThrow(), c.model())) {
                         structural.add(reason(problem));
+                        if (!problem.hint().isEmpty()) {
+                            hints.add(problem.hint());
+                        }
                     }
                 } else {
                     // Without a model of the running version, the JVM's own check still stands behind us.
@@ -336,6 +340,7 @@ final class Reloader implements Debouncer.BatchHandler {
             List<Reason> all = new ArrayList<>(structural);
             all.addAll(refusals);
             refuse(targets.stream().map(t -> t.candidate().name()).toList(), all, structural.isEmpty() ? ""
+                    : !hints.isEmpty() ? String.join("; ", hints)
                     : engine().isPresent()
                     ? "a structural change no running JVM can take (an existing class's superclass, interfaces, class modifiers, "
                     + "record components, permitted subclasses or field modifiers stay as loaded): undo it, or restart "

@@ -175,8 +175,15 @@ public final class Engine {
     }
 
     /** Why the engine cannot take a change: the class, the member when there is one, and what. */
-    public record Problem(String className, String member, String message) {
+    public record Problem(String className, String member, String message, String hint) {
+        public Problem(String className, String member, String message) {
+            this(className, member, message, "");
+        }
     }
+
+    private static final String LOADER_HINT = "structural swaps need hotswap's classes visible from the class's loader"
+            + " (a loader whose parents reach the application class loader, where the agent is); a change to method"
+            + " bodies only still swaps";
 
     /** A class to take to a new version. */
     public record Structural(Class<?> type, byte[] runningBytes, ClassModel running, byte[] nextBytes, ClassModel next) {
@@ -404,11 +411,11 @@ public final class Engine {
         }
         try {
             if (Class.forName(Linker.class.getName(), false, type.getClassLoader()) != Linker.class) {
-                problems.add(new Problem(name, "", "its class loader sees another copy of hotswap"));
+                problems.add(new Problem(name, "", "its class loader sees another copy of hotswap", LOADER_HINT));
             }
         } catch (ClassNotFoundException | LinkageError e) {
             problems.add(new Problem(name, "", "its class loader (" + type.getClassLoader()
-                    + ") cannot see hotswap's classes"));
+                    + ") cannot see hotswap's classes", LOADER_HINT));
         }
         return problems;
     }

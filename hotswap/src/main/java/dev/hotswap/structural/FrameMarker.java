@@ -18,6 +18,7 @@ import org.objectweb.asm.Opcodes;
 final class FrameMarker extends MethodVisitor {
     /** Methods this long keep their size: handlers add 6 bytes of code a line. */
     private static final int MAX_LINES = 2_000;
+    private static final int MAX_CODE = 65_535;
 
     private final String className;
     private final String methodName;
@@ -62,6 +63,10 @@ final class FrameMarker extends MethodVisitor {
             offsets[starts.size()] = end.getOffset();
         } catch (IllegalStateException e) {
             super.visitMaxs(maxStack, maxLocals); // a label not written yet: leave the method as it is
+            return;
+        }
+        if (offsets[starts.size()] + 6L * starts.size() + 32 > MAX_CODE) {
+            super.visitMaxs(maxStack, maxLocals); // the handlers would not fit in a method's 64 KB
             return;
         }
         List<Label> handlers = new ArrayList<>();
