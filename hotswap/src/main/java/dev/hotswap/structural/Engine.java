@@ -66,6 +66,7 @@ public final class Engine {
     private volatile Predicate<Class<?>> reloadable;
     private volatile java.util.function.Function<Class<?>, Optional<byte[]>> runningBytes;
     private final Map<Class<?>, Managed> managed = new ConcurrentHashMap<>();
+    private final Bridges bridges = new Bridges();
     /**
      * The same classes by loader and internal name, for code that must not load classes (a
      * transformer). A class joins when a batch takes it, before the batch is applied, so classes
@@ -256,6 +257,11 @@ public final class Engine {
         return Linker.engine != null;
     }
 
+    /** Code written for a class of {@code loader}, pointed at its bridge when it cannot see hotswap ({@link Bridges}). */
+    byte[] bridged(ClassLoader loader, byte[] bytes) {
+        return bridges.bridged(loader, bytes);
+    }
+
     public boolean manages(Class<?> type) {
         return managed.containsKey(type);
     }
@@ -279,7 +285,7 @@ public final class Engine {
             }
             byte[] renamedBytes = names.isEmpty() || definingRenamed.get() != null ? null : rename(bytes, names);
             byte[] rewritten = LoadRewriter.rewrite(renamedBytes != null ? renamedBytes : bytes, schemas(loader, classes));
-            return rewritten != null ? rewritten : renamedBytes;
+            return bridges.bridged(loader, rewritten != null ? rewritten : renamedBytes);
         } catch (RuntimeException e) {
             System.getLogger(Engine.class.getName()).log(System.Logger.Level.WARNING,
                     "hotswap: cannot prepare " + internalName + " for the structural engine", e);
@@ -409,13 +415,10 @@ public final class Engine {
                 }
             }
         }
-        try {
-            if (Class.forName(Linker.class.getName(), false, type.getClassLoader()) != Linker.class) {
-                problems.add(new Problem(name, "", "its class loader sees another copy of hotswap", LOADER_HINT));
-            }
-        } catch (ClassNotFoundException | LinkageError e) {
+        if (!Bridges.possible(type.getClassLoader())) {
+            // A loader that cannot see hotswap is bridged, but only to an engine in the system class loader.
             problems.add(new Problem(name, "", "its class loader (" + type.getClassLoader()
-                    + ") cannot see hotswap's classes", LOADER_HINT));
+                    + ") cannot see hotswap's classes, and hotswap is not in the system class loader", LOADER_HINT));
         }
         return problems;
     }
@@ -449,6 +452,9 @@ public final class Engine {
             Map<Class<?>, Version> versions = new HashMap<>();
             List<Class<?>> toInitialize = new ArrayList<>();
             List<Class<?>> enums = new ArrayList<>();
+            for (Structural s : structural) {
+                bridges.prepare(s.type(), trusted);
+            }
             List<ClassDefinition> definitions = new ArrayList<>(plain);
             Set<String> batchNames = new HashSet<>();
             structural.forEach(s -> batchNames.add(s.next().name()));
@@ -506,8 +512,9 @@ public final class Engine {
                     }
                 }
                 if (fresh.containsKey(s.type()) || !sameConstructors(m.constructorsFrom, s.next())) {
-                    definitions.add(new ClassDefinition(s.type(), TrampolineWriter.write(m.loadedBytes, s.nextBytes(),
-                            s.next(), loaded, found, m.carrier == null ? "" : m.carrier.descriptor(), List.copyOf(m.addedConstructors))));
+                    definitions.add(new ClassDefinition(s.type(), bridges.bridged(s.type().getClassLoader(),
+                            TrampolineWriter.write(m.loadedBytes, s.nextBytes(), s.next(), loaded, found,
+                                    m.carrier == null ? "" : m.carrier.descriptor(), List.copyOf(m.addedConstructors)))));
                 }
                 found.forEach(message -> problems.add(new Problem(s.type().getName(), "", message)));
             }
@@ -731,6 +738,7 @@ public final class Engine {
         if (!problems.isEmpty()) {
             return null;
         }
+        hiddenBytes = bridges.bridged(m.type.getClassLoader(), hiddenBytes);
         MethodHandles.Lookup host = trusted.in(m.type);
         // Not STRONG: once no entry points at it and no frame runs it, the version is unloaded.
         MethodHandles.Lookup hidden = host.defineHiddenClass(hiddenBytes, true, MethodHandles.Lookup.ClassOption.NESTMATE);

@@ -101,6 +101,7 @@ final class Enums {
             if (!problems.isEmpty()) {
                 throw new IllegalStateException(String.join("; ", problems));
             }
+            hidden = engine.bridged(holder.getClassLoader(), hidden);
             MethodHandles.Lookup host = engine.trusted().in(holder);
             MethodHandles.Lookup trusted = engine.trusted();
             List<int[]> before = new ArrayList<>();

@@ -29,6 +29,19 @@ public final class Linker {
     private Linker() {
     }
 
+    /**
+     * The handles a bridge calls ({@link Bridges}), in the order of {@link Bridges#bridged()}:
+     * called reflectively by a bridge's static initializer, in a loader that cannot see this class.
+     */
+    public static MethodHandle[] bridgeHandles() throws IllegalAccessException {
+        java.util.List<java.lang.reflect.Method> methods = Bridges.bridged();
+        MethodHandle[] handles = new MethodHandle[methods.size()];
+        for (int i = 0; i < handles.length; i++) {
+            handles[i] = MethodHandles.lookup().unreflect(methods.get(i)).asFixedArity();
+        }
+        return handles;
+    }
+
     /** This JVM's engine, or null: for callers that must not load the engine's classes before there is one. */
     public static Engine engineOrNull() {
         return engine;
@@ -154,8 +167,10 @@ public final class Linker {
             if (trace.length == 0) {
                 return thrown; // made without a stack trace
             }
-            // The visible frames below the hidden one: those that called it, bottom of the trace.
-            List<StackWalker.StackFrame> callers = StackWalker.getInstance().walk(s -> s.skip(1).toList());
+            // The frames below the hidden one, as a trace shows them (reflection frames too, hidden ones not).
+            List<StackWalker.StackFrame> callers = StackWalker.getInstance(StackWalker.Option.SHOW_REFLECT_FRAMES).walk(s -> s
+                    .dropWhile(f -> f.getClassName().equals(Linker.class.getName()) || Bridges.isBridge(f.getClassName()))
+                    .toList());
             int at = trace.length - callers.size();
             if (at < 0 || (at < trace.length && !same(trace[at], callers.get(0)))) {
                 return thrown; // made by another call chain (a cached exception): no place to say

@@ -41,13 +41,13 @@ final class ChildJvm implements AutoCloseable {
         return Path.of(jar).toAbsolutePath().normalize();
     }
 
-    /** Starts {@code java <args>} in {@code workDir}. */
     /** {@code app.Main} from {@code classes} under the packaged agent, which batches after 150 ms of quiet. */
     static ChildJvm withAgent(Path workDir, Path classes) throws IOException {
         return start(workDir, List.of("-javaagent:" + hotswapJar() + "=quiet=150ms",
                 "-cp", classes + java.io.File.pathSeparator + hotswapJar(), "app.Main"));
     }
 
+    /** Starts {@code java <args>} in {@code workDir}. */
     static ChildJvm start(Path workDir, List<String> args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(java().toString());
