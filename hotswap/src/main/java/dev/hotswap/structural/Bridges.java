@@ -153,15 +153,7 @@ final class Bridges {
             mv.visitFieldInsn(Opcodes.GETSTATIC, name, "H", "[Ljava/lang/invoke/MethodHandle;");
             mv.visitLdcInsn(i);
             mv.visitInsn(Opcodes.AALOAD);
-            int slot = 0;
-            for (Type p : Type.getArgumentTypes(descriptor)) {
-                mv.visitVarInsn(p.getOpcode(Opcodes.ILOAD), slot);
-                slot += p.getSize();
-            }
-            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/invoke/MethodHandle", "invokeExact", descriptor, false);
-            mv.visitInsn(Type.getReturnType(descriptor).getOpcode(Opcodes.IRETURN));
-            mv.visitMaxs(0, 0);
-            mv.visitEnd();
+            LambdaClasses.forwardExact(mv, descriptor, 0);
         }
         cw.visitEnd();
         return cw.toByteArray();

@@ -84,16 +84,24 @@ final class LambdaClasses {
         sam.visitCode();
         sam.visitVarInsn(Opcodes.ALOAD, 0);
         sam.visitFieldInsn(Opcodes.GETFIELD, name, "target", handle);
-        int slot = 1;
-        for (Type parameter : Type.getArgumentTypes(descriptor)) {
-            sam.visitVarInsn(parameter.getOpcode(Opcodes.ILOAD), slot);
-            slot += parameter.getSize();
-        }
-        sam.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/invoke/MethodHandle", "invokeExact", descriptor, false);
-        sam.visitInsn(Type.getReturnType(descriptor).getOpcode(Opcodes.IRETURN));
-        sam.visitMaxs(0, 0);
-        sam.visitEnd();
+        forwardExact(sam, descriptor, 1);
         cw.visitEnd();
         return cw.toByteArray();
+    }
+
+    /**
+     * Ends a method whose stack holds a {@code MethodHandle}: pushes the method's parameters of
+     * {@code descriptor} from local {@code firstSlot} on, calls {@code invokeExact}, returns its result.
+     */
+    static void forwardExact(MethodVisitor mv, String descriptor, int firstSlot) {
+        int slot = firstSlot;
+        for (Type parameter : Type.getArgumentTypes(descriptor)) {
+            mv.visitVarInsn(parameter.getOpcode(Opcodes.ILOAD), slot);
+            slot += parameter.getSize();
+        }
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/invoke/MethodHandle", "invokeExact", descriptor, false);
+        mv.visitInsn(Type.getReturnType(descriptor).getOpcode(Opcodes.IRETURN));
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
     }
 }
