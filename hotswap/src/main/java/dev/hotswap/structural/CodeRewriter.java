@@ -60,14 +60,20 @@ final class CodeRewriter extends MethodVisitor {
         boolean hasField(String owner, String name, String descriptor, boolean isStatic);
 
         /**
-         * True when the member is private to another class of a nest that the rewritten class
-         * had to leave (it was added to the nest by a swap): only the engine's lookup reaches it.
-         */
-        /**
          * True when the loaded class has the field but its newest version does not: code that
          * still names it gets {@code NoSuchFieldError}, as after a fresh compile.
          */
         default boolean removedField(String owner, String name, String descriptor, boolean isStatic) {
+            return false;
+        }
+
+        /**
+         * True when the field's modifiers changed so that the loaded field forbids this access:
+         * visibility widened (from another class) or {@code final} dropped (a write). The field
+         * itself stays as loaded; only the engine's lookup may do what the new modifiers allow.
+         */
+        default boolean fieldAccessChanged(String accessor, String owner, String name, String descriptor, boolean isStatic,
+                                           boolean write) {
             return false;
         }
 
@@ -76,6 +82,10 @@ final class CodeRewriter extends MethodVisitor {
             return java.util.Optional.empty();
         }
 
+        /**
+         * True when the member is private to another class of a nest that the rewritten class
+         * had to leave (it was added to the nest by a swap): only the engine's lookup reaches it.
+         */
         default boolean privateInNest(ClassModel self, String owner, String name, String descriptor, boolean field) {
             return false;
         }
@@ -304,6 +314,8 @@ final class CodeRewriter extends MethodVisitor {
         }
         if ((loaded.isReloadable(owner) && !loaded.hasField(owner, name, descriptor, isStatic))
                 || loaded.removedField(owner, name, descriptor, isStatic)
+                || loaded.fieldAccessChanged(className, owner, name, descriptor, isStatic,
+                        opcode == Opcodes.PUTFIELD || opcode == Opcodes.PUTSTATIC)
                 || protectedElsewhere(owner, name, descriptor, true)
                 || (!owner.equals(className) && loaded.privateInNest(next, owner, name, descriptor, true))) {
             String type = switch (opcode) {

@@ -257,6 +257,24 @@ public final class Engine {
         return Linker.engine != null;
     }
 
+    /**
+     * True when a field's new modifiers can be honoured by the loaded field: visibility,
+     * {@code final}, {@code transient} and {@code volatile} dropped. Not {@code static} (another
+     * field) nor {@code volatile} added (every access as loaded would stay plain).
+     */
+    private static boolean fieldModifiersSwappable(ClassModel loaded, ClassModel next, String name) {
+        for (ClassModel.Member before : loaded.fields()) {
+            for (ClassModel.Member after : next.fields()) {
+                if (before.name().equals(name) && after.name().equals(name) && before.descriptor().equals(after.descriptor())) {
+                    int changed = before.access() ^ after.access();
+                    boolean volatileAdded = after.is(Opcodes.ACC_VOLATILE) && !before.is(Opcodes.ACC_VOLATILE);
+                    return (changed & (Opcodes.ACC_STATIC | Opcodes.ACC_ENUM | Opcodes.ACC_SYNTHETIC)) == 0 && !volatileAdded;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Code written for a class of {@code loader}, pointed at its bridge when it cannot see hotswap ({@link Bridges}). */
     byte[] bridged(ClassLoader loader, byte[] bytes) {
         return bridges.bridged(loader, bytes);
@@ -390,6 +408,8 @@ public final class Engine {
                         LAMBDA_ADDED, LAMBDA_REMOVED, LAMBDAS_RENUMBERED -> true;
                 // Added fields live in side storage; a removed one stays in the object, unused by new code.
                 case FIELD_ADDED, FIELD_REMOVED, FIELD_TYPE_CHANGED, FIELDS_REORDERED -> true;
+                // The field stays as loaded; accesses its loaded modifiers forbid go through the engine.
+                case FIELD_MODIFIERS_CHANGED -> fieldModifiersSwappable(loaded, next, change.member());
                 // The loaded NestMembers stay; a nested class added later leaves the nest as it loads.
                 case NEST_MEMBERS_CHANGED -> true;
                 // The new static initializer makes the added constants; see Enums.
@@ -1258,6 +1278,19 @@ public final class Engine {
                 ClassModel newest = m.next != null ? m.next : m.current != null ? m.current.model() : null;
                 return newest != null && LoadRewriter.declares(m.loaded, true, name, descriptor, isStatic)
                         && !LoadRewriter.declares(newest, true, name, descriptor, isStatic);
+            }
+
+            @Override
+            public boolean fieldAccessChanged(String accessor, String owner, String name, String descriptor,
+                                              boolean isStatic, boolean write) {
+                Map<String, Managed> classes = loader == null ? null : Engine.this.byName.get(loader);
+                Managed m = classes == null ? null : classes.get(owner);
+                if (m == null) {
+                    return false;
+                }
+                ClassModel newest = m.next != null ? m.next : m.current != null ? m.current.model() : null;
+                return newest != null && LoadRewriter.fieldAccessChanged(m.loaded, newest, accessor, name, descriptor,
+                        isStatic, write);
             }
 
             @Override

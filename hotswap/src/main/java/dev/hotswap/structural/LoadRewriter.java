@@ -127,6 +127,38 @@ final class LoadRewriter {
         return writer.toByteArray();
     }
 
+    /**
+     * True when a field kept by a swap has new modifiers that its loaded self forbids for this
+     * access ({@link CodeRewriter.Loaded#fieldAccessChanged}).
+     */
+    static boolean fieldAccessChanged(ClassModel loaded, ClassModel newest, String accessor, String name,
+                                      String descriptor, boolean isStatic, boolean write) {
+        int before = fieldAccess(loaded, name, descriptor, isStatic);
+        int after = fieldAccess(newest, name, descriptor, isStatic);
+        if (before == -1 || after == -1 || before == after) {
+            return false;
+        }
+        if (write && (before & Opcodes.ACC_FINAL) != 0 && (after & Opcodes.ACC_FINAL) == 0) {
+            return true;
+        }
+        return !accessor.equals(loaded.name()) && visibility(before) < visibility(after);
+    }
+
+    /** Private 0, package 1, protected 2, public 3. */
+    static int visibility(int access) {
+        return (access & Opcodes.ACC_PUBLIC) != 0 ? 3 : (access & Opcodes.ACC_PROTECTED) != 0 ? 2
+                : (access & Opcodes.ACC_PRIVATE) != 0 ? 0 : 1;
+    }
+
+    private static int fieldAccess(ClassModel model, String name, String descriptor, boolean isStatic) {
+        for (ClassModel.Member f : model.fields()) {
+            if (f.name().equals(name) && f.descriptor().equals(descriptor) && f.is(Opcodes.ACC_STATIC) == isStatic) {
+                return f.access();
+            }
+        }
+        return -1;
+    }
+
     static boolean declares(ClassModel model, boolean field, String name, String descriptor, boolean isStatic) {
         return (field ? model.fields() : model.methods()).stream().anyMatch(x -> x.name().equals(name)
                 && x.descriptor().equals(descriptor) && x.is(Opcodes.ACC_STATIC) == isStatic);
@@ -230,6 +262,15 @@ final class LoadRewriter {
             @Override
             public boolean privateInNest(ClassModel self, String owner, String name, String descriptor, boolean field) {
                 return LoadRewriter.privateInNest(self, owner, name, descriptor, field, schemas);
+            }
+
+            @Override
+            public boolean fieldAccessChanged(String accessor, String owner, String name, String descriptor,
+                                              boolean isStatic, boolean write) {
+                Optional<ClassModel> asLoaded = schemas.managed(owner);
+                Optional<ClassModel> newest = schemas.current(owner);
+                return asLoaded.isPresent() && newest.isPresent() && LoadRewriter.fieldAccessChanged(asLoaded.get(),
+                        newest.get(), accessor, name, descriptor, isStatic, write);
             }
         };
     }
