@@ -258,9 +258,10 @@ public final class Engine {
     }
 
     /**
-     * True when a field's new modifiers can be honoured by the loaded field: visibility,
-     * {@code final}, {@code transient} and {@code volatile} dropped. Not {@code static} (another
-     * field) nor {@code volatile} added (every access as loaded would stay plain).
+     * True when a field's new modifiers can be honoured: by the loaded field for visibility,
+     * {@code final}, {@code transient} and {@code volatile} dropped; a field made static or
+     * instance is another field (new storage). Not {@code volatile} added to the same field
+     * (every access as loaded would stay plain).
      */
     private static boolean fieldModifiersSwappable(ClassModel loaded, ClassModel next, String name) {
         for (ClassModel.Member before : loaded.fields()) {
@@ -268,7 +269,9 @@ public final class Engine {
                 if (before.name().equals(name) && after.name().equals(name) && before.descriptor().equals(after.descriptor())) {
                     int changed = before.access() ^ after.access();
                     boolean volatileAdded = after.is(Opcodes.ACC_VOLATILE) && !before.is(Opcodes.ACC_VOLATILE);
-                    return (changed & (Opcodes.ACC_STATIC | Opcodes.ACC_ENUM | Opcodes.ACC_SYNTHETIC)) == 0 && !volatileAdded;
+                    // static <-> instance: another field (side storage), the loaded one left unused, as a type change.
+                    return (changed & (Opcodes.ACC_ENUM | Opcodes.ACC_SYNTHETIC)) == 0
+                            && ((changed & Opcodes.ACC_STATIC) != 0 || !volatileAdded);
                 }
             }
         }

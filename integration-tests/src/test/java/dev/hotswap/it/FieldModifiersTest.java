@@ -85,10 +85,53 @@ class FieldModifiersTest {
             Javac.compile(classes, Map.of("app.Counter", counterV2("public volatile")), classes);
             String refusal = child.await("hotswap: not reloaded app.Counter:");
             assertThat(refusal).contains("field hits modifiers changed from 'private' to 'public volatile'")
-                    .contains("added volatile modifier");
+                    .contains("a volatile modifier added to a field");
             int mark = child.mark();
             child.awaitAfter(mark, " v2 base=100 hits>3=true 100 kept end");
             assertThat(child.output()).doesNotContain("IllegalAccessError").doesNotContain("reload failed");
+        }
+    }
+
+    private static final String BOX_MAIN = """
+            package app;
+            public class Main {
+                public static void main(String[] args) throws Exception {
+                    Box first = new Box();
+                    Box second = new Box();
+                    for (long tick = 0; ; tick++) {
+                        System.out.println("tick=" + tick + " " + first.bump() + " " + second.bump() + " end");
+                        Thread.sleep(20);
+                    }
+                }
+            }
+            """;
+
+    private static String box(String field, String text) {
+        return """
+                package app;
+                public class Box {
+                    %s;
+                    String bump() { j++; return %s; }
+                }
+                """.formatted(field, text);
+    }
+
+    /** Scenario 24: a field made static is another field (its initializer runs); made instance again, objects have theirs. */
+    @Test
+    void aFieldMadeStaticAndBackIsAnotherField() throws Exception {
+        Path classes = dir.resolve("classes");
+        Javac.compile(classes, Map.of("app.Main", BOX_MAIN, "app.Box", box("int j = 4", "\"v1\"")));
+        try (ChildJvm child = ChildJvm.withAgent(dir, classes)) {
+            child.awaitMore(6, "tick=");
+            Javac.compile(classes, Map.of("app.Box", box("static int j = 400", "\"v2 shared=\" + (j > 400)")), classes);
+            // One static for both objects: each bump adds to the same value.
+            child.await(" v2 shared=true v2 shared=true end");
+            Javac.compile(classes, Map.of("app.Box", box("int j = 4", "\"v3 j=\" + j")), classes);
+            // Instance again: each object has the value it kept (v1 bumped it 5 times at least), not 4.
+            String first = child.await(" v3 j=");
+            int j = Integer.parseInt(first.replaceAll(".* v3 j=(\\d+) .*", "$1"));
+            assertThat(j).isGreaterThan(9);
+            assertThat(child.output()).doesNotContain("not reloaded").doesNotContain("Error");
         }
     }
 }
