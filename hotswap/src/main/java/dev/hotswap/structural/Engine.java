@@ -258,6 +258,20 @@ public final class Engine {
     }
 
     /**
+     * True when a class's new modifiers only add {@code final} or {@code abstract}: nothing that
+     * runs depends on them (javac saw to it that no subclass or instance is made). Dropping them,
+     * or changing visibility, would need the loaded class to allow what it forbids.
+     */
+    static boolean classModifiersSwappable(int before, int after) {
+        int relevant = Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL | Opcodes.ACC_ABSTRACT | Opcodes.ACC_INTERFACE
+                | Opcodes.ACC_ANNOTATION | Opcodes.ACC_ENUM | Opcodes.ACC_SYNTHETIC | Opcodes.ACC_MODULE;
+        int changed = (before ^ after) & relevant;
+        int added = changed & after;
+        return changed == added && (added & ~(Opcodes.ACC_FINAL | Opcodes.ACC_ABSTRACT)) == 0
+                && (before & Opcodes.ACC_INTERFACE) == 0;
+    }
+
+    /**
      * True when a field's new modifiers can be honoured: by the loaded field for visibility,
      * {@code final}, {@code transient} and {@code volatile} dropped; a field made static or
      * instance is another field (new storage). Not {@code volatile} added to the same field
@@ -413,6 +427,8 @@ public final class Engine {
                 case FIELD_ADDED, FIELD_REMOVED, FIELD_TYPE_CHANGED, FIELDS_REORDERED -> true;
                 // The field stays as loaded; accesses its loaded modifiers forbid go through the engine.
                 case FIELD_MODIFIERS_CHANGED -> fieldModifiersSwappable(loaded, next, change.member());
+                // The class keeps its loaded flags: only a promise that changes nothing for what runs.
+                case CLASS_MODIFIERS_CHANGED -> classModifiersSwappable(loaded.access(), next.access());
                 // The loaded NestMembers stay; a nested class added later leaves the nest as it loads.
                 case NEST_MEMBERS_CHANGED -> true;
                 // The new static initializer makes the added constants; see Enums.

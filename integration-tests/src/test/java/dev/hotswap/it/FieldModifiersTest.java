@@ -9,7 +9,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A field's modifiers changed: {@code final} dropped and the field written by new code,
- * {@code private} widened and the field read from another class, {@code transient} added. The
+ * {@code private} widened and the field read from another class, {@code transient} added (and
+ * the class made {@code final}, which changes nothing that runs). The
  * field stays the object's own (its value is kept); what its loaded modifiers forbid goes through
  * the engine. {@code volatile} added cannot be honoured by the loaded field: refused by name.
  */
@@ -53,7 +54,7 @@ class FieldModifiersTest {
     private static String counterV2(String hitsModifiers) {
         return """
                 package app;
-                public class Counter {
+                public final class Counter {
                     int base;
                     %s int hits;
                     private transient String tag = "new";
