@@ -187,10 +187,8 @@ public final class DirectoryWatcher implements Watcher {
     }
 
     private void register(Path dir) {
-        WatchKey existing = keys.get(dir);
-        if (existing != null && existing.isValid()) {
-            return;
-        }
+        // Always asked of the service: a folder deleted and made again under the same name is a new
+        // directory whose old key may not be invalidated yet; the same directory gets its own key back.
         try {
             WatchKey key = dir.register(service, ENTRY_CREATE, ENTRY_MODIFY, ENTRY_DELETE);
             directories.put(key, dir);
