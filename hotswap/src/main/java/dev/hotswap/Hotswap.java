@@ -21,8 +21,9 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>Without {@code -javaagent:hotswap.jar}, {@code start()} loads the agent into this JVM through
- * a short-lived helper JVM (a few hundred milliseconds; JDK 21+ prints a warning), and says once
- * how to avoid that. If the JVM forbids it, {@code start()} says why and the program runs on
+ * the JVM's attach mechanism, spoken to itself on Linux (about 0.1 s) or from a short-lived helper
+ * JVM elsewhere (a few hundred milliseconds); JDK 21+ prints a warning, and hotswap says once how
+ * to avoid both. If the JVM forbids it, {@code start()} says why and the program runs on
  * without swapping; it never throws.
  *
  * <p>Thread-safe. Listeners are called on hotswap's reload thread.

@@ -225,8 +225,9 @@ public final class Bench {
                 goal("start-up ≤ 1.3× of no agent, " + mode.getKey(), Stats.ratio(s.p50() / plain), s.p50() <= 1.3 * plain);
             }
         }
-        md.append("\nGoal: ≤ 1.3× with the agent. Self-attach starts a helper JVM (and prints the JDK's warning on 21+); ")
-                .append("`-javaagent` is the way to start fast.\n");
+        md.append("\nGoal: ≤ 1.3×. Self-attach loads the agent through the JVM's attach mechanism, spoken to itself on ")
+                .append("Linux (a helper JVM elsewhere), and prints the JDK's warning on 21+; `-javaagent` is the way to start ")
+                .append("fastest.\n");
     }
 
     private static final String MEMORY_VERBOSITY = System.getProperty("bench.memory.verbosity", "quiet");

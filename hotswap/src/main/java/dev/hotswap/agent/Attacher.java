@@ -21,8 +21,9 @@ import java.util.jar.Manifest;
 /**
  * Gets an {@link Instrumentation} for this JVM, trying in order: an agent already loaded
  * ({@code -javaagent}, {@code Launcher-Agent-Class}); loading ours from inside this JVM when
- * {@code -Djdk.attach.allowAttachSelf=true} permits it; loading it through a short-lived helper
- * JVM that attaches back. Each attempt that fails is recorded, so the final word says why.
+ * {@code -Djdk.attach.allowAttachSelf=true} permits it; loading it by speaking the attach
+ * protocol to ourselves ({@link SelfAttach}, Linux); loading it through a short-lived helper JVM
+ * that attaches back. Each attempt that fails is recorded, so the final word says why.
  */
 public final class Attacher {
     private static final Duration HELPER_TIMEOUT = Duration.ofSeconds(30);
@@ -84,6 +85,15 @@ public final class Attacher {
             }
         }
         Optional<Instrumentation> attached = loaded();
+        if (attached.isEmpty()) {
+            // The attach protocol spoken to ourselves: no helper JVM to start.
+            Optional<String> notHere = SelfAttach.unavailable(reducedSignals(jvmOptions()));
+            if (notHere.isEmpty()) {
+                SelfAttach.load(ProcessHandle.current().pid(), agentJar, HotswapAgent.LIBRARY)
+                        .ifPresent(failed -> why.add("loading the agent in process failed: " + failed));
+                attached = loaded();
+            }
+        }
         if (attached.isPresent()) {
             return new Attached(attached.get(), Duration.ofNanos(System.nanoTime() - started), true, "in process");
         }
@@ -164,6 +174,23 @@ public final class Attacher {
 
     /** A JVM flag that forbids loading an agent now, read from the command line and the JVM's environment options. */
     private static Optional<String> forbiddenByFlags() {
+        List<String> options = jvmOptions();
+        if (lastFlag(options, "DisableAttachMechanism").orElse(false)) {
+            return Optional.of("this JVM was started with -XX:+DisableAttachMechanism, which forbids loading an agent into it");
+        }
+        if (reducedSignals(options) && !lastFlag(options, "StartAttachListener").orElse(false)) {
+            // Both ways in start the JVM's attach listener with SIGQUIT, which ends a JVM under -Xrs.
+            return Optional.of("this JVM was started with -Xrs, under which the signal that starts the attach mechanism"
+                    + " would end it");
+        }
+        if (!lastFlag(options, "EnableDynamicAgentLoading").orElse(true)) {
+            return Optional.of("this JVM was started with -XX:-EnableDynamicAgentLoading, which forbids loading an agent into it");
+        }
+        return Optional.empty();
+    }
+
+    /** The JVM's options: its command line and the environment variables the launcher reads. */
+    private static List<String> jvmOptions() {
         List<String> options = new ArrayList<>();
         for (String variable : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS")) {
             String value = System.getenv(variable);
@@ -172,13 +199,12 @@ public final class Attacher {
             }
         }
         ProcessHandle.current().info().arguments().ifPresent(args -> options.addAll(List.of(args)));
-        if (lastFlag(options, "DisableAttachMechanism").orElse(false)) {
-            return Optional.of("this JVM was started with -XX:+DisableAttachMechanism, which forbids loading an agent into it");
-        }
-        if (!lastFlag(options, "EnableDynamicAgentLoading").orElse(true)) {
-            return Optional.of("this JVM was started with -XX:-EnableDynamicAgentLoading, which forbids loading an agent into it");
-        }
-        return Optional.empty();
+        return options;
+    }
+
+    /** True when the JVM leaves signals to the system ({@code -Xrs}): a raised SIGQUIT would end it. */
+    private static boolean reducedSignals(List<String> options) {
+        return options.contains("-Xrs") || lastFlag(options, "ReduceSignalUsage").orElse(false);
     }
 
     private static Optional<Boolean> lastFlag(List<String> options, String flag) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,11 +16,40 @@ class AttachTest {
     Path dir;
 
     private ChildJvm libraryProgram(String... jvmFlags) throws Exception {
+        return libraryProgram(Map.of(), jvmFlags);
+    }
+
+    private ChildJvm libraryProgram(Map<String, String> environment, String... jvmFlags) throws Exception {
         Path classes = dir.resolve("classes");
         Javac.compile(classes, App.sources(App.Start.LIBRARY, 1));
         List<String> args = new java.util.ArrayList<>(List.of(jvmFlags));
         args.addAll(List.of("-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(), App.MAIN));
-        return ChildJvm.start(dir, args);
+        return ChildJvm.start(dir, args, environment);
+    }
+
+    /** Without a {@code kill} command (a minimal image) the helper JVM attaches back instead. */
+    @Test
+    void withoutKillTheHelperJvmAttaches() throws Exception {
+        Path empty = java.nio.file.Files.createDirectories(dir.resolve("no-commands"));
+        try (ChildJvm child = libraryProgram(Map.of("PATH", empty.toString()))) {
+            child.await("active=true,true");
+            child.await("hotswap: attached to this JVM (through a helper JVM, ");
+            child.await("value=1");
+            Javac.compile(dir.resolve("classes"), App.sources(App.Start.LIBRARY, 2));
+            child.await("value=2 greet=howdy2 lambda=L2");
+        }
+    }
+
+    /** Under -Xrs the signal that starts the attach mechanism would end the JVM: hotswap does not send it. */
+    @Test
+    void underXrsHotswapSaysWhyAndTheProgramRunsOn() throws Exception {
+        try (ChildJvm child = libraryProgram("-Xrs")) {
+            String line = child.await("hotswap: cannot swap code in this JVM");
+            assertThat(line).contains("-Xrs").contains("-javaagent:");
+            child.await("active=false,false");
+            child.awaitMore(3, "tick=");
+            assertThat(child.isAlive()).isTrue();
+        }
     }
 
     @Test

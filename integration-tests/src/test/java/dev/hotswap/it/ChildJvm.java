@@ -49,12 +49,18 @@ final class ChildJvm implements AutoCloseable {
 
     /** Starts {@code java <args>} in {@code workDir}. */
     static ChildJvm start(Path workDir, List<String> args) throws IOException {
+        return start(workDir, args, java.util.Map.of());
+    }
+
+    /** Starts {@code java <args>} in {@code workDir} with these environment variables set as well. */
+    static ChildJvm start(Path workDir, List<String> args, java.util.Map<String, String> environment) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(java().toString());
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
         builder.environment().remove("JAVA_TOOL_OPTIONS");
         builder.environment().remove("JDK_JAVA_OPTIONS");
+        builder.environment().putAll(environment);
         return new ChildJvm(builder.start());
     }
 
