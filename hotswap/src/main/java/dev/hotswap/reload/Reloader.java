@@ -50,6 +50,16 @@ final class Reloader implements Debouncer.BatchHandler {
     /** Made at the first structural change, not at start-up; null until then. Reload thread only. */
     private Optional<Engine> engine;
     private final Map<Path, Long> unreadableSince = new HashMap<>();
+    /**
+     * Class files of batches that were refused or failed, by class name: the program still runs
+     * their previous versions. A later batch that names one of them, or is named by one, takes
+     * them in again (transitively), so that what was compiled together goes in together: a
+     * compile the build happened to write in two bursts cannot get half in (the second half
+     * compiled against a refused first half). Reload thread only.
+     */
+    private final Map<Path, String> held = new LinkedHashMap<>();
+    /** Set when the batch being handled ends refused or failed. */
+    private boolean refusedNow;
 
     /**
      * A class file that parsed; {@code compiled} is the class it holds as compiled, which the
@@ -150,6 +160,23 @@ final class Reloader implements Debouncer.BatchHandler {
         if (!unreadable.isEmpty()) {
             return waitOrGiveUp(candidates, unreadable);
         }
+        candidates = joinHeld(candidates);
+        refusedNow = false;
+        try {
+            planBatch(candidates, started);
+        } finally {
+            for (Candidate c : candidates) {
+                if (refusedNow) {
+                    held.put(c.file(), c.model().name());
+                } else {
+                    held.remove(c.file());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void planBatch(List<Candidate> candidates, long started) {
         List<Reason> refusals = new ArrayList<>();
         for (Candidate c : candidates) {
             String name = c.model().name();
@@ -162,11 +189,110 @@ final class Reloader implements Debouncer.BatchHandler {
         }
         if (!refusals.isEmpty()) {
             refuse(List.of(), refusals, "fix or remove that class file");
-            return Optional.empty();
+            return;
         }
         Naming naming = nameAnonymousClasses(candidates);
         plan(naming, started);
-        return Optional.empty();
+    }
+
+    /**
+     * The batch with the held class files it is related to ({@link #held}), read again: a
+     * held file that names a class of the batch or is named by one, and so on. A held file that
+     * is gone or does not parse any more is dropped from what is held.
+     */
+    private List<Candidate> joinHeld(List<Candidate> batch) {
+        if (held.isEmpty()) {
+            return batch;
+        }
+        List<Candidate> joined = new ArrayList<>(batch);
+        Set<Path> files = new java.util.HashSet<>();
+        batch.forEach(c -> files.add(c.file()));
+        List<String> rejoined = new ArrayList<>();
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (Map.Entry<Path, String> h : new ArrayList<>(held.entrySet())) {
+                if (files.contains(h.getKey()) || !related(h.getValue(), joined)) {
+                    continue;
+                }
+                try {
+                    byte[] bytes = Files.readAllBytes(h.getKey());
+                    Candidate c = new Candidate(h.getKey(), bytes, ClassModel.parse(bytes));
+                    joined.add(c);
+                    files.add(h.getKey());
+                    rejoined.add(c.name());
+                    grew = true;
+                } catch (IOException | InvalidClassFileException e) {
+                    held.remove(h.getKey()); // gone or rewritten halfway: its own event brings it back
+                }
+            }
+        }
+        if (!rejoined.isEmpty()) {
+            rejoined.sort(null);
+            reporter.detail("hotswap: taken in again with this batch, compiled with it after an earlier refusal: "
+                    + Reporter.names(rejoined));
+        }
+        return joined;
+    }
+
+    /** True when the held class {@code name} and a class of {@code batch} name one another. */
+    private boolean related(String name, List<Candidate> batch) {
+        for (Candidate c : batch) {
+            if (mentions(c.bytes(), name)) {
+                return true;
+            }
+        }
+        Path file = null;
+        for (Map.Entry<Path, String> h : held.entrySet()) {
+            if (h.getValue().equals(name)) {
+                file = h.getKey();
+            }
+        }
+        try {
+            byte[] bytes = file == null ? null : Files.readAllBytes(file);
+            if (bytes != null) {
+                for (Candidate c : batch) {
+                    if (mentions(bytes, c.model().name())) {
+                        return true;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
+    }
+
+    /** True when the class file names {@code internalName}: as a class constant or in a descriptor or signature. */
+    static boolean mentions(byte[] bytes, String internalName) {
+        org.objectweb.asm.ClassReader reader;
+        try {
+            reader = new org.objectweb.asm.ClassReader(bytes);
+        } catch (RuntimeException e) {
+            return false;
+        }
+        char[] buffer = new char[reader.getMaxStringLength()];
+        String inDescriptor = "L" + internalName + ";";
+        String generic = "L" + internalName + "<";
+        for (int i = 1; i < reader.getItemCount(); i++) {
+            int offset = reader.getItem(i);
+            if (offset <= 0) {
+                continue;
+            }
+            int tag = reader.b[offset - 1];
+            if (tag == 7 && internalName.equals(reader.readUTF8(offset, buffer))) {
+                return true;
+            }
+            if (tag == 1) {
+                // Modified UTF-8 reads as UTF-8 but for NUL and supplementary characters: enough to find a name.
+                String text = new String(reader.b, offset + 2, reader.readUnsignedShort(offset),
+                        java.nio.charset.StandardCharsets.UTF_8);
+                if (text.contains(inDescriptor) || text.contains(generic)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**
@@ -408,6 +534,7 @@ final class Reloader implements Debouncer.BatchHandler {
                 }
             }
         } catch (Exception | Error e) {
+            refusedNow = true;
             reporter.outcome(new ReloadOutcome.Failed(classes, List.of(failure(e, classes))), failureHint(e));
             return;
         }
@@ -472,6 +599,7 @@ final class Reloader implements Debouncer.BatchHandler {
 
     /** Refuses the batch; names the classes it would have changed and those with a reason. */
     private void refuse(List<String> wouldChange, List<Reason> reasons, String hint) {
+        refusedNow = true;
         Set<String> classes = new LinkedHashSet<>(wouldChange);
         reasons.forEach(r -> classes.add(r.className()));
         List<String> sorted = new ArrayList<>(classes);
