@@ -1,12 +1,14 @@
 package dev.hotswap.watch;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -52,40 +54,41 @@ final class FileTree {
     }
 
     /**
-     * Every class file under {@code root} with its stamp, calling {@code onDirectory} for each folder.
-     * Files and folders that vanish during the walk are skipped: builds delete while we read.
+     * Every class file under {@code root} with its stamp, calling {@code onDirectory} for each
+     * folder before listing it: a watcher registered there first misses nothing created in it
+     * afterwards, and a folder replaced meanwhile is listed as it is now (a walk that opens the
+     * folder first could list the old one it replaced). Files and folders that vanish during the
+     * walk are skipped: builds delete while we read. Symbolic links below the root are not followed.
      */
     static Map<Path, Stamp> scan(Path root, Consumer<Path> onDirectory) {
         Map<Path, Stamp> files = new HashMap<>();
         if (!Files.isDirectory(root)) {
             return files;
         }
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    onDirectory.accept(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    if (attrs.isRegularFile() && isClassFile(file)) {
-                        files.put(file, new Stamp(attrs.size(),
-                                attrs.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS)));
+        Deque<Path> folders = new ArrayDeque<>();
+        folders.push(root);
+        while (!folders.isEmpty()) {
+            Path folder = folders.pop();
+            onDirectory.accept(folder);
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+                for (Path entry : entries) {
+                    BasicFileAttributes attributes;
+                    try {
+                        attributes = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    } catch (IOException e) {
+                        continue; // gone already
                     }
-                    return FileVisitResult.CONTINUE;
+                    if (attributes.isDirectory()) {
+                        folders.push(entry);
+                    } else if (attributes.isRegularFile() && isClassFile(entry)) {
+                        files.put(entry, new Stamp(attributes.size(),
+                                attributes.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS)));
+                    }
                 }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) {
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (NoSuchFileException e) {
-            // The root went away while we walked it; its re-creation is noticed separately.
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            } catch (IOException | DirectoryIteratorException e) {
+                // The folder went away (or cannot be read) while we walked: its parent's events, or
+                // the search for a missing root, bring it back.
+            }
         }
         return files;
     }
