@@ -212,7 +212,7 @@ final class Reloader implements Debouncer.BatchHandler {
         while (grew) {
             grew = false;
             for (Map.Entry<Path, String> h : new ArrayList<>(held.entrySet())) {
-                if (files.contains(h.getKey()) || !related(h.getValue(), joined)) {
+                if (files.contains(h.getKey()) || !related(h.getKey(), h.getValue(), joined)) {
                     continue;
                 }
                 try {
@@ -235,30 +235,23 @@ final class Reloader implements Debouncer.BatchHandler {
         return joined;
     }
 
-    /** True when the held class {@code name} and a class of {@code batch} name one another. */
-    private boolean related(String name, List<Candidate> batch) {
+    /** True when the held class {@code name} (in {@code file}) and a class of {@code batch} name one another. */
+    private static boolean related(Path file, String name, List<Candidate> batch) {
         for (Candidate c : batch) {
             if (mentions(c.bytes(), name)) {
                 return true;
             }
         }
-        Path file = null;
-        for (Map.Entry<Path, String> h : held.entrySet()) {
-            if (h.getValue().equals(name)) {
-                file = h.getKey();
-            }
-        }
+        byte[] bytes;
         try {
-            byte[] bytes = file == null ? null : Files.readAllBytes(file);
-            if (bytes != null) {
-                for (Candidate c : batch) {
-                    if (mentions(bytes, c.model().name())) {
-                        return true;
-                    }
-                }
-            }
+            bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             return false;
+        }
+        for (Candidate c : batch) {
+            if (mentions(bytes, c.model().name())) {
+                return true;
+            }
         }
         return false;
     }
