@@ -42,6 +42,7 @@ import org.objectweb.asm.Type;
 public final class Engine {
     private static final MethodHandle RESOLVE;
     private static final MethodHandle NO_SUCH_METHOD;
+    private static final MethodHandle NO_SUCH_FIELD;
     private static final MethodHandle FIELD_GET;
     private static final MethodHandle FIELD_SET;
 
@@ -52,6 +53,7 @@ public final class Engine {
                     String.class, String.class, MethodType.class, Optional.class, Object.class));
             NO_SUCH_METHOD = lookup.findStatic(Linker.class, "noSuchMethod",
                     MethodType.methodType(Object.class, String.class));
+            NO_SUCH_FIELD = lookup.findStatic(Linker.class, "noSuchField", MethodType.methodType(Object.class, String.class));
             FIELD_GET = lookup.findVirtual(FieldStore.class, "get", MethodType.methodType(Object.class, Object.class));
             FIELD_SET = lookup.findVirtual(FieldStore.class, "set",
                     MethodType.methodType(void.class, Object.class, Object.class));
@@ -982,8 +984,9 @@ public final class Engine {
         Optional<Field> physical = physicalField(owner, name, descriptor, isStatic);
         if (physical.isEmpty() && !declaredByNewest(declaring, name, descriptor, isStatic)) {
             // Removed by a swap: code that still names it fails as it would after a fresh compile.
-            MethodHandle thrower = MethodHandles.throwException(type.returnType(), NoSuchFieldError.class);
-            thrower = MethodHandles.insertArguments(thrower, 0, new NoSuchFieldError(owner.getName() + "." + name));
+            // A new error at each access, as the JVM throws: its trace is the caller's.
+            MethodHandle thrower = MethodHandles.insertArguments(NO_SUCH_FIELD, 0, owner.getName() + "." + name)
+                    .asType(MethodType.methodType(type.returnType()));
             return new java.lang.invoke.ConstantCallSite(MethodHandles.dropArguments(thrower, 0, type.parameterList()));
         }
         try {

@@ -242,6 +242,24 @@ public final class Linker {
 
     /** Target of call sites whose member no longer exists: what a fresh compile's stale caller would get. */
     static Object noSuchMethod(String what) {
-        throw new NoSuchMethodError(what);
+        throw callersOnly(new NoSuchMethodError(what));
+    }
+
+    /** Target of field accesses to a field a swap removed. */
+    static Object noSuchField(String what) {
+        throw callersOnly(new NoSuchFieldError(what));
+    }
+
+    /** The error as the JVM would throw it at the stale call: its trace starts at the caller, not here. */
+    private static <T extends Throwable> T callersOnly(T error) {
+        StackTraceElement[] trace = error.getStackTrace();
+        int ours = 0;
+        while (ours < trace.length && trace[ours].getClassName().equals(Linker.class.getName())) {
+            ours++;
+        }
+        if (ours > 0) {
+            error.setStackTrace(java.util.Arrays.copyOfRange(trace, ours, trace.length));
+        }
+        return error;
     }
 }

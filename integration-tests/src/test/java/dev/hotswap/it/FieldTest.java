@@ -94,7 +94,9 @@ class FieldTest {
                         try {
                             seen = Reader.read(card);
                         } catch (NoSuchFieldError e) {
-                            seen = "NoSuchFieldError";
+                            // As the JVM throws it: a new error each time, its trace starting at the reader.
+                            StackTraceElement top = e.getStackTrace()[0];
+                            seen = "NoSuchFieldError@" + top.getClassName() + "." + top.getMethodName();
                         }
                         System.out.println("tick=" + tick + " " + card.show() + " reader=" + seen + " end");
                         Thread.sleep(20);
@@ -133,7 +135,7 @@ class FieldTest {
             child.await(" v1 reader=points3 end");
             Javac.compile(classes, Map.of("app.Card", card("public String owner = \"me\";", "\"v2 \" + owner")), classes);
             // The object made before: its new field at null; the stale reader fails as after a fresh compile.
-            child.await(" v2 null reader=NoSuchFieldError end");
+            child.await(" v2 null reader=NoSuchFieldError@app.Reader.read end");
             Javac.compile(classes, Map.of("app.Card", card("public int points = 3;", "\"v3\"")), classes);
             // Back: the field the object kept all along.
             child.await(" v3 reader=points3 end");
