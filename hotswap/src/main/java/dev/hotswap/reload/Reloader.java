@@ -60,6 +60,12 @@ final class Reloader implements Debouncer.BatchHandler {
     private final Map<Path, String> held = new LinkedHashMap<>();
     /** Set when the batch being handled ends refused or failed. */
     private boolean refusedNow;
+    /**
+     * Classes of the batch being handled that no compile can make swappable (a JDK class, one
+     * loaded from elsewhere, a file at the wrong path): never held, or they would hold back every
+     * later batch that names them.
+     */
+    private final Set<String> unswappable = new java.util.HashSet<>();
 
     /**
      * A class file that parsed; {@code compiled} is the class it holds as compiled, which the
@@ -162,11 +168,12 @@ final class Reloader implements Debouncer.BatchHandler {
         }
         candidates = joinHeld(candidates);
         refusedNow = false;
+        unswappable.clear();
         try {
             planBatch(candidates, started);
         } finally {
             for (Candidate c : candidates) {
-                if (refusedNow) {
+                if (refusedNow && !unswappable.contains(c.name())) {
                     held.put(c.file(), c.model().name());
                 } else {
                     held.remove(c.file());
@@ -188,6 +195,7 @@ final class Reloader implements Debouncer.BatchHandler {
             }
         }
         if (!refusals.isEmpty()) {
+            refusals.forEach(r -> unswappable.add(r.className()));
             refuse(List.of(), refusals, "fix or remove that class file");
             return;
         }
@@ -455,6 +463,7 @@ final class Reloader implements Debouncer.BatchHandler {
         if (!unchanged.isEmpty()) {
             reporter.detail("hotswap: unchanged, skipped: " + Reporter.names(unchanged));
         }
+        refusals.forEach(r -> unswappable.add(r.className()));
         if (!refusals.isEmpty() || !structural.isEmpty()) {
             List<Reason> all = new ArrayList<>(structural);
             all.addAll(refusals);

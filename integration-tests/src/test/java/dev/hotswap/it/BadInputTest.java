@@ -311,12 +311,13 @@ class BadInputTest {
                 public class UsesUtil {
                     public static void main(String[] args) throws Exception {
                         while (true) {
-                            System.out.println("tick util=" + lib.Util.v());
+                            System.out.println("tick util=" + Shout.of(lib.Util.v()));
                             Thread.sleep(20);
                         }
                     }
                 }
                 """);
+        main.put("app.Shout", "package app; class Shout { static String of(String s) { return s; } }");
         Javac.compile(classes, main, jar);
         child = ChildJvm.start(dir, List.of("-javaagent:" + ChildJvm.hotswapJar(),
                 "-cp", jar + File.pathSeparator + classes + File.pathSeparator + ChildJvm.hotswapJar(), "app.UsesUtil"));
@@ -327,5 +328,10 @@ class BadInputTest {
         assertThat(line).contains("was loaded from " + jar).contains("not from the watched folder");
         int mark = child.mark();
         child.awaitAfter(mark, "util=jar");
+        // A later change to a class that names it is not held back by it: no compile can fix that refusal.
+        Javac.compile(classes, Map.of("app.Shout",
+                "package app; class Shout { static String of(String s) { return s + \"!\" + lib.Util.class.getSimpleName(); } }"),
+                jar);
+        child.await("util=jar!Util");
     }
 }
