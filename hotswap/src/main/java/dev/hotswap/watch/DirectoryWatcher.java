@@ -90,19 +90,19 @@ public final class DirectoryWatcher implements Watcher {
             for (Path file : snapshot.baseline(roots, this::register, since)) {
                 sink.changed(file);
             }
-            for (Path root : roots) {
-                if (!keys.containsKey(root)) {
-                    missingRoots.add(root); // not there yet, or deleted while we walked
-                }
-            }
-            onWatching.run();
         } catch (ClosedWatchServiceException e) {
             return;
         } catch (RuntimeException e) {
-            problems.report("file watcher error (" + e + "); rescanning");
+            // Thread boundary: whatever the first walk registered is watched; missing roots are looked for.
+            problems.report("file watcher error (" + e + "); watching what could be walked");
             LOG.log(System.Logger.Level.DEBUG, "watcher error", e);
-            rescan();
         }
+        for (Path root : roots) {
+            if (!keys.containsKey(root)) {
+                missingRoots.add(root); // not there yet, deleted while we walked, or not walked
+            }
+        }
+        onWatching.run();
         while (true) {
             try {
                 WatchKey key = missingRoots.isEmpty()
