@@ -91,9 +91,9 @@ class IsolatedLoaderTest {
         try (ChildJvm child = ChildJvm.start(dir, List.of(agent, "-cp", classes.toString(), "app.Main", plugins.toString()))) {
             child.await(" v1 runs>0=true end");
             Javac.compile(plugins, Map.of("plug.Plugin", PLUGIN_V2));
-            String line = child.await(" v2 runs>1=true");
-            // The object made before: base and extra start at 0 / null, its run count went on.
-            assertThat(line).contains("Plugin(base=0) v2 runs>1=true extra=null lambda>2=true made=3"
+            // The object made before: base and extra start at 0 / null, its run count went on. (The
+            // first v2 line may still show the old toString(): the swap can land between the two calls.)
+            child.await("Plugin(base=0) v2 runs>1=true extra=null lambda>2=true made=3"
                     + " at plug.Plugin.fail(Plugin.java:24) end");
             assertThat(child.output()).doesNotContain("not reloaded").doesNotContain("failed");
         }
