@@ -54,15 +54,15 @@ public final class Hotswap implements AutoCloseable {
         if (running.isPresent()) {
             return new Hotswap(running);
         }
-        Attacher.Result result = Attacher.instrumentation();
-        if (result instanceof Attacher.Unavailable unavailable) {
-            System.err.println("hotswap: cannot swap code in this JVM: " + String.join("; ", unavailable.why())
-                    + ". The program runs on without swapping.");
-            return new Hotswap(Optional.empty());
-        }
-        Attacher.Attached attached = (Attacher.Attached) result;
         try {
-            Session session = Sessions.startOnce(attached.instrumentation(), Options.parse(options, System.getProperties()));
+            Attacher.Started started = Attacher.start(Options.parse(options, System.getProperties()));
+            if (started instanceof Attacher.NotStarted unavailable) {
+                System.err.println("hotswap: cannot swap code in this JVM: " + String.join("; ", unavailable.why())
+                        + ". The program runs on without swapping.");
+                return new Hotswap(Optional.empty());
+            }
+            Attacher.Running attached = (Attacher.Running) started;
+            Session session = attached.session();
             if (attached.dynamic() && !hintGiven) {
                 hintGiven = true;
                 session.info("hotswap: attached to this JVM (" + attached.how() + ", " + attached.took().toMillis()

@@ -32,7 +32,7 @@ public final class Attacher {
     }
 
     /** The outcome: an instrumentation, or why there is none and how to get one. */
-    public sealed interface Result permits Attached, Unavailable {
+    sealed interface Result permits Attached, Unavailable {
     }
 
     /**
@@ -41,17 +41,46 @@ public final class Attacher {
      * @param dynamic true when the agent had to be loaded now (slower start, JDK 21+ prints a warning)
      * @param how how it was loaded, for the user: {@code "in process"}, {@code "through a helper JVM"}
      */
-    public record Attached(Instrumentation instrumentation, Duration took, boolean dynamic, String how) implements Result {
+    record Attached(Instrumentation instrumentation, Duration took, boolean dynamic, String how) implements Result {
     }
 
     /** @param why one sentence per failed attempt; the last one says what to do */
-    public record Unavailable(List<String> why) implements Result {
+    record Unavailable(List<String> why) implements Result {
         public Unavailable {
             why = List.copyOf(why);
         }
     }
 
-    public static Result instrumentation() {
+    /** What {@link #start} gives the library: the session, and how the agent got in; or why it could not. */
+    public sealed interface Started permits Running, NotStarted {
+    }
+
+    /** @param dynamic true when the agent had to be loaded now; @param how how, for the user */
+    public record Running(dev.hotswap.reload.Session session, Duration took, boolean dynamic, String how) implements Started {
+    }
+
+    /** @param why one sentence per failed attempt; the last one says what to do */
+    public record NotStarted(List<String> why) implements Started {
+        public NotStarted {
+            why = List.copyOf(why);
+        }
+    }
+
+    /**
+     * Gets this JVM's instrumentation and starts (or joins) its session with these options. The
+     * instrumentation itself stays here: nothing public hands it out.
+     */
+    public static Started start(dev.hotswap.reload.Options options) throws java.io.IOException {
+        Result result = instrumentation();
+        if (result instanceof Unavailable unavailable) {
+            return new NotStarted(unavailable.why());
+        }
+        Attached attached = (Attached) result;
+        return new Running(dev.hotswap.reload.Sessions.startOnce(attached.instrumentation(), options), attached.took(),
+                attached.dynamic(), attached.how());
+    }
+
+    static Result instrumentation() {
         Optional<Instrumentation> present = loaded();
         if (present.isPresent()) {
             return new Attached(present.get(), Duration.ZERO, false, "already loaded");
@@ -154,7 +183,7 @@ public final class Attacher {
 
     /** The instrumentation held by our agent class, here or in the system class loader. */
     private static Optional<Instrumentation> loaded() {
-        Optional<Instrumentation> here = HotswapAgent.instrumentation();
+        Optional<Instrumentation> here = HotswapAgent.received();
         if (here.isPresent()) {
             return here;
         }

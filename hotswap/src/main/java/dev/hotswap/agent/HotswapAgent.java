@@ -42,7 +42,20 @@ public final class HotswapAgent {
     }
 
     /** The instrumentation this JVM's agent received, if the agent was loaded into this class loader. */
-    public static Optional<Instrumentation> instrumentation() {
+    static Optional<Instrumentation> received() {
         return Optional.ofNullable(instrumentation);
+    }
+
+    /**
+     * The instrumentation, for hotswap's own {@link Attacher} when hotswap's classes were loaded a
+     * second time by another class loader (the agent is always the system class loader's):
+     * public only for that, and refused to any other caller.
+     */
+    public static Optional<Instrumentation> instrumentation() {
+        Class<?> caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass();
+        if (caller == null || !caller.getName().equals(Attacher.class.getName()) || caller == Attacher.class) {
+            throw new IllegalCallerException("hotswap hands its instrumentation to no other code");
+        }
+        return received();
     }
 }

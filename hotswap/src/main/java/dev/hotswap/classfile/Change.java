@@ -8,8 +8,14 @@ package dev.hotswap.classfile;
  * @param member the member concerned as Java source spells it ({@code test(int)}, {@code count}),
  *               or empty when the change is about the class itself
  * @param description one phrase for the user, e.g. {@code method test(int) now takes (long)}
+ * @param oldDescriptor the member's JVM descriptor before ({@code (I)V}), or empty
+ * @param newDescriptor the member's JVM descriptor after, or empty
  */
-public record Change(Kind kind, String member, String description) {
+public record Change(Kind kind, String member, String description, String oldDescriptor, String newDescriptor) {
+
+    public Change(Kind kind, String member, String description) {
+        this(kind, member, description, "", "");
+    }
 
     /** Every kind of change that makes a new version structural. */
     public enum Kind {

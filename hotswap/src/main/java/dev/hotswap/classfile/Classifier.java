@@ -104,14 +104,14 @@ public final class Classifier {
                 out.add(old.is(Opcodes.ACC_ENUM)
                         ? new Change(Kind.ENUM_CONSTANT_REMOVED, old.name(), "enum constant " + old.name() + " removed")
                         : new Change(Kind.FIELD_REMOVED, old.name(),
-                                "field " + typeName(old.descriptor()) + " " + old.name() + " removed"));
+                                "field " + typeName(old.descriptor()) + " " + old.name() + " removed", old.descriptor(), ""));
             } else if (!old.descriptor().equals(now.descriptor())) {
                 out.add(new Change(Kind.FIELD_TYPE_CHANGED, old.name(), "field " + old.name() + " changed type from "
-                        + typeName(old.descriptor()) + " to " + typeName(now.descriptor())));
+                        + typeName(old.descriptor()) + " to " + typeName(now.descriptor()), old.descriptor(), now.descriptor()));
             } else if ((old.access() & FIELD_FLAGS) != (now.access() & FIELD_FLAGS)) {
                 out.add(new Change(Kind.FIELD_MODIFIERS_CHANGED, old.name(), "field " + old.name()
                         + " modifiers changed from '" + fieldModifiers(old.access()) + "' to '"
-                        + fieldModifiers(now.access()) + "'"));
+                        + fieldModifiers(now.access()) + "'", old.descriptor(), now.descriptor()));
             }
         }
         for (Member now : b.fields()) {
@@ -119,7 +119,7 @@ public final class Classifier {
                 out.add(now.is(Opcodes.ACC_ENUM)
                         ? new Change(Kind.ENUM_CONSTANT_ADDED, now.name(), "enum constant " + now.name() + " added")
                         : new Change(Kind.FIELD_ADDED, now.name(),
-                                "field " + typeName(now.descriptor()) + " " + now.name() + " added"));
+                                "field " + typeName(now.descriptor()) + " " + now.name() + " added", "", now.descriptor()));
             }
         }
         if (out.stream().noneMatch(c -> c.kind().name().startsWith("FIELD") || c.kind().name().startsWith("ENUM"))) {
@@ -143,7 +143,7 @@ public final class Classifier {
             } else if ((old.access() & METHOD_FLAGS) != (now.access() & METHOD_FLAGS)) {
                 out.add(new Change(Kind.METHOD_MODIFIERS_CHANGED, methodName(old), describe(old)
                         + " modifiers changed from '" + methodModifiers(old.access()) + "' to '"
-                        + methodModifiers(now.access()) + "'"));
+                        + methodModifiers(now.access()) + "'", old.descriptor(), now.descriptor()));
             }
         }
         for (Member now : b.methods()) {
@@ -159,20 +159,21 @@ public final class Classifier {
                 Member now = sameNameIn.get(0);
                 removed.remove(old);
                 added.remove(now);
-                out.add(new Change(Kind.METHOD_SIGNATURE_CHANGED, methodName(old), signatureChange(old, now)));
+                out.add(new Change(Kind.METHOD_SIGNATURE_CHANGED, methodName(old), signatureChange(old, now), old.descriptor(),
+                        now.descriptor()));
             }
         }
         for (Member old : removed) {
             out.add(isLambda(old)
                     ? new Change(Kind.LAMBDA_REMOVED, methodName(old), "a lambda in " + lambdaHost(old)
-                            + " was removed (" + old.name() + "); lambdas are methods, so this removes a method")
-                    : new Change(Kind.METHOD_REMOVED, methodName(old), describe(old) + " removed"));
+                            + " was removed (" + old.name() + "); lambdas are methods, so this removes a method", old.descriptor(), "")
+                    : new Change(Kind.METHOD_REMOVED, methodName(old), describe(old) + " removed", old.descriptor(), ""));
         }
         for (Member now : added) {
             out.add(isLambda(now)
                     ? new Change(Kind.LAMBDA_ADDED, methodName(now), "a lambda was added in " + lambdaHost(now)
-                            + " (" + now.name() + "); lambdas are methods, so this adds a method")
-                    : new Change(Kind.METHOD_ADDED, methodName(now), describe(now) + " added"));
+                            + " (" + now.name() + "); lambdas are methods, so this adds a method", "", now.descriptor())
+                    : new Change(Kind.METHOD_ADDED, methodName(now), describe(now) + " added", "", now.descriptor()));
         }
     }
 

@@ -2,7 +2,6 @@ package dev.hotswap.reload;
 
 import dev.hotswap.structural.Catchers;
 import dev.hotswap.structural.Engine;
-import dev.hotswap.structural.Linker;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 
@@ -18,9 +17,11 @@ final class Planting implements ClassFileTransformer {
     private static final System.Logger LOG = System.getLogger(Planting.class.getName());
     private final RunningBytes running;
     private final Catchers catchers = new Catchers();
+    private final EngineSlot engine;
 
-    Planting(RunningBytes running) {
+    Planting(RunningBytes running, EngineSlot engine) {
         this.running = running;
+        this.engine = engine;
     }
 
     @Override
@@ -41,8 +42,8 @@ final class Planting implements ClassFileTransformer {
             LOG.log(System.Logger.Level.DEBUG, "no catchers planted in " + className, e);
             // the class loads without them; only a toString() & co. added later would then be refused
         }
-        Engine engine = Linker.engineOrNull(); // not Engine.current(): that would load the engine's classes at start-up
-        byte[] rewritten = engine == null ? null : engine.atLoad(loader, className, bytes);
+        Engine structural = engine.orNull(); // never made here: that would load the engine's classes at start-up
+        byte[] rewritten = structural == null ? null : structural.atLoad(loader, className, bytes);
         return rewritten != null ? rewritten : bytes == classfileBuffer ? null : bytes;
     }
 }

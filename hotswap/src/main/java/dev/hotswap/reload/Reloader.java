@@ -1,11 +1,14 @@
 package dev.hotswap.reload;
 
 import dev.hotswap.ReloadOutcome;
+import dev.hotswap.ReloadOutcome.Kind;
 import dev.hotswap.ReloadOutcome.Reason;
 import dev.hotswap.classfile.Change;
 import dev.hotswap.classfile.ClassModel;
+import dev.hotswap.classfile.ConstantPool;
 import dev.hotswap.classfile.Classifier;
 import dev.hotswap.classfile.InvalidClassFileException;
+import dev.hotswap.classfile.LinkCheck;
 import dev.hotswap.structural.Catchers;
 import dev.hotswap.structural.Engine;
 import dev.hotswap.watch.Debouncer;
@@ -27,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.objectweb.asm.Opcodes;
 
 /**
@@ -46,9 +48,7 @@ final class Reloader implements Debouncer.BatchHandler {
     private final RunningBytes running;
     private final Reporter reporter;
     private final Duration giveUpAfter;
-    private final Supplier<Optional<Engine>> engineFactory;
-    /** Made at the first structural change, not at start-up; null until then. Reload thread only. */
-    private Optional<Engine> engine;
+    private final EngineSlot engine;
     private final Map<Path, Long> unreadableSince = new HashMap<>();
     /**
      * Class files of batches that were refused or failed, by class name: the program still runs
@@ -94,9 +94,9 @@ final class Reloader implements Debouncer.BatchHandler {
     }
 
     Reloader(Instrumentation instrumentation, Roots roots, RunningBytes running, Reporter reporter, Duration giveUpAfter,
-             Supplier<Optional<Engine>> engineFactory) {
+             EngineSlot engine) {
         this.instrumentation = instrumentation;
-        this.engineFactory = engineFactory;
+        this.engine = engine;
         this.roots = roots;
         this.running = running;
         this.reporter = reporter;
@@ -120,17 +120,17 @@ final class Reloader implements Debouncer.BatchHandler {
     }
 
     private Optional<Engine> engine() {
-        if (engine == null) {
-            engine = engineFactory.get();
-        }
-        return engine;
+        return engine.get();
+    }
+
+    /** The engine if this JVM has one already (made by this session or an earlier one), without making one. */
+    private Optional<Engine> existingEngine() {
+        return engine.existing();
     }
 
     private boolean manages(Class<?> type) {
-        if (engine == null && Engine.running()) {
-            engine(); // an earlier session's engine took classes over: they stay its own
-        }
-        return engine != null && engine.isPresent() && engine.get().manages(type);
+        // An earlier session's engine took classes over: they stay its own.
+        return existingEngine().filter(e -> e.manages(type)).isPresent();
     }
 
     @Override
@@ -189,9 +189,10 @@ final class Reloader implements Debouncer.BatchHandler {
             String name = c.model().name();
             if (!c.file().endsWith(Path.of(name + ".class"))) {
                 refusals.add(new Reason(c.name(), "", "the file " + c.file() + " holds class " + c.name()
-                        + ", but a class file must sit at the path of its own name (" + name + ".class)"));
+                        + ", but a class file must sit at the path of its own name (" + name + ".class)",
+                        Kind.MISPLACED_CLASS_FILE));
             } else if (JDK_PACKAGES.stream().anyMatch(name::startsWith)) {
-                refusals.add(new Reason(c.name(), "", "is a JDK class; hotswap never replaces JDK classes"));
+                refusals.add(new Reason(c.name(), "", "is a JDK class; hotswap never replaces JDK classes", Kind.JDK_CLASS));
             }
         }
         if (!refusals.isEmpty()) {
@@ -266,34 +267,7 @@ final class Reloader implements Debouncer.BatchHandler {
 
     /** True when the class file names {@code internalName}: as a class constant or in a descriptor or signature. */
     static boolean mentions(byte[] bytes, String internalName) {
-        org.objectweb.asm.ClassReader reader;
-        try {
-            reader = new org.objectweb.asm.ClassReader(bytes);
-        } catch (RuntimeException e) {
-            return false;
-        }
-        char[] buffer = new char[reader.getMaxStringLength()];
-        String inDescriptor = "L" + internalName + ";";
-        String generic = "L" + internalName + "<";
-        for (int i = 1; i < reader.getItemCount(); i++) {
-            int offset = reader.getItem(i);
-            if (offset <= 0) {
-                continue;
-            }
-            int tag = reader.b[offset - 1];
-            if (tag == 7 && internalName.equals(reader.readUTF8(offset, buffer))) {
-                return true;
-            }
-            if (tag == 1) {
-                // Modified UTF-8 reads as UTF-8 but for NUL and supplementary characters: enough to find a name.
-                String text = new String(reader.b, offset + 2, reader.readUnsignedShort(offset),
-                        java.nio.charset.StandardCharsets.UTF_8);
-                if (text.contains(inDescriptor) || text.contains(generic)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return ConstantPool.of(bytes).mentions(internalName);
     }
 
     /**
@@ -311,7 +285,7 @@ final class Reloader implements Debouncer.BatchHandler {
         }
         if (batch.isEmpty()) {
             // A compile without anonymous classes still names them: by what they run as.
-            Map<String, String> running = Engine.current().map(Engine::renamedInOnlyLoader).orElse(Map.of());
+            Map<String, String> running = existingEngine().map(Engine::renamedInOnlyLoader).orElse(Map.of());
             return running.isEmpty() ? new Naming(candidates, Optional.empty()) : new Naming(rename(candidates, running),
                     Optional.empty());
         }
@@ -331,7 +305,7 @@ final class Reloader implements Debouncer.BatchHandler {
                     .map(i -> i.getName().replace('.', '/')).toList()));
         }
         ClassLoader classLoader = loader;
-        Map<String, String> current = Engine.current().map(e -> e.renamed(classLoader)).orElse(Map.of());
+        Map<String, String> current = existingEngine().map(e -> e.renamed(classLoader)).orElse(Map.of());
         Map<String, String> names = AnonymousClasses.assign(current, batch, loaded);
         Map<String, String> all = new HashMap<>(current);
         // An older name whose class now runs another content is forgotten.
@@ -368,7 +342,8 @@ final class Reloader implements Debouncer.BatchHandler {
         unreadable.forEach((file, why) -> {
             String name = roots.rootOf(file).map(r -> Roots.expectedName(r, file).replace('/', '.')).orElse(file.toString());
             classes.add(name);
-            reasons.add(new Reason(name, "", file + " " + why + " after " + giveUpAfter.toMillis() + " ms"));
+            reasons.add(new Reason(name, "", file + " " + why + " after " + giveUpAfter.toMillis() + " ms",
+                    Kind.UNREADABLE_CLASS_FILE));
         });
         classes.sort(null);
         reporter.outcome(new ReloadOutcome.Refused(classes, reasons),
@@ -409,7 +384,8 @@ final class Reloader implements Debouncer.BatchHandler {
                 ClassLoader loader = type.getClassLoader();
                 if (loader == null || loader == ClassLoader.getPlatformClassLoader()) {
                     refusals.add(new Reason(c.name(), "", "is a JDK class (loaded by the "
-                            + (loader == null ? "boot" : "platform") + " class loader); hotswap never replaces JDK classes"));
+                            + (loader == null ? "boot" : "platform") + " class loader); hotswap never replaces JDK classes",
+                            Kind.JDK_CLASS));
                     continue;
                 }
                 Optional<Path> location = running.location(type.getProtectionDomain());
@@ -422,14 +398,15 @@ final class Reloader implements Debouncer.BatchHandler {
             if (ours.isEmpty() && !elsewhere.isEmpty()) {
                 refusals.add(new Reason(c.name(), "", "was loaded from " + elsewhere.get(0)
                         + ", not from the watched folder that holds " + c.file()
-                        + "; only classes loaded from a watched folder are reloaded"));
+                        + "; only classes loaded from a watched folder are reloaded", Kind.NOT_FROM_WATCHED_FOLDER));
             }
             if (!loaded.containsKey(c.name()) && !c.renamed()) {
                 notLoaded.add(c.name());
             }
             for (Class<?> type : ours) {
                 if (!instrumentation.isModifiableClass(type)) {
-                    refusals.add(new Reason(c.name(), "", "the JVM does not allow this class to be modified"));
+                    refusals.add(new Reason(c.name(), "", "the JVM does not allow this class to be modified",
+                            Kind.NOT_MODIFIABLE));
                     continue;
                 }
                 Optional<RunningBytes.Running> now = running.of(type, instrumentation);
@@ -451,11 +428,15 @@ final class Reloader implements Debouncer.BatchHandler {
                 } else {
                     // Without a model of the running version, the JVM's own check still stands behind us.
                     for (Change change : changes) {
-                        structural.add(new Reason(c.name(), change.member(), change.description()));
+                        structural.add(new Reason(c.name(), change.member(), change.description(),
+                                Kind.valueOf(change.kind().name()), change.oldDescriptor(), change.newDescriptor()));
                     }
                 }
                 targets.add(new Target(type, c, now, engineTakes));
             }
+        }
+        if (refusals.isEmpty() && structural.isEmpty()) {
+            refusals.addAll(unresolved(candidates, targets, toDefine));
         }
         if (!notLoaded.isEmpty()) {
             reporter.detail("hotswap: not loaded yet, the new version loads when first used: " + Reporter.names(notLoaded));
@@ -463,11 +444,15 @@ final class Reloader implements Debouncer.BatchHandler {
         if (!unchanged.isEmpty()) {
             reporter.detail("hotswap: unchanged, skipped: " + Reporter.names(unchanged));
         }
-        refusals.forEach(r -> unswappable.add(r.className()));
+        // A file naming what does not exist is held like any refused one: a compile can fix it.
+        refusals.stream().filter(r -> r.kind() != Kind.UNRESOLVED_REFERENCE).forEach(r -> unswappable.add(r.className()));
         if (!refusals.isEmpty() || !structural.isEmpty()) {
             List<Reason> all = new ArrayList<>(structural);
             all.addAll(refusals);
-            refuse(targets.stream().map(t -> t.candidate().name()).toList(), all, structural.isEmpty() ? ""
+            boolean linking = refusals.stream().anyMatch(r -> r.kind() == Kind.UNRESOLVED_REFERENCE);
+            refuse(targets.stream().map(t -> t.candidate().name()).toList(), all, linking
+                    ? "the new bytes name what does not exist (a corrupt or stale class file): rebuild; nothing was applied"
+                    : structural.isEmpty() ? ""
                     : !hints.isEmpty() ? String.join("; ", hints)
                     : engine().isPresent()
                     ? "a structural change no running JVM can take (an existing class's superclass, interfaces, class modifiers, "
@@ -481,6 +466,34 @@ final class Reloader implements Debouncer.BatchHandler {
             return;
         }
         apply(targets, toDefine, naming.names(), started);
+    }
+
+    /**
+     * The references of the batch's new bytes that do not resolve ({@link LinkCheck}): such a
+     * class file passed the JVM's checks but would throw a {@code LinkageError} at its first call.
+     */
+    private List<Reason> unresolved(List<Candidate> candidates, List<Target> targets, List<Candidate> toDefine) {
+        Map<String, ClassModel> batch = new HashMap<>();
+        candidates.forEach(c -> batch.put(c.model().name(), c.model()));
+        Map<ClassLoader, LinkClasses> byLoader = new HashMap<>();
+        List<Reason> reasons = new ArrayList<>();
+        java.util.function.BiConsumer<Candidate, Optional<byte[]>> check = (c, before) -> {
+            ClassLoader loader = targets.stream().filter(t -> t.candidate() == c).findFirst().map(t -> t.type().getClassLoader())
+                    .orElseGet(() -> targets.isEmpty() ? null : targets.get(0).type().getClassLoader());
+            if (loader == null) {
+                return;
+            }
+            LinkClasses classes = byLoader.computeIfAbsent(loader, l -> new LinkClasses(batch, l, running, instrumentation));
+            for (LinkCheck.Unresolved u : LinkCheck.check(c.bytes(), before, classes)) {
+                reasons.add(new Reason(c.name(), u.reference(), "names " + u.reference() + ": " + u.why(),
+                        Kind.UNRESOLVED_REFERENCE));
+            }
+        };
+        for (Target t : targets) {
+            check.accept(t.candidate(), t.running().map(r -> r.bytes));
+        }
+        toDefine.forEach(c -> check.accept(c, Optional.empty()));
+        return reasons;
     }
 
     private Map<String, List<Class<?>>> loaded(List<Candidate> candidates) {
@@ -517,46 +530,63 @@ final class Reloader implements Debouncer.BatchHandler {
         List<String> classes = new ArrayList<>(targets.stream().map(t -> t.candidate().name()).distinct().toList());
         added.forEach(c -> classes.add(c.name().replace('/', '.')));
         classes.sort(null);
+        Engine.Result result;
         try {
-            if (structural.isEmpty()) {
-                // Rewritten as each class would be at load, when the engine runs classes it may call.
-                List<ClassDefinition> definitions = plain.stream().map(d -> {
-                    byte[] bytes = Catchers.replant(d.getDefinitionClass(), d.getDefinitionClassFile());
-                    return new ClassDefinition(d.getDefinitionClass(), Engine.current()
-                            .map(e -> e.asRedefined(d.getDefinitionClass(), bytes)).orElse(bytes));
-                }).toList();
+            Optional<Engine> engine = structural.isEmpty() ? existingEngine() : engine();
+            if (engine.isEmpty()) {
+                List<ClassDefinition> definitions = plain.stream().map(d -> new ClassDefinition(d.getDefinitionClass(),
+                        Catchers.replant(d.getDefinitionClass(), d.getDefinitionClassFile()))).toList();
                 // One call for the whole batch: the JDK promises that on any exception nothing changed.
-                instrumentation.redefineClasses(definitions.toArray(ClassDefinition[]::new));
-            } else {
-                List<Engine.Problem> problems = engine().orElseThrow().apply(plain, structural, added, names);
-                if (!problems.isEmpty()) {
-                    refuse(classes, problems.stream().map(Reloader::reason).toList(),
-                            "the structural engine cannot take this change yet: undo it, or restart the program");
-                    return;
+                try {
+                    instrumentation.redefineClasses(definitions.toArray(ClassDefinition[]::new));
+                } catch (Exception | LinkageError e) {
+                    throw new Engine.CommitFailed(e);
                 }
+                result = new Engine.Result.Applied(List.of());
+            } else {
+                // Through the engine even for bodies only: rewritten as each class would be at load.
+                result = engine.orElseThrow().apply(plain, structural, added, names);
             }
-        } catch (Exception | Error e) {
+        } catch (Engine.CommitFailed e) {
+            Throwable cause = e.getCause();
             refusedNow = true;
-            reporter.outcome(new ReloadOutcome.Failed(classes, List.of(failure(e, classes))), failureHint(e));
+            reporter.outcome(new ReloadOutcome.Failed(classes, List.of(failure(cause, classes)), Optional.of(cause)),
+                    failureHint(cause));
+            return;
+        } catch (RuntimeException | LinkageError e) {
+            // A bug of ours, not the JVM's refusal: said so, with the cause kept for tools.
+            refusedNow = true;
+            reporter.outcome(new ReloadOutcome.Failed(classes, List.of(new Reason(classes.size() == 1 ? classes.get(0) : "",
+                    "", "hotswap failed while preparing the batch: " + e, Kind.INTERNAL_ERROR)), Optional.of(e)),
+                    "a bug in hotswap; nothing was applied; please report it with this line");
             return;
         }
+        if (result instanceof Engine.Result.Refused refused) {
+            refuse(classes, refused.problems().stream().map(Reloader::reason).toList(),
+                    "the structural engine cannot take this change yet: undo it, or restart the program");
+            return;
+        }
+        List<Reason> warnings = ((Engine.Result.Applied) result).warnings().stream().map(Reloader::reason).toList();
+        // The batch went in: what runs is what the next compile is compared with, warnings or not.
         for (Target t : targets) {
             running.put(t.type(), new RunningBytes.Running(t.candidate().bytes(), t.candidate().model()));
         }
-        reporter.outcome(new ReloadOutcome.Reloaded(classes, Duration.ofNanos(System.nanoTime() - started)), "");
+        reporter.outcome(new ReloadOutcome.Reloaded(classes, Duration.ofNanos(System.nanoTime() - started), warnings), "");
         for (Target t : targets) {
             runHooks(t);
         }
     }
 
     private static Reason reason(Engine.Problem problem) {
-        return new Reason(problem.className(), problem.member(), problem.message());
+        return new Reason(problem.className(), problem.member(), problem.message(), problem.kind(),
+                problem.oldDescriptor(), problem.newDescriptor());
     }
 
     private static Reason failure(Throwable e, List<String> names) {
         String message = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("").strip();
         String className = names.stream().filter(message::contains).findFirst().orElse(names.size() == 1 ? names.get(0) : "");
-        return new Reason(className, "", e.getClass().getName() + (message.isEmpty() ? "" : ": " + message));
+        return new Reason(className, "", e.getClass().getName() + (message.isEmpty() ? "" : ": " + message),
+                Kind.JVM_REJECTED);
     }
 
     private static String failureHint(Throwable e) {
@@ -580,20 +610,24 @@ final class Reloader implements Debouncer.BatchHandler {
                 reporter.problem("hotswap: ignored @OnReload on " + where + ": it must be static and take no parameters");
                 continue;
             }
+            java.lang.invoke.MethodHandle handle;
             try {
                 if (target.structural()) {
                     // The hook may be new: only the newest version has it.
-                    engine().orElseThrow().newestStatic(type, hook.name(), hook.descriptor()).orElseThrow().invoke();
+                    handle = engine().orElseThrow().newestStatic(type, hook.name(), hook.descriptor()).orElseThrow();
                 } else {
                     Method method = type.getDeclaredMethod(hook.name());
                     method.setAccessible(true);
-                    method.invoke(null);
+                    handle = java.lang.invoke.MethodHandles.lookup().unreflect(method);
                 }
-            } catch (InvocationTargetException e) {
-                reporter.problem("hotswap: @OnReload " + where + " threw " + e.getCause());
             } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
                 reporter.problem("hotswap: cannot call @OnReload " + where + ": " + e);
+                continue;
+            }
+            try {
+                handle.invoke();
             } catch (Throwable e) {
+                // The hook's own failure, not ours: the next hooks still run.
                 reporter.problem("hotswap: @OnReload " + where + " threw " + e);
             }
         }

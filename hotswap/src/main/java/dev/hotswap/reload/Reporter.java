@@ -56,8 +56,8 @@ final class Reporter {
         for (ReloadListener listener : listeners) {
             try {
                 listener.onReload(outcome);
-            } catch (RuntimeException | LinkageError e) {
-                // A listener's bug is the program's; report it and go on with the others.
+            } catch (Throwable e) {
+                // A listener's bug is the program's; report it and go on with the others and the hooks.
                 print("hotswap: listener " + listener.getClass().getName() + " threw " + e);
             }
         }
@@ -66,8 +66,10 @@ final class Reporter {
     static String line(ReloadOutcome outcome, String hint) {
         List<String> classes = outcome.classes();
         if (outcome instanceof ReloadOutcome.Reloaded r) {
-            return "hotswap: reloaded " + count(classes.size(), "class", "classes")
+            String line = "hotswap: reloaded " + count(classes.size(), "class", "classes")
                     + " in " + Math.max(0, r.took().toMillis()) + " ms: " + names(classes);
+            // The new code runs; what did not follow is said on the same line.
+            return r.warnings().isEmpty() ? line : line + " — but " + reasons(r.warnings(), true);
         }
         String what = outcome instanceof ReloadOutcome.Refused ? "not reloaded " : "reload failed for ";
         return "hotswap: " + what + names(classes) + ": " + reasons(outcome.reasons(), classes.size() > 1)
@@ -137,11 +139,15 @@ final class Reporter {
         } else {
             b.append(outcome instanceof ReloadOutcome.Refused ? "\"refused\"" : "\"failed\"");
         }
+        if (outcome instanceof ReloadOutcome.Failed f) {
+            f.cause().ifPresent(c -> b.append(",\"cause\":").append(quote(c.toString())));
+        }
         b.append(",\"classes\":[").append(outcome.classes().stream().map(Reporter::quote)
                 .collect(Collectors.joining(","))).append("]");
         b.append(",\"reasons\":[").append(outcome.reasons().stream()
                 .map(r -> "{\"class\":" + quote(r.className()) + ",\"member\":" + quote(r.member())
-                        + ",\"message\":" + quote(r.message()) + "}")
+                        + ",\"kind\":" + quote(r.kind().name()) + ",\"oldDescriptor\":" + quote(r.oldDescriptor())
+                        + ",\"newDescriptor\":" + quote(r.newDescriptor()) + ",\"message\":" + quote(r.message()) + "}")
                 .collect(Collectors.joining(","))).append("]}");
         return b.toString();
     }

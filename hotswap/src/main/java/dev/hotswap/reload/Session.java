@@ -34,11 +34,16 @@ public final class Session implements AutoCloseable {
         this.roots = new Roots(folders);
         this.reporter = new Reporter(options, () -> System.err);
         this.running = new RunningBytes(roots);
-        this.planting = new Planting(running);
         RunningBytes bytes = running;
-        this.reloader = new Reloader(instrumentation, roots, running, reporter, options.retry(),
-                () -> Engine.create(instrumentation, type -> bytes.location(type.getProtectionDomain()).flatMap(roots::rootOf).isPresent(),
-                        type -> bytes.of(type, instrumentation).map(r -> r.bytes), bytes::seen));
+        Reporter said = reporter;
+        EngineSlot engine = new EngineSlot(() -> Engine.create(instrumentation,
+                type -> bytes.location(type.getProtectionDomain()).flatMap(roots::rootOf).isPresent(),
+                type -> bytes.of(type, instrumentation).map(r -> r.bytes), bytes::seen, said::problem));
+        this.planting = new Planting(running, engine);
+        this.reloader = new Reloader(instrumentation, roots, running, reporter, options.retry(), engine);
+        if (Engine.running()) {
+            engine.get(); // an earlier session's engine: classes that load from now on are rewritten for it
+        }
         this.debouncer = new Debouncer(options.quiet(), reloader);
         this.watcher = polls(options)
                 ? new PollingWatcher(roots.folders(), options.poll().orElse(Options.DEFAULT_POLL), debouncer::offer,

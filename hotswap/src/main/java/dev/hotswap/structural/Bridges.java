@@ -35,6 +35,11 @@ final class Bridges {
     private final Map<ClassLoader, Optional<String>> byLoader = Collections.synchronizedMap(new WeakHashMap<>());
 
     /** True for the name of a bridge class ({@code Class.getName()} form). */
+    /** True for the internal name of a bridge class ({@code pkg/hotswap$Linker}). */
+    static boolean isBridgeName(String internalName) {
+        return internalName.equals(SIMPLE_NAME) || internalName.endsWith("/" + SIMPLE_NAME);
+    }
+
     static boolean isBridge(String className) {
         return className.equals(SIMPLE_NAME) || className.endsWith("." + SIMPLE_NAME);
     }

@@ -1,5 +1,6 @@
 package dev.hotswap.structural;
 
+import dev.hotswap.ReloadOutcome.Kind;
 import dev.hotswap.classfile.ClassModel;
 import java.lang.instrument.ClassDefinition;
 import java.lang.invoke.MethodHandle;
@@ -27,7 +28,9 @@ final class Enums {
     private Enums() {
     }
 
-    static void renumber(MethodHandles.Lookup trusted, List<Class<?>> enums) {
+    /** @return what could not be done, one warning per enum */
+    static List<Engine.Problem> renumber(MethodHandles.Lookup trusted, List<Class<?>> enums) {
+        List<Engine.Problem> warnings = new ArrayList<>();
         for (Class<?> type : enums) {
             try {
                 Object[] values = values(trusted, type);
@@ -39,9 +42,12 @@ final class Enums {
                 trusted.findSetter(Class.class, "enumConstants", Object[].class).invoke(type, (Object[]) null);
                 trusted.findSetter(Class.class, "enumConstantDirectory", Map.class).invoke(type, (Map<?, ?>) null);
             } catch (Throwable e) {
-                System.err.println("hotswap: cannot renumber the constants of " + type.getName() + ": " + Engine.rootCause(e));
+                warnings.add(new Engine.Problem(type.getName(), "", "its constants could not be renumbered ("
+                        + Engine.rootCause(e) + "); ordinal(), valueOf and EnumSet may answer as before the swap: restart"
+                        + " the program to be sure", Kind.ENUM_UPDATE_FAILED));
             }
         }
+        return warnings;
     }
 
     private static Object[] values(MethodHandles.Lookup trusted, Class<?> type) throws Throwable {
@@ -58,8 +64,9 @@ final class Enums {
      * of {@code enums} (its newest code: from this batch when it is in it). The old arrays are
      * also updated in place, for compiled code that folded the old array in as a constant.
      */
-    static void refreshSwitchTables(Engine engine, List<Class<?>> enums, List<ClassDefinition> batch,
-                                    CodeRewriter.Loaded loaded) {
+    static List<Engine.Problem> refreshSwitchTables(Engine engine, List<Class<?>> enums, List<ClassDefinition> batch,
+                                                    CodeRewriter.Loaded loaded) {
+        List<Engine.Problem> warnings = new ArrayList<>();
         Set<String> tables = new LinkedHashSet<>();
         enums.forEach(e -> tables.add(SWITCH_MAP + e.getName().replace('.', '$')));
         for (Class<?> holder : engine.loadedClasses()) {
@@ -78,9 +85,10 @@ final class Enums {
             if (holds) {
                 Optional<byte[]> bytes = batch.stream().filter(d -> d.getDefinitionClass() == holder).findFirst()
                         .map(ClassDefinition::getDefinitionClassFile).or(() -> engine.runningBytes(holder));
-                bytes.ifPresent(b -> rerun(engine, holder, b, fields, loaded));
+                bytes.flatMap(b -> rerun(engine, holder, b, fields, loaded)).ifPresent(warnings::add);
             }
         }
+        return warnings;
     }
 
     private static Field[] declaredFields(Class<?> type) {
@@ -91,7 +99,8 @@ final class Enums {
         }
     }
 
-    private static void rerun(Engine engine, Class<?> holder, byte[] bytes, List<Field> fields, CodeRewriter.Loaded loaded) {
+    private static Optional<Engine.Problem> rerun(Engine engine, Class<?> holder, byte[] bytes, List<Field> fields,
+                                                  CodeRewriter.Loaded loaded) {
         try {
             ClassModel model = ClassModel.parse(bytes);
             Set<String> initialize = new LinkedHashSet<>();
@@ -109,6 +118,7 @@ final class Enums {
                 before.add((int[]) trusted.findStaticGetter(holder, f.getName(), int[].class).invoke());
             }
             MethodHandles.Lookup lookup = host.defineHiddenClass(hidden, true, MethodHandles.Lookup.ClassOption.NESTMATE);
+            engine.definedHidden(lookup.lookupClass(), holder);
             lookup.findStatic(lookup.lookupClass(), VersionWriter.CLINIT, MethodType.methodType(void.class)).invoke();
             for (int i = 0; i < fields.size(); i++) {
                 int[] now = (int[]) trusted.findStaticGetter(holder, fields.get(i).getName(), int[].class).invoke();
@@ -118,8 +128,11 @@ final class Enums {
                     java.util.Arrays.fill(old, Math.min(old.length, now.length), old.length, 0);
                 }
             }
+            return Optional.empty();
         } catch (Throwable e) {
-            System.err.println("hotswap: cannot compute again the enum switch tables in " + holder.getName() + ": " + Engine.rootCause(e));
+            return Optional.of(new Engine.Problem(holder.getName(), "", "its switch tables over the changed enum could not"
+                    + " be computed again (" + Engine.rootCause(e) + "); a switch there may take the wrong case:"
+                    + " recompile it or restart the program", Kind.ENUM_UPDATE_FAILED));
         }
     }
 }

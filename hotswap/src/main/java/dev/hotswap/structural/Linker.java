@@ -12,8 +12,10 @@ import java.util.List;
 
 /**
  * Bootstrap methods of the call sites that the structural engine writes into reloaded code.
- * Public because the reloaded classes' constant pools name them; not an API. Every call site is
- * a {@code MutableCallSite} owned by the engine and relinked when a newer version arrives.
+ * Public because the reloaded classes' constant pools name them; not an API, and of no use to
+ * any other code: each refuses a caller whose code the engine did not write
+ * ({@code IllegalCallerException}). Every call site is owned by the engine and relinked when a
+ * newer version arrives.
  */
 public final class Linker {
     /** Kinds of call to a member that the loaded class does not have, or may not have any more. */
@@ -42,21 +44,16 @@ public final class Linker {
         return handles;
     }
 
-    /** This JVM's engine, or null: for callers that must not load the engine's classes before there is one. */
-    public static Engine engineOrNull() {
-        return engine;
-    }
-
     /** The body of a method of a class that went structural: calls its newest version. */
     public static CallSite entry(MethodHandles.Lookup caller, String name, MethodType type, String descriptor,
                                  int isStatic) {
-        return engine().entrySite(caller.lookupClass(), name, descriptor, isStatic != 0, type);
+        return engine().entrySite(caller, name, descriptor, isStatic != 0, type);
     }
 
     /** A call in new code to a member the loaded class lacks: resolved against the newest versions. */
     public static CallSite call(MethodHandles.Lookup caller, String name, MethodType type, int kind, Class<?> owner,
                                 String descriptor) {
-        return engine().callSite(caller.lookupClass(), kind, owner, name, descriptor, type);
+        return engine().callSite(caller, kind, owner, name, descriptor, type);
     }
 
     /**
@@ -67,6 +64,7 @@ public final class Linker {
      */
     public static CallSite lambda(MethodHandles.Lookup caller, String name, MethodType type, Object... args)
             throws LambdaConversionException, NoSuchMethodException, IllegalAccessException {
+        engine().admitLambda(caller);
         MethodType samType = (MethodType) args[0];
         MethodHandle implementation = (MethodHandle) args[1];
         if (LAMBDA_FACTORY_CALLS_HIDDEN_BODIES) {
@@ -106,7 +104,7 @@ public final class Linker {
     public static CallSite lambdaOf(MethodHandles.Lookup caller, String name, MethodType type, MethodType samType,
                                     int tag, Class<?> owner, String member, String descriptor)
             throws NoSuchMethodException, IllegalAccessException {
-        MethodHandle target = engine().target(tag, owner, member, descriptor);
+        MethodHandle target = engine().target(caller, tag, owner, member, descriptor);
         try {
             return LambdaClasses.callSite(caller, type, name, samType, target);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
@@ -124,7 +122,7 @@ public final class Linker {
     /** A field that the loaded class lacks (added by a swap): read or written in side storage. */
     public static CallSite field(MethodHandles.Lookup caller, String name, MethodType type, int opcode, Class<?> owner,
                                  String descriptor) {
-        return engine().fieldSite(opcode, owner, name, descriptor, type);
+        return engine().fieldSite(caller, opcode, owner, name, descriptor, type);
     }
 
     private static Engine engine() {
@@ -218,7 +216,7 @@ public final class Linker {
     /** The call to a constructor that a swap added: hands its arguments to the carrier constructor called next. */
     public static CallSite construct(MethodHandles.Lookup caller, String name, MethodType type, Class<?> owner,
                                      String descriptor) {
-        int index = engine().constructorIndex(owner, descriptor);
+        int index = engine().constructorIndex(caller, owner, descriptor);
         if (index < 0) {
             MethodHandle thrower = MethodHandles.insertArguments(NO_SUCH_METHOD_VOID, 0,
                     owner.getName() + ".<init>" + descriptor);
@@ -243,6 +241,11 @@ public final class Linker {
     /** Target of call sites whose member no longer exists: what a fresh compile's stale caller would get. */
     static Object noSuchMethod(String what) {
         throw callersOnly(new NoSuchMethodError(what));
+    }
+
+    /** Target of call sites to a member the caller's source may not reach: what the JVM would throw. */
+    static Object illegalAccess(String what) {
+        throw callersOnly(new IllegalAccessError(what));
     }
 
     /** Target of field accesses to a field a swap removed. */

@@ -124,6 +124,10 @@ final class LoadRewriter {
                 return mv == null ? null : new CodeRewriter(mv, model.name(), null, model, loaded, problems);
             }
         }, 0);
+        if (!problems.isEmpty()) {
+            // Said by the engine's caller (atLoad), which lets the class load as compiled.
+            throw new IllegalStateException(String.join("; ", problems));
+        }
         return writer.toByteArray();
     }
 

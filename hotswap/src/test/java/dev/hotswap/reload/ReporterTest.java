@@ -3,6 +3,7 @@ package dev.hotswap.reload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hotswap.ReloadOutcome;
+import dev.hotswap.ReloadOutcome.Kind;
 import dev.hotswap.ReloadOutcome.Reason;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -32,7 +33,7 @@ class ReporterTest {
     @Test
     void refusedLineNamesClassMemberAndWhatToDo() {
         String line = Reporter.line(new ReloadOutcome.Refused(List.of("com.example.Demo"),
-                List.of(new Reason("com.example.Demo", "test(int)", "method test(int) now takes (long)"))), "restart to apply it");
+                List.of(new Reason("com.example.Demo", "test(int)", "method test(int) now takes (long)", Kind.METHOD_SIGNATURE_CHANGED))), "restart to apply it");
         assertThat(line).isEqualTo("hotswap: not reloaded com.example.Demo: method test(int) now takes (long)"
                 + " — restart to apply it; still running the previous version");
     }
@@ -45,11 +46,19 @@ class ReporterTest {
     }
 
     @Test
+    void warningsOfAReloadShowOnItsLine() {
+        String line = Reporter.line(new ReloadOutcome.Reloaded(List.of("a.B"), Duration.ofMillis(2), List.of(new Reason("a.B",
+                "<clinit>", "its static initializer threw X", Kind.STATIC_INITIALIZER_FAILED))), "");
+        assertThat(line).isEqualTo("hotswap: reloaded 1 class in 2 ms: a.B — but a.B: its static initializer threw X");
+    }
+
+    @Test
     void jsonEscapes() {
         String json = Reporter.json(new ReloadOutcome.Failed(List.of("a.B"),
-                List.of(new Reason("a.B", "", "java.lang.VerifyError: \"bad\"\tstack\\"))), Instant.EPOCH);
+                List.of(new Reason("a.B", "", "java.lang.VerifyError: \"bad\"\tstack\\", Kind.JVM_REJECTED))), Instant.EPOCH);
         assertThat(json).isEqualTo("{\"time\":\"1970-01-01T00:00:00Z\",\"outcome\":\"failed\",\"classes\":[\"a.B\"],"
-                + "\"reasons\":[{\"class\":\"a.B\",\"member\":\"\",\"message\":\"java.lang.VerifyError: \\\"bad\\\"\\tstack\\\\\"}]}");
+                + "\"reasons\":[{\"class\":\"a.B\",\"member\":\"\",\"kind\":\"JVM_REJECTED\",\"oldDescriptor\":\"\","
+                + "\"newDescriptor\":\"\",\"message\":\"java.lang.VerifyError: \\\"bad\\\"\\tstack\\\\\"}]}");
     }
 
     @Test
@@ -65,7 +74,7 @@ class ReporterTest {
             throw new IllegalStateException("listener bug");
         });
         ReloadOutcome reloaded = new ReloadOutcome.Reloaded(List.of("A"), Duration.ofMillis(1));
-        ReloadOutcome refused = new ReloadOutcome.Refused(List.of("A"), List.of(new Reason("A", "f", "field int f added")));
+        ReloadOutcome refused = new ReloadOutcome.Refused(List.of("A"), List.of(new Reason("A", "f", "field int f added", Kind.FIELD_ADDED)));
         reporter.outcome(reloaded, "");
         reporter.outcome(refused, "");
         reporter.info("hotswap: watching");

@@ -38,12 +38,12 @@ class ModifierChangesTest {
     @Test
     void onlyFinalOrAbstractAddedToAClassIsSwappable() {
         int plain = Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER;
-        assertThat(Engine.classModifiersSwappable(plain, plain | Opcodes.ACC_FINAL)).isTrue();
-        assertThat(Engine.classModifiersSwappable(plain, plain | Opcodes.ACC_ABSTRACT)).isTrue();
-        assertThat(Engine.classModifiersSwappable(plain | Opcodes.ACC_FINAL, plain)).isFalse();
-        assertThat(Engine.classModifiersSwappable(plain, Opcodes.ACC_SUPER)).isFalse();
-        assertThat(Engine.classModifiersSwappable(plain, plain & ~Opcodes.ACC_SUPER)).isTrue();
+        assertThat(Policy.classModifiersSwappable(plain, plain | Opcodes.ACC_FINAL)).isTrue();
+        assertThat(Policy.classModifiersSwappable(plain, plain | Opcodes.ACC_ABSTRACT)).isTrue();
+        assertThat(Policy.classModifiersSwappable(plain | Opcodes.ACC_FINAL, plain)).isFalse();
+        assertThat(Policy.classModifiersSwappable(plain, Opcodes.ACC_SUPER)).isFalse();
+        assertThat(Policy.classModifiersSwappable(plain, plain & ~Opcodes.ACC_SUPER)).isTrue();
         int anInterface = Opcodes.ACC_PUBLIC | Opcodes.ACC_INTERFACE | Opcodes.ACC_ABSTRACT;
-        assertThat(Engine.classModifiersSwappable(anInterface, anInterface | Opcodes.ACC_FINAL)).isFalse();
+        assertThat(Policy.classModifiersSwappable(anInterface, anInterface | Opcodes.ACC_FINAL)).isFalse();
     }
 }

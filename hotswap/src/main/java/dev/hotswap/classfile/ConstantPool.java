@@ -1,0 +1,187 @@
+package dev.hotswap.classfile;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What a class file's constant pool names, read without loading anything: the classes, and the
+ * fields and methods its code refers to. The one place hotswap scans constant pools. Bytes that
+ * are not a class file give an empty pool, never an exception.
+ */
+public final class ConstantPool {
+    /** A field or method reference, as the JVM resolves it: owner (internal name), name, descriptor. */
+    public record MemberRef(boolean field, boolean interfaceMethod, String owner, String name, String descriptor) {
+        @Override
+        public String toString() {
+            return owner.replace('/', '.') + "." + name + (field ? ":" : "") + descriptor;
+        }
+    }
+
+    private static final ConstantPool EMPTY = new ConstantPool(new byte[0], new int[0], new byte[0], 0);
+
+    private final byte[] bytes;
+    /** Offset of each entry's first byte after its tag; 0 for the unusable slot after a long or double. */
+    private final int[] offsets;
+    private final byte[] tags;
+    /** Offset of the first byte after the pool (the access flags). */
+    private final int end;
+
+    private ConstantPool(byte[] bytes, int[] offsets, byte[] tags, int end) {
+        this.bytes = bytes;
+        this.offsets = offsets;
+        this.tags = tags;
+        this.end = end;
+    }
+
+    /** The internal name of the class the file declares, when it can be read. */
+    public Optional<String> thisClass() {
+        return end > 0 && end + 4 <= bytes.length ? className(u2(bytes, end + 2)) : Optional.empty();
+    }
+
+    /** The constant pool of {@code bytes}, or an empty one when they are not a class file that far. */
+    public static ConstantPool of(byte[] bytes) {
+        return read(bytes).orElse(EMPTY);
+    }
+
+    /** The constant pool, or empty when the bytes are not a class file up to its end. */
+    public static Optional<ConstantPool> read(byte[] bytes) {
+        if (bytes.length < 10 || u4(bytes, 0) != 0xCAFEBABE) {
+            return Optional.empty();
+        }
+        int count = u2(bytes, 8);
+        int[] offsets = new int[count];
+        byte[] tags = new byte[count];
+        int at = 10;
+        for (int i = 1; i < count; i++) {
+            if (at >= bytes.length) {
+                return Optional.empty();
+            }
+            byte tag = bytes[at];
+            tags[i] = tag;
+            offsets[i] = at + 1;
+            int size = switch (tag) {
+                case 1 -> at + 3 <= bytes.length ? 2 + u2(bytes, at + 1) : -1;
+                case 3, 4, 9, 10, 11, 12, 17, 18 -> 4;
+                case 5, 6 -> 8;
+                case 7, 8, 16, 19, 20 -> 2;
+                case 15 -> 3;
+                default -> -1;
+            };
+            if (size < 0) {
+                return Optional.empty();
+            }
+            at += 1 + size;
+            if (tag == 5 || tag == 6) {
+                i++; // the slot after a long or double is unusable
+            }
+        }
+        return at <= bytes.length ? Optional.of(new ConstantPool(bytes, offsets, tags, at)) : Optional.empty();
+    }
+
+    /** Internal names of every class constant (array classes included, as descriptors). */
+    public Set<String> classes() {
+        Set<String> result = new LinkedHashSet<>();
+        for (int i = 1; i < tags.length; i++) {
+            if (tags[i] == 7) {
+                className(i).ifPresent(result::add);
+            }
+        }
+        return result;
+    }
+
+    /** Every field, method and interface method reference. */
+    public Set<MemberRef> members() {
+        Set<MemberRef> result = new LinkedHashSet<>();
+        for (int i = 1; i < tags.length; i++) {
+            if (tags[i] == 9 || tags[i] == 10 || tags[i] == 11) {
+                int at = offsets[i];
+                Optional<String> owner = className(u2(bytes, at));
+                int nat = u2(bytes, at + 2);
+                if (owner.isPresent() && valid(nat, 12)) {
+                    Optional<String> name = utf8(u2(bytes, offsets[nat]));
+                    Optional<String> descriptor = utf8(u2(bytes, offsets[nat] + 2));
+                    if (name.isPresent() && descriptor.isPresent()) {
+                        result.add(new MemberRef(tags[i] == 9, tags[i] == 11, owner.get(), name.get(), descriptor.get()));
+                    }
+                }
+            }
+        }
+        return result;
+    }
+
+    /** The fields the code names, as {@code owner.name}. */
+    public Set<String> fieldNames() {
+        Set<String> result = new LinkedHashSet<>();
+        for (MemberRef ref : members()) {
+            if (ref.field()) {
+                result.add(ref.owner() + "." + ref.name());
+            }
+        }
+        return result;
+    }
+
+    /** True when any of {@code names} is a class constant here. */
+    public boolean namesAny(Set<String> names) {
+        for (int i = 1; i < tags.length; i++) {
+            if (tags[i] == 7 && className(i).filter(names::contains).isPresent()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when the class file names {@code internalName}: as a class constant or in a descriptor or signature. */
+    public boolean mentions(String internalName) {
+        String inDescriptor = "L" + internalName + ";";
+        String generic = "L" + internalName + "<";
+        for (int i = 1; i < tags.length; i++) {
+            if (tags[i] == 7 && className(i).filter(internalName::equals).isPresent()) {
+                return true;
+            }
+            if (tags[i] == 1) {
+                String text = utf8(i).orElse("");
+                if (text.contains(inDescriptor) || text.contains(generic)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** True when any UTF-8 constant contains {@code text} (a name, part of a descriptor). */
+    public boolean containsText(String text) {
+        for (int i = 1; i < tags.length; i++) {
+            if (tags[i] == 1 && utf8(i).filter(s -> s.contains(text)).isPresent()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean valid(int index, int tag) {
+        return index > 0 && index < tags.length && tags[index] == tag;
+    }
+
+    private Optional<String> className(int index) {
+        return valid(index, 7) ? utf8(u2(bytes, offsets[index])) : Optional.empty();
+    }
+
+    private Optional<String> utf8(int index) {
+        if (!valid(index, 1)) {
+            return Optional.empty();
+        }
+        int at = offsets[index];
+        // Modified UTF-8 reads as UTF-8 but for NUL and supplementary characters: enough for names.
+        return Optional.of(new String(bytes, at + 2, u2(bytes, at), StandardCharsets.UTF_8));
+    }
+
+    private static int u2(byte[] b, int at) {
+        return ((b[at] & 0xFF) << 8) | (b[at + 1] & 0xFF);
+    }
+
+    private static int u4(byte[] b, int at) {
+        return (u2(b, at) << 16) | u2(b, at + 2);
+    }
+}

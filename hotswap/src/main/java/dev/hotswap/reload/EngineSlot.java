@@ -1,0 +1,39 @@
+package dev.hotswap.reload;
+
+import dev.hotswap.structural.Engine;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The session's structural engine, made at the first structural change (not at start-up), or at
+ * once when an earlier session of this JVM made one; read by the transformer on any thread.
+ * Holds no engine of its own making: {@link Engine#create} gives the one of this JVM.
+ */
+final class EngineSlot {
+    private final Supplier<Optional<Engine>> factory;
+    private volatile Optional<Engine> engine;
+
+    EngineSlot(Supplier<Optional<Engine>> factory) {
+        this.factory = factory;
+    }
+
+    /** The engine, made now if need be; empty when this JVM cannot have one. */
+    synchronized Optional<Engine> get() {
+        if (engine == null) {
+            engine = factory.get();
+        }
+        return engine;
+    }
+
+    /** The engine if it exists already (made by this session or an earlier one), without making one. */
+    Optional<Engine> existing() {
+        Optional<Engine> made = engine;
+        return made != null ? made : Engine.running() ? get() : Optional.empty();
+    }
+
+    /** The engine if this session has it at hand: for the transformer, which must not make one. */
+    Engine orNull() {
+        Optional<Engine> made = engine;
+        return made == null ? null : made.orElse(null);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.hotswap.structural;
+
+import dev.hotswap.classfile.ClassModel;
+import java.util.List;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * One class under the engine: its schema as loaded, which never changes, and its newest version.
+ * Fields other than the loaded ones change only when a batch is published ({@link Transaction}),
+ * under the engine's lock.
+ */
+final class Managed {
+    final Class<?> type;
+    final byte[] loadedBytes;
+    final ClassModel loaded;
+    /** The version holding the bodies as loaded (what runs until the first swap of the class went in). */
+    Version original;
+    volatile Version current;
+    /** The version whose constructors the class's trampoline was last written for. */
+    ClassModel constructorsFrom;
+    /** The loaded constructor that also runs added ones, the most accessible. */
+    final CodeRewriter.Carrier carrier;
+    /** Constructors swaps added, in order of arrival: their numbers never change. */
+    volatile List<String> addedConstructors = List.of();
+
+    Managed(Class<?> type, byte[] loadedBytes, ClassModel loaded) {
+        this.type = type;
+        this.loadedBytes = loadedBytes;
+        this.loaded = loaded;
+        ClassModel.Member best = null;
+        for (ClassModel.Member m : loaded.methods()) {
+            if (m.name().equals("<init>") && (best == null || access(m) > access(best))) {
+                best = m;
+            }
+        }
+        this.carrier = best == null ? null : new CodeRewriter.Carrier(best.descriptor(), best.is(Opcodes.ACC_PRIVATE),
+                loaded.nestHost().orElse(loaded.name()));
+    }
+
+    private static int access(ClassModel.Member m) {
+        return m.is(Opcodes.ACC_PUBLIC) ? 3 : m.is(Opcodes.ACC_PROTECTED) ? 2 : m.is(Opcodes.ACC_PRIVATE) ? 0 : 1;
+    }
+}

@@ -1,0 +1,420 @@
+package dev.hotswap.structural;
+
+import dev.hotswap.ReloadOutcome.Kind;
+import dev.hotswap.classfile.ClassModel;
+import java.lang.instrument.ClassDefinition;
+import java.lang.instrument.Instrumentation;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * One batch through the engine, as a transaction in three stages.
+ *
+ * <ol>
+ *   <li><b>Prepare</b>: the plan, or the problems. Versions are defined as hidden classes that
+ *       nothing refers to yet, trampolines and rewritten classes are written; the registry is
+ *       not touched (the batch is visible only to classes that load meanwhile, through the
+ *       registry's in-flight view, which a refusal or failure drops).</li>
+ *   <li><b>Commit</b>: the one {@code redefineClasses} call; the JDK promises that if it throws,
+ *       no class changed.</li>
+ *   <li><b>Publish</b>: registries, new classes, relinked call sites; then, without the engine's
+ *       lock, added statics' initializers and enum fix-ups, which run user code. Whatever fails
+ *       after the commit is a warning on the outcome: the batch went in.</li>
+ * </ol>
+ *
+ * <p>Thread-safety: one batch at a time (a lock of its own, held throughout). Commit and
+ * publish hold the engine's lock as well, which the bootstrap methods take, so that no call
+ * site links against a batch half published; user code never runs under it.
+ */
+final class Transaction {
+    /** Points at which tests make a batch fail ({@link Engine#faults}). */
+    enum Stage { PREPARE, VERSIONS, COMMIT, PUBLISH, INITIALIZE }
+
+    /** Test hook: throws at a stage to show what a failure there leaves behind. */
+    interface Faults {
+        Faults NONE = stage -> { };
+
+        void at(Stage stage) throws Exception;
+    }
+
+    private final Engine engine;
+    private final Registry registry;
+    private final CallSites sites;
+    private final Policy policy;
+    private final Instrumentation instrumentation;
+    private final MethodHandles.Lookup trusted;
+    private final ReentrantLock batches = new ReentrantLock();
+    volatile Faults faults = Faults.NONE;
+
+    Transaction(Engine engine, Registry registry, CallSites sites, Policy policy, Instrumentation instrumentation,
+                MethodHandles.Lookup trusted) {
+        this.engine = engine;
+        this.registry = registry;
+        this.sites = sites;
+        this.policy = policy;
+        this.instrumentation = instrumentation;
+        this.trusted = trusted;
+    }
+
+    /** What a class of the batch becomes once it is published. */
+    private record Plan(Managed managed, boolean fresh, Version version, List<String> constructors, boolean initialize,
+                        boolean isEnum, ClassModel next) {
+    }
+
+    Engine.Result apply(List<ClassDefinition> plain, List<Engine.Structural> requested, List<Engine.NewClass> added,
+                        Optional<Map<String, String>> names) throws Engine.CommitFailed {
+        batches.lock();
+        try {
+            return run(plain, requested, added, names);
+        } finally {
+            registry.inFlight(null);
+            batches.unlock();
+        }
+    }
+
+    private Engine.Result run(List<ClassDefinition> plain, List<Engine.Structural> requested, List<Engine.NewClass> added,
+                              Optional<Map<String, String>> names) throws Engine.CommitFailed {
+        // ---- prepare ----
+        List<Engine.Problem> problems = new ArrayList<>();
+        List<Engine.Structural> structural = policy.withAncestors(requested, problems);
+        for (Engine.Structural s : structural) {
+            refuseEngineNames(s.type().getName(), s.nextBytes(), problems);
+            refuseEngineNames(s.type().getName(), s.runningBytes(), problems);
+        }
+        plain.forEach(d -> refuseEngineNames(d.getDefinitionClass().getName(), d.getDefinitionClassFile(), problems));
+        added.forEach(c -> refuseEngineNames(c.name().replace('/', '.'), c.bytes(), problems));
+        if (!problems.isEmpty()) {
+            return new Engine.Result.Refused(problems);
+        }
+        Map<Class<?>, Managed> fresh = new HashMap<>();
+        Map<ClassLoader, Map<String, Managed>> freshByName = new HashMap<>();
+        Map<Managed, ClassModel> next = new HashMap<>();
+        for (Engine.Structural s : structural) {
+            Managed m = registry.get(s.type());
+            if (m == null) {
+                // The schema the JVM runs: a class that loaded after the engine started was rewritten.
+                byte[] asLoaded = engine.asRedefined(s.type(), Catchers.replant(s.type(), s.runningBytes()));
+                m = new Managed(s.type(), asLoaded, asLoaded == s.runningBytes() ? s.running()
+                        : Policy.parse(asLoaded).orElseThrow());
+                fresh.put(s.type(), m);
+                freshByName.computeIfAbsent(s.type().getClassLoader(), l -> new HashMap<>()).put(m.loaded.name(), m);
+            }
+            next.put(m, s.next());
+        }
+        // Classes that load from here on are rewritten as if the batch had gone in; dropped if it does not.
+        registry.inFlight(new Registry.InFlight(Map.copyOf(freshByName), Map.copyOf(next)));
+        try {
+            faults.at(Stage.PREPARE);
+        } catch (Exception e) {
+            throw new IllegalStateException("injected at " + Stage.PREPARE, e);
+        }
+        for (Engine.Structural s : structural) {
+            engine.prepareBridge(s.type());
+        }
+        List<ClassDefinition> definitions = new ArrayList<>();
+        plain.forEach(d -> definitions.add(new ClassDefinition(d.getDefinitionClass(), engine.asRedefined(d.getDefinitionClass(),
+                Catchers.replant(d.getDefinitionClass(), d.getDefinitionClassFile())))));
+        Set<String> batchNames = new HashSet<>();
+        structural.forEach(s -> batchNames.add(s.next().name()));
+        CodeRewriter.Loaded loaded = LoadedView.of(engine, registry, structural, batchNames);
+        int generation = registry.generation() + 1;
+        Map<Class<?>, Plan> plans = new HashMap<>();
+        for (Engine.Structural s : structural) {
+            List<String> found = new ArrayList<>();
+            boolean isFresh = fresh.containsKey(s.type());
+            Managed m = isFresh ? fresh.get(s.type()) : registry.get(s.type());
+            try {
+                if (isFresh) {
+                    m.original = define(m, s.runningBytes(), s.running(), loaded, found, 0, Set.of());
+                }
+                ClassModel previous = m.current != null ? m.current.model() : s.running();
+                Set<String> initialize = newStatics(m.loaded, previous, s.next());
+                boolean isEnum = (s.next().access() & Opcodes.ACC_ENUM) != 0 && !constants(previous).equals(constants(s.next()));
+                if (isEnum) {
+                    // The values array is built anew from the constants: kept ones are the same objects.
+                    initialize.addAll(valuesArrays(s.next()));
+                }
+                Version version = define(m, s.nextBytes(), s.next(), loaded, found, generation, initialize);
+                List<String> constructors = new ArrayList<>(m.addedConstructors);
+                for (ClassModel.Member ctor : s.next().methods()) {
+                    if (ctor.name().equals("<init>") && !LoadRewriter.declares(m.loaded, false, "<init>", ctor.descriptor(), false)
+                            && !constructors.contains(ctor.descriptor())) {
+                        constructors.add(ctor.descriptor());
+                    }
+                }
+                ClassModel constructorsFrom = isFresh ? s.running() : m.constructorsFrom;
+                if (found.isEmpty() && (isFresh || !sameConstructors(constructorsFrom, s.next()))) {
+                    definitions.add(new ClassDefinition(s.type(), engine.bridged(s.type().getClassLoader(),
+                            TrampolineWriter.write(m.loadedBytes, s.nextBytes(), s.next(), loaded, found,
+                                    m.carrier == null ? "" : m.carrier.descriptor(), List.copyOf(constructors)))));
+                }
+                plans.put(s.type(), new Plan(m, isFresh, version, List.copyOf(constructors), !initialize.isEmpty(), isEnum,
+                        s.next()));
+            } catch (IllegalAccessException | NoSuchMethodException | LinkageError e) {
+                found.add("its new version cannot be defined (" + e + ")");
+            }
+            found.forEach(message -> problems.add(new Engine.Problem(s.type().getName(), "", message, Kind.UNSUPPORTED_CHANGE)));
+        }
+        if (!problems.isEmpty()) {
+            return new Engine.Result.Refused(problems);
+        }
+        definitions.addAll(staleFieldUsers(structural, plain));
+        try {
+            faults.at(Stage.VERSIONS);
+        } catch (Exception e) {
+            throw new IllegalStateException("injected at " + Stage.VERSIONS, e);
+        }
+        // ---- commit ----
+        List<Engine.Problem> warnings = new ArrayList<>();
+        synchronized (engine) {
+            try {
+                faults.at(Stage.COMMIT);
+                for (Engine.Structural s : structural) {
+                    Module module = s.type().getModule();
+                    if (module.isNamed() && !module.canRead(Linker.class.getModule())) {
+                        // Entries call our bootstrap methods: a named module must read hotswap's module.
+                        instrumentation.redefineModule(module, Set.of(Linker.class.getModule()), Map.of(), Map.of(),
+                                Set.of(), Map.of());
+                    }
+                }
+                if (!definitions.isEmpty()) {
+                    instrumentation.redefineClasses(definitions.toArray(ClassDefinition[]::new));
+                }
+            } catch (Exception | LinkageError e) {
+                throw new Engine.CommitFailed(e);
+            }
+            // ---- publish: the batch is in; nothing from here on may undo it ----
+            engine.publishing(true);
+            publish(structural, plans, fresh, generation, definitions, added, names, warnings);
+        }
+        // User code (initializers, enum constructors) runs without the engine's lock; bootstraps on
+        // other threads wait for it, boundedly, so that none links against a half-initialized batch.
+        try {
+            initialize(structural, plans, plain, loaded, warnings);
+        } finally {
+            engine.publishing(false);
+        }
+        return new Engine.Result.Applied(warnings);
+    }
+
+    private void publish(List<Engine.Structural> structural, Map<Class<?>, Plan> plans, Map<Class<?>, Managed> fresh,
+                         int generation, List<ClassDefinition> definitions, List<Engine.NewClass> added,
+                         Optional<Map<String, String>> names, List<Engine.Problem> warnings) {
+        try {
+            faults.at(Stage.PUBLISH);
+            Optional<Map.Entry<ClassLoader, Map<String, String>>> renamed = structural.isEmpty() || names.isEmpty()
+                    ? Optional.empty() : Optional.of(Map.entry(structural.get(0).type().getClassLoader(), names.get()));
+            registry.publish(fresh, generation, renamed);
+            for (Plan plan : plans.values()) {
+                plan.managed().current = plan.version();
+                plan.managed().constructorsFrom = plan.next();
+                plan.managed().addedConstructors = plan.constructors();
+            }
+            for (ClassDefinition d : definitions) {
+                Class<?> type = d.getDefinitionClass();
+                registry.wrote(type.getClassLoader(), type.getName().replace('.', '/'), Engine.namesEngine(d.getDefinitionClassFile()));
+            }
+        } catch (Exception | LinkageError e) {
+            warnings.add(warning(structural, "the engine could not record the batch (" + Engine.rootCause(e)
+                    + "); calls may still run the previous version: restart the program to be sure", Kind.PUBLISH_FAILED));
+        }
+        for (Engine.NewClass c : added) {
+            try {
+                engine.defineRenamed(c);
+            } catch (Exception | LinkageError e) {
+                warnings.add(new Engine.Problem(c.name().replace('/', '.'), "", "the new class could not be defined ("
+                        + Engine.rootCause(e) + "); code that uses it gets NoClassDefFoundError: restart the program",
+                        Kind.PUBLISH_FAILED));
+            }
+        }
+        if (!structural.isEmpty()) {
+            try {
+                sites.relink();
+            } catch (RuntimeException | LinkageError e) {
+                warnings.add(warning(structural, "the engine could not relink its call sites (" + Engine.rootCause(e)
+                        + "); calls may still run the previous version: restart the program to be sure", Kind.PUBLISH_FAILED));
+            }
+        }
+    }
+
+    private void initialize(List<Engine.Structural> structural, Map<Class<?>, Plan> plans, List<ClassDefinition> plain,
+                            CodeRewriter.Loaded loaded, List<Engine.Problem> warnings) {
+        try {
+            faults.at(Stage.INITIALIZE);
+        } catch (Exception e) {
+            warnings.add(warning(structural, "injected at " + Stage.INITIALIZE + ": " + e.getMessage(),
+                    Kind.STATIC_INITIALIZER_FAILED));
+            return;
+        }
+        List<Class<?>> enums = new ArrayList<>();
+        for (Engine.Structural s : structural) {
+            Plan plan = plans.get(s.type());
+            if (plan.initialize()) {
+                initializeAddedStatics(plan.version()).ifPresent(warnings::add);
+            }
+            if (plan.isEnum()) {
+                enums.add(s.type());
+            }
+        }
+        if (!enums.isEmpty()) {
+            warnings.addAll(Enums.renumber(trusted, enums));
+            warnings.addAll(Enums.refreshSwitchTables(engine, enums, plain, loaded));
+        }
+    }
+
+    private static Engine.Problem warning(List<Engine.Structural> structural, String message, Kind kind) {
+        return new Engine.Problem(structural.isEmpty() ? "" : structural.get(0).type().getName(), "", message, kind);
+    }
+
+    /** A class file that names the engine's bootstrap class: only code the engine writes may call it. */
+    private static void refuseEngineNames(String className, byte[] bytes, List<Engine.Problem> problems) {
+        if (Engine.namesEngine(bytes)) {
+            problems.add(new Engine.Problem(className, "", "names " + Linker.class.getName()
+                    + ", hotswap's internal class, which only code that hotswap writes may call", Kind.UNSUPPORTED_CHANGE));
+        }
+    }
+
+    /**
+     * Static fields added by a swap get their initializers: the new static initializer runs once
+     * more, writing only those fields (every other static keeps its value; the values computed
+     * for them are dropped). Its other effects run again too — the rule is simple and visible.
+     */
+    private Optional<Engine.Problem> initializeAddedStatics(Version version) {
+        try {
+            MethodHandles.Lookup lookup = trusted.in(version.hidden());
+            lookup.findStatic(version.hidden(), VersionWriter.CLINIT, MethodType.methodType(void.class)).invoke();
+            return Optional.empty();
+        } catch (Throwable e) {
+            return Optional.of(new Engine.Problem(version.model().javaName(), "<clinit>", "its static initializer threw "
+                    + Engine.rootCause(e) + " while setting its added static fields; they keep their default values"
+                    + " (0, null, false) until it runs through", Kind.STATIC_INITIALIZER_FAILED));
+        }
+    }
+
+    /**
+     * Classes outside the batch whose code names a field that a class of the batch, as loaded,
+     * has and that its newest version drops (or takes back): rewritten as if they loaded now, so
+     * such code gets {@code NoSuchFieldError}, as after a fresh compile (and the field again once
+     * it is back). Looked for only when a batch removes or restores fields.
+     */
+    private List<ClassDefinition> staleFieldUsers(List<Engine.Structural> structural, List<ClassDefinition> plain) {
+        Set<String> changed = new HashSet<>();
+        for (Engine.Structural s : structural) {
+            Managed m = registry.get(s.type());
+            ClassModel loadedModel = m != null ? m.loaded : s.running();
+            ClassModel before = m != null && m.current != null ? m.current.model() : s.running();
+            for (ClassModel.Member f : loadedModel.fields()) {
+                boolean was = LoadRewriter.declares(before, true, f.name(), f.descriptor(), f.is(Opcodes.ACC_STATIC));
+                boolean is = LoadRewriter.declares(s.next(), true, f.name(), f.descriptor(), f.is(Opcodes.ACC_STATIC));
+                if (was != is) {
+                    changed.add(loadedModel.name() + "." + f.name());
+                }
+            }
+        }
+        if (changed.isEmpty()) {
+            return List.of();
+        }
+        Set<Class<?>> batch = new HashSet<>();
+        structural.forEach(s -> batch.add(s.type()));
+        plain.forEach(d -> batch.add(d.getDefinitionClass()));
+        List<ClassDefinition> result = new ArrayList<>();
+        for (Class<?> type : engine.loadedClasses()) {
+            if (batch.contains(type) || registry.manages(type) || type.isArray() || type.isHidden()
+                    || type.getClassLoader() == null || !engine.isReloadable(type)) {
+                continue;
+            }
+            Optional<byte[]> bytes = engine.seenBytes(type.getClassLoader(), type.getName().replace('.', '/'));
+            if (bytes.isPresent() && new RawClassFile(bytes.get()).fieldReferences().stream().anyMatch(changed::contains)) {
+                // As at load: renamed anonymous classes too, since these are the bytes as compiled.
+                byte[] planted = Catchers.replant(type, bytes.get());
+                result.add(new ClassDefinition(type, engine.asRedefined(type, planted)));
+            }
+        }
+        return result;
+    }
+
+
+    private static boolean sameConstructors(ClassModel a, ClassModel b) {
+        java.util.function.Function<ClassModel, Set<String>> constructors = model -> {
+            Set<String> result = new HashSet<>();
+            model.methods().stream().filter(m -> m.name().equals("<init>")).forEach(m -> result.add(m.descriptor()));
+            return result;
+        };
+        if (!constructors.apply(a).equals(constructors.apply(b))) {
+            return false;
+        }
+        for (ClassModel.Member ctor : b.methods()) {
+            if (ctor.name().equals("<init>") && !a.bodyHash(ctor).equals(b.bodyHash(ctor))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+
+    private Version define(Managed m, byte[] bytes, ClassModel model, CodeRewriter.Loaded loaded, List<String> problems,
+                           int version, Set<String> initialize) throws IllegalAccessException, NoSuchMethodException {
+        String hiddenName = model.name() + "$$hotswap" + version;
+        byte[] hiddenBytes = VersionWriter.write(bytes, model, hiddenName, loaded, problems, initialize);
+        if (!problems.isEmpty()) {
+            return null;
+        }
+        hiddenBytes = engine.bridged(m.type.getClassLoader(), hiddenBytes);
+        MethodHandles.Lookup host = trusted.in(m.type);
+        // Not STRONG: once no entry points at it and no frame runs it, the version is unloaded.
+        MethodHandles.Lookup hidden = host.defineHiddenClass(hiddenBytes, true, MethodHandles.Lookup.ClassOption.NESTMATE);
+        Map<String, MethodHandle> methods = new HashMap<>();
+        for (ClassModel.Member method : model.methods()) {
+            if (VersionWriter.belongsInHidden(method)) {
+                MethodType type = MethodType.fromMethodDescriptorString(
+                        VersionWriter.hiddenDescriptor(model.name(), method), m.type.getClassLoader());
+                methods.put(method.name() + method.descriptor(), hidden.findStatic(hidden.lookupClass(), method.name(), type));
+            }
+        }
+        Version result = new Version(hidden.lookupClass(), model, methods);
+        registry.definedHidden(hidden.lookupClass(), m.type, result);
+        return result;
+    }
+
+
+    /** An enum's constants in declaration order. */
+    private static List<String> constants(ClassModel model) {
+        return model.fields().stream().filter(f -> f.is(Opcodes.ACC_ENUM)).map(ClassModel.Member::name).toList();
+    }
+
+    /** The synthetic static array of its own constants that javac gives an enum ({@code $VALUES}). */
+    private static Set<String> valuesArrays(ClassModel model) {
+        Set<String> result = new LinkedHashSet<>();
+        model.fields().stream().filter(f -> f.is(Opcodes.ACC_STATIC) && f.is(Opcodes.ACC_SYNTHETIC)
+                && f.descriptor().equals("[L" + model.name() + ";")).forEach(f -> result.add(f.name() + ":" + f.descriptor()));
+        return result;
+    }
+
+    /** Added static fields of {@code next} that the previous version did not have: their initializers run now. */
+    private static Set<String> newStatics(ClassModel loaded, ClassModel previous, ClassModel next) {
+        Set<String> result = new LinkedHashSet<>();
+        for (ClassModel.Member field : next.fields()) {
+            String key = field.name() + ":" + field.descriptor();
+            boolean existed = previous.fields().stream().anyMatch(f -> (f.name() + ":" + f.descriptor()).equals(key)
+                    && f.is(Opcodes.ACC_STATIC)) || loaded.fields().stream().anyMatch(f -> (f.name() + ":" + f.descriptor())
+                    .equals(key) && f.is(Opcodes.ACC_STATIC));
+            if (field.is(Opcodes.ACC_STATIC) && !existed) {
+                result.add(key);
+            }
+        }
+        return result;
+    }
+
+}

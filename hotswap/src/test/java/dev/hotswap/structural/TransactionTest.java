@@ -1,0 +1,186 @@
+package dev.hotswap.structural;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.tools.attach.VirtualMachine;
+import dev.hotswap.ReloadOutcome.Kind;
+import dev.hotswap.classfile.ClassModel;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.instrument.Instrumentation;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A batch through the engine is a transaction: a failure injected before or at the commit leaves
+ * the engine exactly as it was (the class still runs its previous code, is not under the engine,
+ * and the same edit then applies as if the failed one never happened); a failure after the
+ * commit is a warning on an applied batch. Runs in this JVM, with the instrumentation of an
+ * agent it loads into itself.
+ */
+class TransactionTest {
+    private static Instrumentation instrumentation;
+    private static final List<String> problems = new ArrayList<>();
+    private static final Map<String, byte[]> running = new ConcurrentHashMap<>();
+
+    @TempDir
+    static Path dir;
+
+    /** The agent's entry point: this very class, named by a manifest-only jar, loaded by the system class loader. */
+    public static void agentmain(String arguments, Instrumentation inst) {
+        instrumentation = inst;
+    }
+
+    @BeforeAll
+    static void attach() throws Exception {
+        Path jar = dir.resolve("agent.jar");
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Agent-Class", TransactionTest.class.getName());
+        manifest.getMainAttributes().putValue("Can-Redefine-Classes", "true");
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream ignored = new JarOutputStream(out, manifest)) {
+            // the manifest is all
+        }
+        VirtualMachine vm = VirtualMachine.attach(Long.toString(ProcessHandle.current().pid()));
+        try {
+            vm.loadAgent(jar.toString());
+        } finally {
+            vm.detach();
+        }
+        assertThat(instrumentation).as("agent loaded").isNotNull();
+    }
+
+    private static final String V1 = "package t; public class Counter { public static String v() { return \"v1\"; } }";
+    private static final String V2 = """
+            package t;
+            public class Counter {
+                static int calls = 40;
+                public static String v() { calls++; return "v2" + more() + calls; }
+                static String more() { return "+"; }
+            }
+            """;
+
+    /** A fresh class loader holding a fresh {@code t.Counter}, compiled from v1. */
+    private static Class<?> load(String name) throws Exception {
+        Path classes = compile(name, V1);
+        URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, TransactionTest.class.getClassLoader());
+        Class<?> type = Class.forName("t.Counter", true, loader);
+        running.put(key(type), Files.readAllBytes(classes.resolve("t/Counter.class")));
+        return type;
+    }
+
+    private static String key(Class<?> type) {
+        return System.identityHashCode(type.getClassLoader()) + type.getName();
+    }
+
+    private static Path compile(String name, String source) throws IOException {
+        Path src = dir.resolve(name + "-src/t/Counter.java");
+        Path out = dir.resolve(name + "-" + source.hashCode());
+        Files.createDirectories(src.getParent());
+        Files.createDirectories(out);
+        Files.writeString(src, source);
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        assertThat(javac.run(null, null, null, "-d", out.toString(), src.toString())).isZero();
+        return out;
+    }
+
+    private static Engine engine() {
+        return Engine.create(instrumentation, type -> type.getName().startsWith("t."),
+                type -> Optional.ofNullable(running.get(key(type))), (loader, name) -> Optional.empty(), problems::add)
+                .orElseThrow();
+    }
+
+    private static Engine.Structural toV2(Class<?> type, String name) throws Exception {
+        byte[] before = running.get(key(type));
+        byte[] after = Files.readAllBytes(compile(name + "2", V2).resolve("t/Counter.class"));
+        return new Engine.Structural(type, before, ClassModel.parse(before), after, ClassModel.parse(after));
+    }
+
+    private static Object v(Class<?> type) throws Exception {
+        return type.getMethod("v").invoke(null);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Transaction.Stage.class, names = {"PREPARE", "VERSIONS", "COMMIT"})
+    void aFailureUpToTheCommitLeavesNothingBehind(Transaction.Stage stage) throws Exception {
+        Class<?> type = load("up-to-" + stage);
+        Engine engine = engine();
+        Engine.Structural edit = toV2(type, "up-to-" + stage);
+        engine.faults(at -> {
+            if (at == stage) {
+                throw new IOException("injected at " + at);
+            }
+        });
+        try {
+            assertThatThrownBy(() -> engine.apply(List.of(), List.of(edit), List.of(), Optional.empty()))
+                    .hasStackTraceContaining("injected at " + stage);
+        } finally {
+            engine.faults(Transaction.Faults.NONE);
+        }
+        assertThat(engine.manages(type)).isFalse();
+        assertThat(v(type)).isEqualTo("v1");
+        // The same edit again: as if the failed one never happened.
+        Engine.Result result = engine.apply(List.of(), List.of(edit), List.of(), Optional.empty());
+        assertThat(result).isEqualTo(new Engine.Result.Applied(List.of()));
+        assertThat(engine.manages(type)).isTrue();
+        assertThat(v(type)).isEqualTo("v2+41");
+    }
+
+    @Test
+    void aFailureAfterTheCommitIsAWarningOnAnAppliedBatch() throws Exception {
+        Class<?> type = load("after");
+        Engine engine = engine();
+        engine.faults(at -> {
+            if (at == Transaction.Stage.INITIALIZE) {
+                throw new IOException("injected");
+            }
+        });
+        Engine.Result result;
+        try {
+            result = engine.apply(List.of(), List.of(toV2(type, "after")), List.of(), Optional.empty());
+        } finally {
+            engine.faults(Transaction.Faults.NONE);
+        }
+        assertThat(result).isInstanceOf(Engine.Result.Applied.class);
+        List<Engine.Problem> warnings = ((Engine.Result.Applied) result).warnings();
+        assertThat(warnings).extracting(Engine.Problem::kind).containsExactly(Kind.STATIC_INITIALIZER_FAILED);
+        // The new code runs; the added static kept its default, as the warning says.
+        assertThat(v(type)).isEqualTo("v2+1");
+    }
+
+    @Test
+    void aRefusalLeavesTheEngineAsItWas() throws Exception {
+        Class<?> type = load("refused");
+        Engine engine = engine();
+        byte[] before = running.get(key(type));
+        // A class file that names the engine's bootstrap class is never taken.
+        byte[] naming = Files.readAllBytes(compile("refused2", V2.replace("\"+\"",
+                "dev.hotswap.structural.Linker.class.getName()")).resolve("t/Counter.class"));
+        Engine.Result result = engine.apply(List.of(), List.of(new Engine.Structural(type, before, ClassModel.parse(before),
+                naming, ClassModel.parse(naming))), List.of(), Optional.empty());
+        assertThat(result).isInstanceOf(Engine.Result.Refused.class);
+        assertThat(engine.manages(type)).isFalse();
+        assertThat(v(type)).isEqualTo("v1");
+        assertThat(engine.apply(List.of(), List.of(toV2(type, "refused")), List.of(), Optional.empty()))
+                .isEqualTo(new Engine.Result.Applied(List.of()));
+        assertThat(v(type)).isEqualTo("v2+41");
+    }
+}

@@ -1,0 +1,269 @@
+package dev.hotswap.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.lang.reflect.Executable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.Type;
+
+/**
+ * Randomly mutated versions of a valid class file (bit flips, truncations, splices, constant-pool
+ * counts; seeded, so every run sees the same mutants) dropped into the watched folder one after
+ * another: the JVM never crashes, hotswap never fails internally, each refusal is one line, no
+ * mutant that names a missing class or member is applied (the program never meets a
+ * {@code LinkageError}), and the next valid version applies.
+ */
+class FuzzTest {
+    private static final long SEED = 20261201L;
+    private static final int MUTANTS = 150;
+
+    @TempDir
+    Path dir;
+
+    private static final String MAIN = """
+            package app;
+            import java.util.concurrent.*;
+            public class Main {
+                public static void main(String[] args) throws Exception {
+                    ExecutorService runner = runner();
+                    for (long tick = 0; ; tick++) {
+                        long t = tick;
+                        Future<String> result = runner.submit(() -> Fuzzed.run(t));
+                        String seen;
+                        try {
+                            seen = result.get(2, TimeUnit.SECONDS);
+                        } catch (TimeoutException e) {
+                            // A mutant may loop forever in its own frame: leave that thread to it.
+                            runner = runner();
+                            seen = "timeout";
+                        } catch (ExecutionException e) {
+                            Throwable cause = e.getCause();
+                            seen = (cause instanceof LinkageError ? "LINKAGE " : "threw ") + cause;
+                        }
+                        System.out.println("tick=" + tick + " " + seen + " end");
+                        Thread.sleep(5);
+                    }
+                }
+                static ExecutorService runner() {
+                    return Executors.newSingleThreadExecutor(r -> {
+                        Thread thread = new Thread(r, "fuzzed");
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+                }
+            }
+            """;
+
+    private static final String HELPER = """
+            package app;
+            public class Helper {
+                static int twice(int x) { return 2 * x; }
+                String tag = "h";
+            }
+            """;
+
+    private static String fuzzed(String version) {
+        return """
+                package app;
+                import java.util.List;
+                import java.util.function.IntUnaryOperator;
+                public class Fuzzed {
+                    static int calls;
+                    static String run(long tick) {
+                        calls++;
+                        IntUnaryOperator op = x -> x + Helper.twice(x);
+                        List<String> parts = List.of("%s", new Helper().tag, String.valueOf(Math.max(op.applyAsInt(2), 1)));
+                        return String.join("-", parts) + "/" + (calls > 0);
+                    }
+                }
+                """.formatted(version);
+    }
+
+    @Test
+    void mutantsNeverHurtTheProgramAndTheNextValidVersionApplies() throws Exception {
+        Path classes = dir.resolve("classes");
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("app.Main", MAIN);
+        all.put("app.Helper", HELPER);
+        all.put("app.Fuzzed", fuzzed("v1"));
+        Javac.compile(classes, all);
+        byte[] base = Javac.bytesOf("app.Fuzzed", Map.of("app.Fuzzed", fuzzed("v2"), "app.Helper", HELPER));
+        Path events = dir.resolve("events.jsonl");
+        Path target = classes.resolve("app/Fuzzed.class");
+        try (ChildJvm child = ChildJvm.start(dir, List.of("-Xmx64m", "-javaagent:" + ChildJvm.hotswapJar()
+                + "=quiet=5ms,retry=60ms,events=" + events, "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(),
+                "app.Main"))) {
+            child.await(" v1-h-6/true end");
+            Random random = new Random(SEED);
+            byte[] running = Files.readAllBytes(target);
+            List<byte[]> applied = new ArrayList<>();
+            int outcomes = 0;
+            for (int i = 0; i < MUTANTS; i++) {
+                byte[] mutant = mutate(base, random);
+                if (Arrays.equals(mutant, running)) {
+                    continue; // unchanged bytes are skipped without an outcome
+                }
+                Path tmp = dir.resolve("mutant.tmp");
+                Files.write(tmp, mutant);
+                Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                outcomes = awaitOutcome(events, outcomes, child);
+                String last = lastLine(events);
+                if (last.contains("\"outcome\":\"reloaded\"")) {
+                    running = mutant;
+                    applied.add(mutant);
+                }
+                assertThat(last).as("mutant %d", i).doesNotContain("INTERNAL_ERROR");
+                assertThat(child.isAlive()).as("alive after mutant %d", i).isTrue();
+            }
+            Javac.compile(classes, Map.of("app.Fuzzed", fuzzed("v3")), classes);
+            child.await(" v3-h-6/true end");
+            String output = child.output();
+            assertThat(output).doesNotContain("LINKAGE").doesNotContain("internal error").doesNotContain("\tat ")
+                    .doesNotContain("WARNING");
+            for (String line : output.lines().toList()) {
+                if (line.startsWith("hotswap: not reloaded") || line.startsWith("hotswap: reload failed")) {
+                    assertThat(line).as("one line").contains("still running the previous version");
+                }
+            }
+            for (byte[] mutant : applied) {
+                assertResolves(mutant);
+            }
+            assertThat(outcomes).isGreaterThan(MUTANTS / 2);
+        }
+    }
+
+    /** Waits for one more line in the events file than {@code seen}; returns the new count. */
+    private static int awaitOutcome(Path events, int seen, ChildJvm child) throws Exception {
+        long deadline = System.nanoTime() + ChildJvm.WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(events)) {
+                int now = Files.readAllLines(events).size();
+                if (now > seen) {
+                    return now;
+                }
+            }
+            if (!child.isAlive()) {
+                throw new AssertionError("the child died: " + child.output());
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("no outcome within " + ChildJvm.WAIT + ": " + child.output());
+    }
+
+    private static String lastLine(Path events) throws Exception {
+        List<String> lines = Files.readAllLines(events);
+        return lines.get(lines.size() - 1);
+    }
+
+    private static byte[] mutate(byte[] base, Random random) {
+        byte[] b = base.clone();
+        switch (random.nextInt(4)) {
+            case 0 -> {
+                // Bit flips, mostly in the constant pool (the first half), where names live.
+                int flips = 1 + random.nextInt(3);
+                for (int f = 0; f < flips; f++) {
+                    int at = 10 + random.nextInt(random.nextBoolean() ? b.length / 2 : b.length - 10);
+                    b[at] ^= (byte) (1 << random.nextInt(8));
+                }
+            }
+            case 1 -> b = Arrays.copyOf(b, 10 + random.nextInt(b.length - 10));
+            case 2 -> {
+                int from = 10 + random.nextInt(b.length - 20);
+                int to = 10 + random.nextInt(b.length - 20);
+                int length = 1 + random.nextInt(Math.min(16, b.length - Math.max(from, to)));
+                System.arraycopy(base, from, b, to, length);
+            }
+            default -> {
+                int count = ((b[8] & 0xFF) << 8 | (b[9] & 0xFF)) + (random.nextBoolean() ? 1 : -1);
+                b[8] = (byte) (count >> 8);
+                b[9] = (byte) count;
+            }
+        }
+        return b;
+    }
+
+    /** Every class and JDK member an applied mutant names exists (the app's own classes are Main, Helper, Fuzzed). */
+    private static void assertResolves(byte[] mutant) throws Exception {
+        ClassReader reader = new ClassReader(mutant);
+        char[] buffer = new char[reader.getMaxStringLength()];
+        for (int i = 1; i < reader.getItemCount(); i++) {
+            int offset = reader.getItem(i);
+            if (offset <= 0) {
+                continue;
+            }
+            int tag = reader.b[offset - 1];
+            if (tag == 7) {
+                String name = reader.readUTF8(offset, buffer);
+                assertThat(exists(name)).as("class %s in an applied mutant", name).isTrue();
+            } else if (tag == 10 || tag == 11) {
+                String owner = reader.readClass(offset, buffer);
+                int nat = reader.getItem(reader.readUnsignedShort(offset + 2));
+                String name = reader.readUTF8(nat, buffer);
+                String descriptor = reader.readUTF8(nat + 2, buffer);
+                if (!owner.startsWith("app/") && !owner.startsWith("[")) {
+                    assertThat(hasMethod(Class.forName(owner.replace('/', '.'), false, null), name, descriptor))
+                            .as("%s.%s%s in an applied mutant", owner, name, descriptor).isTrue();
+                }
+            }
+        }
+    }
+
+    private static boolean exists(String name) {
+        if (name.startsWith("[") || List.of("app/Main", "app/Helper", "app/Fuzzed").contains(name)) {
+            return true;
+        }
+        try {
+            Class.forName(name.replace('/', '.'), false, null);
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    private static boolean hasMethod(Class<?> type, String name, String descriptor) {
+        if (type == java.lang.invoke.MethodHandle.class || type == java.lang.invoke.VarHandle.class) {
+            return true;
+        }
+        for (Class<?> k = type; k != null; k = k.getSuperclass()) {
+            if (declares(k, name, descriptor)) {
+                return true;
+            }
+        }
+        List<Class<?>> todo = new ArrayList<>(List.of(type.getInterfaces()));
+        todo.add(Object.class);
+        while (!todo.isEmpty()) {
+            Class<?> i = todo.remove(0);
+            if (declares(i, name, descriptor)) {
+                return true;
+            }
+            todo.addAll(List.of(i.getInterfaces()));
+        }
+        return false;
+    }
+
+    private static boolean declares(Class<?> k, String name, String descriptor) {
+        List<Executable> members = new ArrayList<>(List.of(k.getDeclaredMethods()));
+        members.addAll(List.of(k.getDeclaredConstructors()));
+        for (Executable m : members) {
+            String own = m instanceof java.lang.reflect.Method method ? Type.getMethodDescriptor(method)
+                    : Type.getConstructorDescriptor((java.lang.reflect.Constructor<?>) m);
+            String memberName = m instanceof java.lang.reflect.Constructor ? "<init>" : m.getName();
+            if (memberName.equals(name) && own.equals(descriptor)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
