@@ -95,6 +95,8 @@ public record ClassModel(
             Collector collector = new Collector();
             reader.accept(collector, 0);
             return collector.model();
+        } catch (Descriptors.Malformed e) {
+            throw new InvalidClassFileException("a malformed class file (" + e.getMessage() + ")");
         } catch (RuntimeException e) {
             // ASM signals a cut-off or corrupt file with whatever index exception it hits first.
             throw new InvalidClassFileException(
@@ -123,6 +125,15 @@ public record ClassModel(
         @Override
         public void visit(int version, int access, String name, String signature, String superName,
                           String[] interfaces) {
+            Descriptors.className(name, "(the class's own name)");
+            if (superName != null) {
+                Descriptors.className(superName, "(its superclass)");
+            }
+            if (interfaces != null) {
+                for (String i : interfaces) {
+                    Descriptors.className(i, "(an interface)");
+                }
+            }
             this.name = name;
             this.access = access & CLASS_FILE_FLAGS;
             this.superName = superName == null ? "" : superName;
@@ -152,6 +163,8 @@ public record ClassModel(
 
         @Override
         public FieldVisitor visitField(int access, String name, String descriptor, String signature, Object value) {
+            Descriptors.name(name, false, "(a field)");
+            Descriptors.field(descriptor, "of field " + name);
             fields.add(new Member(name, descriptor, access & CLASS_FILE_FLAGS));
             return null;
         }
@@ -159,6 +172,8 @@ public record ClassModel(
         @Override
         public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                                          String[] exceptions) {
+            Descriptors.name(name, true, "(a method)");
+            Descriptors.method(descriptor, "of method " + name);
             Member method = new Member(name, descriptor, access & CLASS_FILE_FLAGS);
             methods.add(method);
             return new CodeHasher(method);
@@ -227,14 +242,28 @@ public record ClassModel(
                 mix(var);
             }
 
+            private void handle(Handle h) {
+                Descriptors.className(h.getOwner(), "in " + method.name());
+                Descriptors.name(h.getName(), h.getTag() > Opcodes.H_PUTSTATIC, "in " + method.name());
+                if (h.getTag() <= Opcodes.H_PUTSTATIC) {
+                    Descriptors.field(h.getDesc(), "in " + method.name());
+                } else {
+                    Descriptors.method(h.getDesc(), "in " + method.name());
+                }
+            }
+
             @Override
             public void visitTypeInsn(int opcode, String type) {
+                Descriptors.className(type, "in " + method.name());
                 mix(opcode);
                 mix((Object) type);
             }
 
             @Override
             public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
+                Descriptors.className(owner, "in " + method.name());
+                Descriptors.name(name, false, "in " + method.name());
+                Descriptors.field(descriptor, "in " + method.name());
                 mix(opcode);
                 mix((Object) owner);
                 mix((Object) name);
@@ -243,6 +272,9 @@ public record ClassModel(
 
             @Override
             public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+                Descriptors.className(owner, "in " + method.name());
+                Descriptors.name(name, true, "in " + method.name());
+                Descriptors.method(descriptor, "in " + method.name());
                 mix(opcode);
                 mix((Object) owner);
                 mix((Object) name);
@@ -252,6 +284,16 @@ public record ClassModel(
 
             @Override
             public void visitInvokeDynamicInsn(String name, String descriptor, Handle bsm, Object... args) {
+                Descriptors.name(name, true, "in " + method.name());
+                Descriptors.method(descriptor, "in " + method.name());
+                handle(bsm);
+                for (Object arg : args) {
+                    if (arg instanceof Handle h) {
+                        handle(h);
+                    } else if (arg instanceof org.objectweb.asm.Type t && t.getSort() == org.objectweb.asm.Type.METHOD) {
+                        Descriptors.method(t.getDescriptor(), "in " + method.name());
+                    }
+                }
                 mix(Opcodes.INVOKEDYNAMIC);
                 mix(name, descriptor, bsm);
                 mix(args);
@@ -271,6 +313,9 @@ public record ClassModel(
 
             @Override
             public void visitLdcInsn(Object value) {
+                if (value instanceof Handle h) {
+                    handle(h);
+                }
                 mix(Opcodes.LDC);
                 mix(value.getClass().hashCode());
                 mix((Object) value);

@@ -64,6 +64,20 @@ final class Reporter {
     }
 
     static String line(ReloadOutcome outcome, String hint) {
+        return oneLine(plainLine(outcome, hint));
+    }
+
+    /** What a corrupt class file names may hold line breaks and control characters: never more than one line. */
+    static String oneLine(String text) {
+        StringBuilder b = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            b.append(c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029' ? '?' : c);
+        }
+        return b.toString();
+    }
+
+    private static String plainLine(ReloadOutcome outcome, String hint) {
         List<String> classes = outcome.classes();
         if (outcome instanceof ReloadOutcome.Reloaded r) {
             String line = "hotswap: reloaded " + count(classes.size(), "class", "classes")
@@ -95,20 +109,20 @@ final class Reporter {
     /** A line shown at normal verbosity and above. */
     void info(String line) {
         if (verbosity != Options.Verbosity.QUIET) {
-            print(line);
+            print(oneLine(line));
         }
     }
 
     /** A line shown only when verbose. */
     void detail(String line) {
         if (verbosity == Options.Verbosity.VERBOSE) {
-            print(line);
+            print(oneLine(line));
         }
     }
 
     /** A problem the user must hear of whatever the verbosity. */
     void problem(String line) {
-        print(line);
+        print(oneLine(line));
     }
 
     private void print(String line) {

@@ -53,8 +53,10 @@ final class AddedFields {
     CallSite fieldSite(Class<?> caller, int opcode, Class<?> owner, String name, String descriptor, MethodType type) {
         boolean isStatic = opcode == Opcodes.GETSTATIC || opcode == Opcodes.PUTSTATIC;
         Class<?> declaring = declaringClass(owner, name, descriptor, isStatic);
+        // Each time the field comes back after a removal it is a new field, with storage of its own.
+        int epoch = registry.of(declaring).map(m -> registry.epoch(m, name, descriptor, isStatic)).orElse(0);
         String key = declaring.getName() + '@' + System.identityHashCode(declaring.getClassLoader()) + '.' + name + ':'
-                + descriptor;
+                + descriptor + (isStatic ? ":S#" : ":I#") + epoch;
         Class<?> fieldType = type(descriptor, declaring.getClassLoader());
         MethodHandle handle;
         Optional<Field> physical = physicalField(owner, name, descriptor, isStatic);
@@ -127,10 +129,11 @@ final class AddedFields {
             Version current = m == null ? null : m.current;
             boolean removed = current != null && current.model().fields().stream()
                     .noneMatch(f -> f.name().equals(name) && f.descriptor().equals(descriptor));
+            boolean retired = m != null && registry.retired(m, name, descriptor, isStatic);
             for (Field f : k.getDeclaredFields()) {
                 if (f.getName().equals(name) && Type.getDescriptor(f.getType()).equals(descriptor)
                         && Modifier.isStatic(f.getModifiers()) == isStatic) {
-                    return removed ? Optional.empty() : Optional.of(f);
+                    return removed || retired ? Optional.empty() : Optional.of(f);
                 }
             }
         }

@@ -33,6 +33,7 @@ import org.objectweb.asm.Type;
  */
 final class CallSites {
     private static final MethodHandle RESOLVE;
+    private static final MethodHandle OLD_FRAMES;
     private static final MethodHandle NO_SUCH_METHOD;
     private static final MethodHandle ILLEGAL_ACCESS;
 
@@ -41,6 +42,8 @@ final class CallSites {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             RESOLVE = lookup.findVirtual(CallSites.class, "resolve", MethodType.methodType(MethodHandle.class,
                     String.class, String.class, MethodType.class, Optional.class, Object.class));
+            OLD_FRAMES = lookup.findVirtual(CallSites.class, "forOldFrame", MethodType.methodType(MethodHandle.class,
+                    Class.class, String.class, String.class, boolean.class, MethodType.class));
             NO_SUCH_METHOD = lookup.findStatic(Linker.class, "noSuchMethod",
                     MethodType.methodType(Object.class, String.class));
             ILLEGAL_ACCESS = lookup.findStatic(Linker.class, "illegalAccess",
@@ -69,9 +72,10 @@ final class CallSites {
         final String name;
         final String descriptor;
         final boolean isStatic;
-        /** The lambda body this entry runs now, and the version it came from. */
+        /** The lambda body this entry runs now, the version it came from, and its name there. */
         long bodyHash;
         ClassModel from;
+        String fromName;
 
         EntrySite(MutableCallSite site, Class<?> owner, String name, String descriptor, boolean isStatic) {
             this.site = site;
@@ -79,6 +83,7 @@ final class CallSites {
             this.name = name;
             this.descriptor = descriptor;
             this.isStatic = isStatic;
+            this.fromName = name;
         }
     }
 
@@ -213,7 +218,7 @@ final class CallSites {
         }
         if (entry.isStatic) {
             entry.site.setTarget(now.filter(x -> x.is(Opcodes.ACC_STATIC)).map(x -> v.methods().get(entry.name + entry.descriptor))
-                    .map(h -> h.asType(type)).orElseGet(() -> noSuchMethod(type, what)));
+                    .map(h -> h.asType(type)).orElseGet(() -> removed(type, entry.owner, entry.name, entry.descriptor)));
             return;
         }
         if (now.isEmpty() && m.loaded.methods().stream().anyMatch(x -> x.name().equals(entry.name)
@@ -234,40 +239,103 @@ final class CallSites {
 
     /**
      * A lambda object made before the swap runs its own body, in whatever version has it, and
-     * never another lambda's: javac renumbers lambdas when one is inserted or moved. The same
-     * body under any name wins; else the same name, unless that name now holds a body that was
-     * another lambda's; else the body it had.
+     * never another lambda's: javac numbers lambdas class-wide, so inserting or moving one
+     * renames the others. In order: the same body under any name; else, among the lambdas of
+     * the method it is written in, once those whose bodies stayed are paired off, the one left at
+     * its place (its body edited; if it now captures other variables, the old object cannot run
+     * it and keeps the body it had); else the same name, unless that name now holds a body that
+     * was another lambda's; else its body is gone from the source and it throws
+     * {@code NoSuchMethodError}, as DCEVM's does.
      */
     private void linkLambda(EntrySite entry, Version v, MethodType type) {
-        ClassModel.Member sameName = null;
         for (ClassModel.Member candidate : v.model().methods()) {
-            if (!candidate.name().startsWith("lambda$") || !candidate.descriptor().equals(entry.descriptor)
-                    || candidate.is(Opcodes.ACC_STATIC) != entry.isStatic) {
-                continue;
-            }
-            if (v.model().bodyHash(candidate).orElse(1L) == entry.bodyHash) {
+            if (candidate.name().startsWith("lambda$") && candidate.descriptor().equals(entry.descriptor)
+                    && candidate.is(Opcodes.ACC_STATIC) == entry.isStatic
+                    && v.model().bodyHash(candidate).orElse(1L) == entry.bodyHash) {
                 retarget(entry, v, candidate, type);
                 return;
             }
-            if (candidate.name().equals(entry.name)) {
-                sameName = candidate;
+        }
+        if (entry.from != null) {
+            Optional<ClassModel.Member> edited = editedInPlace(entry.from, entry.fromName, v.model());
+            if (edited.isPresent()) {
+                if (edited.get().descriptor().equals(entry.descriptor) && edited.get().is(Opcodes.ACC_STATIC) == entry.isStatic) {
+                    retarget(entry, v, edited.get(), type);
+                }
+                // Else it now captures other variables: an object made before cannot run the new
+                // body (it holds the old captures), and keeps the body it had.
+                return;
+            }
+            Optional<ClassModel.Member> sameName = v.method(entry.fromName, entry.descriptor)
+                    .filter(c -> c.is(Opcodes.ACC_STATIC) == entry.isStatic);
+            if (sameName.isPresent() && !anotherLambdasBody(entry, v, sameName.get())) {
+                retarget(entry, v, sameName.get(), type);
+                return;
             }
         }
-        if (sameName != null && entry.from != null) {
-            long body = v.model().bodyHash(sameName).orElse(1L);
-            boolean anotherLambdasBody = entry.from.methods().stream()
-                    .anyMatch(old -> old.name().startsWith("lambda$") && !old.name().equals(entry.name)
-                            && entry.from.bodyHash(old).orElse(2L) == body);
-            if (!anotherLambdasBody) {
-                retarget(entry, v, sameName, type);
+        // Its own body is kept in mind: brought back (an undo), the lambda runs it again.
+        entry.site.setTarget(noSuchMethod(type, entry.owner.getName() + "." + entry.name + entry.descriptor));
+    }
+
+    /**
+     * The lambda of {@code to} that {@code name} of {@code from} became when its body was edited:
+     * in the method both are written in, the lambdas whose bodies stayed are paired off; if as
+     * many are left on each side, they pair in javac's order.
+     */
+    static Optional<ClassModel.Member> editedInPlace(ClassModel from, String name, ClassModel to) {
+        String method = enclosing(name);
+        List<ClassModel.Member> before = new ArrayList<>(lambdasOf(from, method));
+        List<ClassModel.Member> after = new ArrayList<>(lambdasOf(to, method));
+        for (ClassModel.Member old : List.copyOf(before)) {
+            long body = from.bodyHash(old).orElse(1L);
+            for (ClassModel.Member now : after) {
+                if (to.bodyHash(now).orElse(2L) == body) {
+                    before.remove(old);
+                    after.remove(now);
+                    break;
+                }
             }
         }
+        int at = -1;
+        for (int i = 0; i < before.size(); i++) {
+            if (before.get(i).name().equals(name)) {
+                at = i;
+            }
+        }
+        return at < 0 || before.size() != after.size() ? Optional.empty() : Optional.of(after.get(at));
+    }
+
+    private static boolean anotherLambdasBody(EntrySite entry, Version v, ClassModel.Member candidate) {
+        long body = v.model().bodyHash(candidate).orElse(1L);
+        return entry.from.methods().stream().anyMatch(old -> old.name().startsWith("lambda$")
+                && !old.name().equals(entry.fromName) && entry.from.bodyHash(old).orElse(2L) == body);
+    }
+
+    /** The method a lambda is written in, from javac's name for its body ({@code lambda$run$3}: {@code run}). */
+    private static String enclosing(String lambdaName) {
+        int last = lambdaName.lastIndexOf('$');
+        return last > "lambda$".length() ? lambdaName.substring("lambda$".length(), last) : "";
+    }
+
+    private static int number(String lambdaName) {
+        try {
+            return Integer.parseInt(lambdaName.substring(lambdaName.lastIndexOf('$') + 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The lambdas written in one method, in javac's order. */
+    private static List<ClassModel.Member> lambdasOf(ClassModel model, String method) {
+        return model.methods().stream().filter(m -> m.name().startsWith("lambda$") && enclosing(m.name()).equals(method)
+                && number(m.name()) >= 0).sorted(java.util.Comparator.comparingInt(m -> number(m.name()))).toList();
     }
 
     private static void retarget(EntrySite entry, Version v, ClassModel.Member lambda, MethodType type) {
         entry.site.setTarget(v.methods().get(lambda.name() + lambda.descriptor()).asType(type));
         entry.bodyHash = v.model().bodyHash(lambda).orElse(0L);
         entry.from = v.model();
+        entry.fromName = lambda.name();
     }
 
     private void link(LinkedSite site) {
@@ -359,7 +427,12 @@ final class CallSites {
         }
         // Code of an older version still running (a frame that began before the swap) may call a
         // method the newest version removed: it finishes with its own version's sibling.
-        MethodHandle target = implementation(receiverClass, name, descriptor)
+        Optional<MethodHandle> implemented = implementation(receiverClass, name, descriptor);
+        if (implemented.isEmpty() && caller.isEmpty()) {
+            // Removed by a swap: a frame of an older version may still call it (not cached: it depends on the caller).
+            return forOldFrame(receiverClass, name, descriptor, false, type);
+        }
+        MethodHandle target = implemented
                 .or(() -> caller.filter(v -> v.method(name, descriptor).filter(m -> !m.is(Opcodes.ACC_STATIC)).isPresent())
                         .map(v -> v.methods().get(name + descriptor)))
                 .map(h -> h.asType(type))
@@ -368,6 +441,40 @@ final class CallSites {
             dispatch.put(key, target);
         }
         return target;
+    }
+
+    /**
+     * The target of an entry whose method the newest version removed: a frame that began in an
+     * older version (or in the class's code as loaded) finishes with the method it had, as
+     * DCEVM's; any other caller gets {@code NoSuchMethodError}, as after a fresh compile. Asks
+     * the stack at each call: only stale calls pay for it.
+     */
+    private MethodHandle removed(MethodType type, Class<?> owner, String name, String descriptor) {
+        MethodHandle finder = MethodHandles.insertArguments(OLD_FRAMES, 0, this, owner, name, descriptor, true, type);
+        return MethodHandles.foldArguments(MethodHandles.exactInvoker(type), finder);
+    }
+
+    private static final StackWalker FRAMES = StackWalker.getInstance(java.util.Set.of(
+            StackWalker.Option.RETAIN_CLASS_REFERENCE, StackWalker.Option.SHOW_HIDDEN_FRAMES));
+
+    /**
+     * The method as the calling frame's version had it, for a frame of an older version of
+     * {@code owner} (for an instance method: of a class of the receiver); else a thrower.
+     */
+    MethodHandle forOldFrame(Class<?> owner, String name, String descriptor, boolean isStatic, MethodType type) {
+        // Frames: ours and the method handle machinery, then the class's entry (its trampoline), then the caller.
+        Optional<Class<?>> caller = FRAMES.walk(frames -> frames
+                .filter(f -> f.getDeclaringClass() != CallSites.class && f.getDeclaringClass() != Linker.class
+                        && !f.getDeclaringClass().getName().startsWith("java.lang.invoke."))
+                .skip(1).findFirst().<Class<?>>map(StackWalker.StackFrame::getDeclaringClass));
+        Optional<Class<?>> host = caller.<Class<?>>map(c -> Access.source(c, registry))
+                .filter(h -> isStatic ? h == owner : h.isAssignableFrom(owner));
+        Optional<Version> version = host.flatMap(h -> caller.get().isHidden() ? registry.versionOf(caller.get())
+                : registry.of(h).map(m -> m.original));
+        return version.flatMap(v -> v.method(name, descriptor).filter(x -> x.is(Opcodes.ACC_STATIC) == isStatic)
+                        .map(x -> v.methods().get(name + descriptor)))
+                .map(h -> h.asType(type))
+                .orElseGet(() -> noSuchMethod(type, owner.getName() + "." + name + descriptor));
     }
 
     /** The implementation a virtual call finds, starting at {@code start}: newest versions first. */

@@ -379,6 +379,12 @@ public final class Engine {
             public Set<String> managedNames() {
                 return registry.names(loader);
             }
+
+            @Override
+            public boolean retired(String internalName, String name, String descriptor, boolean isStatic) {
+                Managed m = registry.named(loader, internalName);
+                return m != null && registry.retired(m, name, descriptor, isStatic);
+            }
         };
     }
 

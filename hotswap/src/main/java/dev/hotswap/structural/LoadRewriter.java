@@ -45,6 +45,11 @@ final class LoadRewriter {
         Optional<CodeRewriter.Carrier> carrier(String internalName);
 
         Set<String> managedNames();
+
+        /** True for a loaded field of a class under the engine that a swap removed and a later one brought back. */
+        default boolean retired(String internalName, String name, String descriptor, boolean isStatic) {
+            return false;
+        }
     }
 
     private LoadRewriter() {
@@ -252,7 +257,8 @@ final class LoadRewriter {
                     if (loaded.isEmpty()) {
                         return false;
                     }
-                    if (declares(loaded.get(), field, name, descriptor, isStatic)) {
+                    if (declares(loaded.get(), field, name, descriptor, isStatic)
+                            && !(field && schemas.retired(k, name, descriptor, isStatic))) {
                         return false;
                     }
                     if (schemas.current(k).filter(c -> declares(c, field, name, descriptor, isStatic)).isPresent()) {

@@ -68,9 +68,12 @@ final class LoadedView {
             @Override
             public boolean hasField(String owner, String name, String descriptor, boolean isStatic) {
                 // An owner we cannot find is not ours to judge: the access stays as compiled.
+                // A loaded field that a swap removed and a later one brought back is not the loaded one any more.
                 return find(owner).map(type -> inHierarchy(type, k -> List.of(k.getDeclaredFields()).stream()
                         .anyMatch(f -> f.getName().equals(name) && Type.getDescriptor(f.getType()).equals(descriptor)
-                                && Modifier.isStatic(f.getModifiers()) == isStatic))).orElse(true);
+                                && Modifier.isStatic(f.getModifiers()) == isStatic
+                                && !registry.of(k).filter(m -> registry.retired(m, name, descriptor, isStatic)).isPresent())))
+                        .orElse(true);
             }
 
             @Override

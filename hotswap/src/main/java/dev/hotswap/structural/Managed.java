@@ -22,6 +22,17 @@ final class Managed {
     final CodeRewriter.Carrier carrier;
     /** Constructors swaps added, in order of arrival: their numbers never change. */
     volatile List<String> addedConstructors = List.of();
+    /**
+     * How many times each field ({@link #fieldKey}) came into a version that did not have it: a
+     * field removed and added back is a new field (0, null, false for every object, as DCEVM
+     * and a fresh start give), with storage of its own; a loaded field that came back is never
+     * the loaded one again.
+     */
+    volatile java.util.Map<String, Integer> fieldEpochs = java.util.Map.of();
+
+    static String fieldKey(String name, String descriptor, boolean isStatic) {
+        return name + ":" + descriptor + (isStatic ? ":S" : ":I");
+    }
 
     Managed(Class<?> type, byte[] loadedBytes, ClassModel loaded) {
         this.type = type;

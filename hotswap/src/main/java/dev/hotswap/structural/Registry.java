@@ -42,7 +42,8 @@ final class Registry {
     private int generation;
 
     /** A batch between its commit and its publication: the classes it brings under the engine and their next versions. */
-    record InFlight(Map<ClassLoader, Map<String, Managed>> fresh, Map<Managed, ClassModel> next) {
+    record InFlight(Map<ClassLoader, Map<String, Managed>> fresh, Map<Managed, ClassModel> next,
+                    Map<Managed, Map<String, Integer>> epochs) {
     }
 
     Optional<Managed> of(Class<?> type) {
@@ -100,6 +101,18 @@ final class Registry {
         ClassModel next = batch == null ? null : batch.next().get(m);
         Version current = m.current;
         return Optional.ofNullable(next != null ? next : current != null ? current.model() : null);
+    }
+
+    /** How often the field came into a version of the class that lacked it (the batch in flight's counts first). */
+    int epoch(Managed m, String name, String descriptor, boolean isStatic) {
+        InFlight batch = inFlight;
+        Map<String, Integer> epochs = batch == null ? null : batch.epochs().get(m);
+        return (epochs != null ? epochs : m.fieldEpochs).getOrDefault(Managed.fieldKey(name, descriptor, isStatic), 0);
+    }
+
+    /** True for a field the class was loaded with that a swap removed and a later one brought back: a new field now. */
+    boolean retired(Managed m, String name, String descriptor, boolean isStatic) {
+        return LoadRewriter.declares(m.loaded, true, name, descriptor, isStatic) && epoch(m, name, descriptor, isStatic) > 0;
     }
 
     void inFlight(InFlight batch) {

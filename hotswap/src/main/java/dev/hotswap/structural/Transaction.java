@@ -70,7 +70,7 @@ final class Transaction {
 
     /** What a class of the batch becomes once it is published. */
     private record Plan(Managed managed, boolean fresh, Version version, List<String> constructors, boolean initialize,
-                        boolean isEnum, ClassModel next) {
+                        boolean isEnum, ClassModel next, Map<String, Integer> epochs) {
     }
 
     Engine.Result apply(List<ClassDefinition> plain, List<Engine.Structural> requested, List<Engine.NewClass> added,
@@ -101,6 +101,7 @@ final class Transaction {
         Map<Class<?>, Managed> fresh = new HashMap<>();
         Map<ClassLoader, Map<String, Managed>> freshByName = new HashMap<>();
         Map<Managed, ClassModel> next = new HashMap<>();
+        Map<Managed, Map<String, Integer>> epochs = new HashMap<>();
         for (Engine.Structural s : structural) {
             Managed m = registry.get(s.type());
             if (m == null) {
@@ -112,9 +113,10 @@ final class Transaction {
                 freshByName.computeIfAbsent(s.type().getClassLoader(), l -> new HashMap<>()).put(m.loaded.name(), m);
             }
             next.put(m, s.next());
+            epochs.put(m, epochs(m, m.current != null ? m.current.model() : s.running(), s.next()));
         }
         // Classes that load from here on are rewritten as if the batch had gone in; dropped if it does not.
-        registry.inFlight(new Registry.InFlight(Map.copyOf(freshByName), Map.copyOf(next)));
+        registry.inFlight(new Registry.InFlight(Map.copyOf(freshByName), Map.copyOf(next), Map.copyOf(epochs)));
         try {
             faults.at(Stage.PREPARE);
         } catch (Exception e) {
@@ -161,7 +163,7 @@ final class Transaction {
                                     m.carrier == null ? "" : m.carrier.descriptor(), List.copyOf(constructors)))));
                 }
                 plans.put(s.type(), new Plan(m, isFresh, version, List.copyOf(constructors), !initialize.isEmpty(), isEnum,
-                        s.next()));
+                        s.next(), epochs.get(m)));
             } catch (IllegalAccessException | NoSuchMethodException | LinkageError e) {
                 found.add("its new version cannot be defined (" + e + ")");
             }
@@ -221,6 +223,7 @@ final class Transaction {
                 plan.managed().current = plan.version();
                 plan.managed().constructorsFrom = plan.next();
                 plan.managed().addedConstructors = plan.constructors();
+                plan.managed().fieldEpochs = plan.epochs();
             }
             for (ClassDefinition d : definitions) {
                 Class<?> type = d.getDefinitionClass();
@@ -272,6 +275,22 @@ final class Transaction {
             warnings.addAll(Enums.renumber(trusted, enums));
             warnings.addAll(Enums.refreshSwitchTables(engine, enums, plain, loaded));
         }
+    }
+
+    /**
+     * The field counts after this version: a field (not an enum constant, nor javac's synthetic
+     * ones) that the previous version lacked comes in once more.
+     */
+    private static Map<String, Integer> epochs(Managed m, ClassModel previous, ClassModel next) {
+        Map<String, Integer> result = new HashMap<>(m.fieldEpochs);
+        for (ClassModel.Member f : next.fields()) {
+            boolean isStatic = f.is(Opcodes.ACC_STATIC);
+            if (!f.is(Opcodes.ACC_ENUM) && !f.is(Opcodes.ACC_SYNTHETIC)
+                    && !LoadRewriter.declares(previous, true, f.name(), f.descriptor(), isStatic)) {
+                result.merge(Managed.fieldKey(f.name(), f.descriptor(), isStatic), 1, Integer::sum);
+            }
+        }
+        return Map.copyOf(result);
     }
 
     private static Engine.Problem warning(List<Engine.Structural> structural, String message, Kind kind) {
@@ -407,9 +426,11 @@ final class Transaction {
         Set<String> result = new LinkedHashSet<>();
         for (ClassModel.Member field : next.fields()) {
             String key = field.name() + ":" + field.descriptor();
+            // A loaded static that a swap removed and this one brings back is a new field: its initializer runs.
             boolean existed = previous.fields().stream().anyMatch(f -> (f.name() + ":" + f.descriptor()).equals(key)
-                    && f.is(Opcodes.ACC_STATIC)) || loaded.fields().stream().anyMatch(f -> (f.name() + ":" + f.descriptor())
-                    .equals(key) && f.is(Opcodes.ACC_STATIC));
+                    && f.is(Opcodes.ACC_STATIC)) || (field.is(Opcodes.ACC_ENUM) || field.is(Opcodes.ACC_SYNTHETIC))
+                    && loaded.fields().stream().anyMatch(f -> (f.name() + ":" + f.descriptor()).equals(key)
+                    && f.is(Opcodes.ACC_STATIC));
             if (field.is(Opcodes.ACC_STATIC) && !existed) {
                 result.add(key);
             }

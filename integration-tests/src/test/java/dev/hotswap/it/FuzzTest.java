@@ -33,6 +33,7 @@ class FuzzTest {
 
     private static final String MAIN = """
             package app;
+            import java.util.List;
             import java.util.concurrent.*;
             public class Main {
                 public static void main(String[] args) throws Exception {
@@ -49,7 +50,14 @@ class FuzzTest {
                             seen = "timeout";
                         } catch (ExecutionException e) {
                             Throwable cause = e.getCause();
-                            seen = (cause instanceof LinkageError ? "LINKAGE " : "threw ") + cause;
+                            StackTraceElement[] trace = cause.getStackTrace();
+                            // A mutant that dropped run(long) (renamed it): this caller, not recompiled, is stale,
+                            // as after a fresh compile of Fuzzed alone; the error comes from the class's entry.
+                            // Any other LinkageError is one a mutant brought in.
+                            boolean stale = cause instanceof NoSuchMethodError && trace.length > 0
+                                    && String.valueOf(cause.getMessage()).equals("app.Fuzzed.run(J)Ljava/lang/String;")
+                                    && List.of("app.Main", "app.Fuzzed").contains(trace[0].getClassName());
+                            seen = (stale ? "stale " : cause instanceof LinkageError ? "LINKAGE " : "threw ") + cause;
                         }
                         System.out.println("tick=" + tick + " " + seen + " end");
                         Thread.sleep(5);
@@ -141,7 +149,17 @@ class FuzzTest {
                 assertResolves(mutant);
             }
             assertThat(outcomes).isGreaterThan(MUTANTS / 2);
+            List<String> lines = Files.readAllLines(events);
+            System.out.println("fuzz: " + MUTANTS + " mutants (seed " + SEED + "), " + applied.size() + " applied; refused: "
+                    + count(lines, "UNREADABLE_CLASS_FILE") + " unreadable or malformed, " + count(lines, "UNRESOLVED_REFERENCE")
+                    + " naming what does not exist, " + count(lines, "\"outcome\":\"failed\"") + " rejected by the JVM, "
+                    + (lines.size() - 1 - applied.size() - count(lines, "UNREADABLE_CLASS_FILE") - count(lines, "UNRESOLVED_REFERENCE")
+                    - count(lines, "\"outcome\":\"failed\"")) + " other (structural changes the JVM cannot take, misplaced); then v3 applied");
         }
+    }
+
+    private static long count(List<String> lines, String text) {
+        return lines.stream().filter(l -> l.contains(text)).count();
     }
 
     /** Waits for one more line in the events file than {@code seen}; returns the new count. */
