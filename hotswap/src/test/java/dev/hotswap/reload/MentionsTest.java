@@ -16,10 +16,10 @@ class MentionsTest {
 
     @Test
     void aClassConstantADescriptorOrASignatureNamesAClass() {
-        assertThat(Reloader.mentions(CLASSES.get("p/Calls"), "p/Animal")).isTrue();
-        assertThat(Reloader.mentions(CLASSES.get("p/Holds"), "p/Animal")).isTrue(); // only in the field's signature
-        assertThat(Reloader.mentions(CLASSES.get("p/Other"), "p/Animal")).isFalse();
-        assertThat(Reloader.mentions(CLASSES.get("p/Calls"), "p/Anim")).isFalse();
-        assertThat(Reloader.mentions(new byte[] {1, 2, 3}, "p/Animal")).isFalse();
+        assertThat(HeldFiles.mentions(CLASSES.get("p/Calls"), "p/Animal")).isTrue();
+        assertThat(HeldFiles.mentions(CLASSES.get("p/Holds"), "p/Animal")).isTrue(); // only in the field's signature
+        assertThat(HeldFiles.mentions(CLASSES.get("p/Other"), "p/Animal")).isFalse();
+        assertThat(HeldFiles.mentions(CLASSES.get("p/Calls"), "p/Anim")).isFalse();
+        assertThat(HeldFiles.mentions(new byte[] {1, 2, 3}, "p/Animal")).isFalse();
     }
 }

@@ -1,0 +1,148 @@
+package dev.hotswap.reload;
+
+import dev.hotswap.ReloadOutcome;
+import dev.hotswap.ReloadOutcome.Kind;
+import dev.hotswap.ReloadOutcome.Reason;
+import dev.hotswap.structural.Catchers;
+import dev.hotswap.structural.Engine;
+import java.lang.instrument.ClassDefinition;
+import java.lang.instrument.Instrumentation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Applies a planned batch: through the structural engine (a transaction: it goes in whole or not
+ * at all) or, when no class needs it and none is under it, with the JVM's own
+ * {@code redefineClasses}; then reports the outcome, records what runs now and runs the hooks.
+ * A failure of the JVM's ({@code VerifyError}, ...) and one of hotswap's own are told apart.
+ * Reload thread only.
+ */
+final class Applier {
+    private final Instrumentation instrumentation;
+    private final RunningBytes running;
+    private final Reporter reporter;
+    private final EngineSlot engine;
+    private final Hooks hooks;
+
+    Applier(Instrumentation instrumentation, RunningBytes running, Reporter reporter, EngineSlot engine) {
+        this.instrumentation = instrumentation;
+        this.running = running;
+        this.reporter = reporter;
+        this.engine = engine;
+        this.hooks = new Hooks(reporter, engine);
+    }
+
+    /**
+     * Applies a planned batch, reports its outcome and runs its hooks.
+     *
+     * @return true when it was refused or failed (nothing applied)
+     */
+    boolean apply(Planner.Plan.Apply plan, long started) {
+        List<Planner.Target> targets = plan.targets();
+        List<Candidate> toDefine = plan.toDefine();
+        Optional<Map<String, String>> names = plan.names();
+        List<ClassDefinition> plain = new ArrayList<>();
+        List<Engine.Structural> structural = new ArrayList<>();
+        for (Planner.Target t : targets) {
+            if (t.structural()) {
+                RunningBytes.Running now = t.running().orElseThrow();
+                structural.add(new Engine.Structural(t.type(), now.bytes, now.model().orElseThrow(),
+                        t.candidate().bytes(), t.candidate().model()));
+            } else {
+                plain.add(new ClassDefinition(t.type(), t.candidate().bytes()));
+            }
+        }
+        List<Engine.NewClass> added = new ArrayList<>();
+        for (Candidate c : toDefine) {
+            String host = c.model().nestHost().orElse(c.model().name());
+            targets.stream().filter(t -> t.type().getName().replace('.', '/').equals(host)).findFirst()
+                    .ifPresent(t -> added.add(new Engine.NewClass(t.type(), c.model().name(), c.bytes())));
+        }
+        List<String> classes = new ArrayList<>(targets.stream().map(t -> t.candidate().name()).distinct().toList());
+        added.forEach(c -> classes.add(c.name().replace('/', '.')));
+        classes.sort(null);
+        Engine.Result result;
+        try {
+            Optional<Engine> engine = structural.isEmpty() ? this.engine.existing() : this.engine.get();
+            if (engine.isEmpty()) {
+                List<ClassDefinition> definitions = plain.stream().map(d -> new ClassDefinition(d.getDefinitionClass(),
+                        Catchers.replant(d.getDefinitionClass(), d.getDefinitionClassFile()))).toList();
+                // One call for the whole batch: the JDK promises that on any exception nothing changed.
+                try {
+                    instrumentation.redefineClasses(definitions.toArray(ClassDefinition[]::new));
+                } catch (Exception | LinkageError e) {
+                    throw new Engine.CommitFailed(e);
+                }
+                result = new Engine.Result.Applied(List.of());
+            } else {
+                // Through the engine even for bodies only: rewritten as each class would be at load.
+                result = engine.orElseThrow().apply(plain, structural, added, names);
+            }
+        } catch (Engine.CommitFailed e) {
+            Throwable cause = e.getCause();
+            reporter.outcome(new ReloadOutcome.Failed(classes, List.of(failure(cause, classes)), Optional.of(cause)),
+                    failureHint(cause));
+            return true;
+        } catch (RuntimeException | LinkageError e) {
+            // A bug of ours, not the JVM's refusal: said so, with the cause kept for tools.
+            reporter.outcome(new ReloadOutcome.Failed(classes, List.of(new Reason(classes.size() == 1 ? classes.get(0) : "",
+                    "", "hotswap failed while preparing the batch: " + e, Kind.INTERNAL_ERROR)), Optional.of(e)),
+                    "a bug in hotswap; nothing was applied; please report it with this line");
+            return true;
+        }
+        if (result instanceof Engine.Result.Refused refused) {
+            refuse(reporter, classes, refused.problems().stream().map(Applier::reason).toList(),
+                    "the structural engine cannot take this change yet: undo it, or restart the program");
+            return true;
+        }
+        List<Reason> warnings = ((Engine.Result.Applied) result).warnings().stream().map(Applier::reason).toList();
+        // The batch went in: what runs is what the next compile is compared with, warnings or not.
+        for (Planner.Target t : targets) {
+            running.put(t.type(), new RunningBytes.Running(t.candidate().bytes(), t.candidate().model()));
+        }
+        reporter.outcome(new ReloadOutcome.Reloaded(classes, Duration.ofNanos(System.nanoTime() - started), warnings), "");
+        for (Planner.Target t : targets) {
+            hooks.run(t);
+        }
+        return false;
+    }
+
+    static Reason reason(Engine.Problem problem) {
+        return new Reason(problem.className(), problem.member(), problem.message(), problem.kind(),
+                problem.oldDescriptor(), problem.newDescriptor());
+    }
+
+    private static Reason failure(Throwable e, List<String> names) {
+        String message = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("").strip();
+        String className = names.stream().filter(message::contains).findFirst().orElse(names.size() == 1 ? names.get(0) : "");
+        return new Reason(className, "", e.getClass().getName() + (message.isEmpty() ? "" : ": " + message),
+                Kind.JVM_REJECTED);
+    }
+
+    private static String failureHint(Throwable e) {
+        if (e instanceof VerifyError) {
+            return "the new bytecode does not pass the JVM's verifier; rebuild it";
+        }
+        if (e instanceof ClassFormatError) {
+            return "the JVM rejected the class file; rebuild it";
+        }
+        if (e instanceof UnsupportedOperationException) {
+            return "the JVM refused a change that only a restart can apply";
+        }
+        return "";
+    }
+
+    /** Refuses the batch; names the classes it would have changed and those with a reason. */
+    static void refuse(Reporter reporter, List<String> wouldChange, List<Reason> reasons, String hint) {
+        Set<String> classes = new LinkedHashSet<>(wouldChange);
+        reasons.forEach(r -> classes.add(r.className()));
+        List<String> sorted = new ArrayList<>(classes);
+        sorted.sort(null);
+        reporter.outcome(new ReloadOutcome.Refused(sorted, reasons), hint);
+    }
+}
