@@ -349,43 +349,7 @@ public final class Engine {
 
     /** What the engine knows of the classes of {@code loader}, for the load-time rewriter; reads without a lock. */
     LoadRewriter.Schemas schemas(ClassLoader loader) {
-        return new LoadRewriter.Schemas() {
-            @Override
-            public Optional<ClassModel> managed(String internalName) {
-                return Optional.ofNullable(registry.named(loader, internalName)).map(m -> m.loaded);
-            }
-
-            @Override
-            public Optional<ClassModel> current(String internalName) {
-                return Optional.ofNullable(registry.named(loader, internalName)).flatMap(registry::newest);
-            }
-
-            @Override
-            public Optional<ClassModel> schema(String internalName) {
-                return managed(internalName).or(() -> seenBytes.apply(loader, internalName).flatMap(Policy::parse));
-            }
-
-            @Override
-            public boolean anyManaged() {
-                return registry.hasClassesOf(loader);
-            }
-
-            @Override
-            public Optional<CodeRewriter.Carrier> carrier(String internalName) {
-                return Optional.ofNullable(registry.named(loader, internalName)).map(m -> m.carrier);
-            }
-
-            @Override
-            public Set<String> managedNames() {
-                return registry.names(loader);
-            }
-
-            @Override
-            public boolean retired(String internalName, String name, String descriptor, boolean isStatic) {
-                Managed m = registry.named(loader, internalName);
-                return m != null && registry.retired(m, name, descriptor, isStatic);
-            }
-        };
+        return new LoaderSchemas(registry, loader, seenBytes);
     }
 
     // ---- the bootstrap methods' side ({@link Linker}) ----
@@ -429,51 +393,75 @@ public final class Engine {
         }
     }
 
-    MutableCallSite entrySite(MethodHandles.Lookup caller, String name, String descriptor, boolean isStatic,
-                                           MethodType type) {
+    /** A bootstrap's work, which may fail as reflection does. */
+    private interface Served<T> {
+        T run(Class<?> caller) throws NoSuchMethodException, IllegalAccessException;
+    }
+
+    /**
+     * Serves a bootstrap method: waits for a batch being published, then, under the engine's lock,
+     * admits the caller and does the work.
+     */
+    private <T> T serve(MethodHandles.Lookup caller, String bootstrap, Served<T> work)
+            throws NoSuchMethodException, IllegalAccessException {
         awaitPublication();
         synchronized (this) {
-            admit(caller, "entry");
-            if (!registry.manages(caller.lookupClass())) {
-                throw new IllegalCallerException("hotswap: " + caller.lookupClass().getName() + " is not under the structural engine");
-            }
-            return sites.entrySite(caller.lookupClass(), name, descriptor, isStatic, type);
+            admit(caller, bootstrap);
+            return work.run(caller.lookupClass());
         }
+    }
+
+    /** As {@link #serve}, for work that cannot fail so. */
+    private <T> T serveSafely(MethodHandles.Lookup caller, String bootstrap, Served<T> work) {
+        try {
+            return serve(caller, bootstrap, work);
+        } catch (NoSuchMethodException | IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    MutableCallSite entrySite(MethodHandles.Lookup caller, String name, String descriptor, boolean isStatic,
+                              MethodType type) {
+        return serveSafely(caller, "entry", c -> {
+            if (!registry.manages(c)) {
+                throw new IllegalCallerException("hotswap: " + c.getName() + " is not under the structural engine");
+            }
+            return sites.entrySite(c, name, descriptor, isStatic, type);
+        });
     }
 
     CallSite callSite(MethodHandles.Lookup caller, int kind, Class<?> owner, String name, String descriptor,
-                                   MethodType type) {
-        awaitPublication();
-        synchronized (this) {
-            admit(caller, "call");
-            return sites.callSite(caller.lookupClass(), kind, owner, name, descriptor, type);
-        }
+                      MethodType type) {
+        return serveSafely(caller, "call", c -> sites.callSite(c, kind, owner, name, descriptor, type));
     }
 
     CallSite fieldSite(MethodHandles.Lookup caller, int opcode, Class<?> owner, String name, String descriptor,
-                                    MethodType type) {
-        awaitPublication();
-        synchronized (this) {
-            admit(caller, "field");
-            return fields.fieldSite(caller.lookupClass(), opcode, owner, name, descriptor, type);
-        }
+                       MethodType type) {
+        return serveSafely(caller, "field", c -> fields.fieldSite(c, opcode, owner, name, descriptor, type));
     }
 
     /** The method a method handle constant in new code means, found in the newest versions ({@link Linker#lambdaOf}). */
     MethodHandle target(MethodHandles.Lookup caller, int tag, Class<?> owner, String name, String descriptor)
             throws NoSuchMethodException, IllegalAccessException {
-        awaitPublication();
-        synchronized (this) {
-            admit(caller, "lambdaOf");
-            return sites.target(caller.lookupClass(), tag, owner, name, descriptor);
-        }
+        return serve(caller, "lambdaOf", c -> sites.target(c, tag, owner, name, descriptor));
     }
 
     /** The number of a constructor that a swap added to {@code owner}, or -1. */
+    /** {@link #constructorIndex}'s answer for a constructor the caller's source may not call. */
+    static final int NOT_ALLOWED = -2;
+
     int constructorIndex(MethodHandles.Lookup caller, Class<?> owner, String descriptor) {
         admit(caller, "construct");
         Managed m = registry.get(owner);
-        return m == null ? -1 : m.addedConstructors.indexOf(descriptor);
+        int index = m == null ? -1 : m.addedConstructors.indexOf(descriptor);
+        Version current = m == null ? null : m.current;
+        if (index >= 0 && current != null) {
+            int modifiers = current.method("<init>", descriptor).map(ClassModel.Member::access).orElse(0);
+            if (!Access.allowed(caller.lookupClass(), owner, modifiers, registry)) {
+                return NOT_ALLOWED;
+            }
+        }
+        return index;
     }
 
     /** Checks a caller of {@link Linker#lambda}: the lambdas the engine writes into hidden classes. */

@@ -218,8 +218,8 @@ public final class Linker {
                                      String descriptor) {
         int index = engine().constructorIndex(caller, owner, descriptor);
         if (index < 0) {
-            MethodHandle thrower = MethodHandles.insertArguments(NO_SUCH_METHOD_VOID, 0,
-                    owner.getName() + ".<init>" + descriptor);
+            MethodHandle thrower = MethodHandles.insertArguments(index == Engine.NOT_ALLOWED ? ILLEGAL_ACCESS_VOID
+                    : NO_SUCH_METHOD_VOID, 0, owner.getName() + ".<init>" + descriptor);
             return new ConstantCallSite(MethodHandles.dropArguments(thrower, 0, type.parameterList()));
         }
         MethodHandle pend = MethodHandles.insertArguments(PEND, 0, index)
@@ -228,10 +228,13 @@ public final class Linker {
     }
 
     private static final MethodHandle NO_SUCH_METHOD_VOID;
+    private static final MethodHandle ILLEGAL_ACCESS_VOID;
 
     static {
         try {
             NO_SUCH_METHOD_VOID = MethodHandles.lookup().findStatic(Linker.class, "noSuchMethod",
+                    MethodType.methodType(Object.class, String.class)).asType(MethodType.methodType(void.class, String.class));
+            ILLEGAL_ACCESS_VOID = MethodHandles.lookup().findStatic(Linker.class, "illegalAccess",
                     MethodType.methodType(Object.class, String.class)).asType(MethodType.methodType(void.class, String.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
