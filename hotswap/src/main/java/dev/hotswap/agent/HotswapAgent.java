@@ -21,14 +21,21 @@ public final class HotswapAgent {
     }
 
     public static void premain(String arguments, Instrumentation inst) {
-        instrumentation = inst;
+        keep(inst);
         start(arguments, inst);
     }
 
     public static void agentmain(String arguments, Instrumentation inst) {
-        instrumentation = inst;
+        keep(inst);
         if (!LIBRARY.equals(arguments)) {
             start(arguments, inst);
+        }
+    }
+
+    /** The first instrumentation handed over is this JVM's; a later call (by anyone: these are public) replaces nothing. */
+    private static synchronized void keep(Instrumentation inst) {
+        if (instrumentation == null) {
+            instrumentation = inst;
         }
     }
 

@@ -125,8 +125,9 @@ public final class Engine {
      * The engine, if this JVM lets the agent open {@code java.lang.invoke} to itself (the one
      * lookup that may define a nestmate of any class, loaded before the agent or not). One per
      * JVM: the classes it took over keep their entries, linked to its call sites, across sessions
-     * ({@code Hotswap.close()} then {@code start()} again); it is handed only to a caller with the
-     * JVM's own instrumentation. When there is none, {@code problems} hears why.
+     * ({@code Hotswap.close()} then {@code start()} again); it is handed only to a caller with an
+     * instrumentation the JVM made (a class of {@code java.instrument}). When there is none,
+     * {@code problems} hears why.
      */
     public static Optional<Engine> create(Instrumentation instrumentation, Predicate<Class<?>> reloadable,
                                           Function<Class<?>, Optional<byte[]>> runningBytes,
@@ -134,8 +135,10 @@ public final class Engine {
                                           Consumer<String> problems) {
         synchronized (Linker.class) {
             Engine engine = Linker.engine;
-            if (engine != null && engine.instrumentation != instrumentation) {
-                problems.accept("hotswap: the structural engine of this JVM belongs to another agent's instrumentation;"
+            // The JVM's own instrumentation only (any agent's: each load of an agent gets one), never a
+            // look-alike that code could make by implementing the interface.
+            if (instrumentation == null || instrumentation.getClass().getModule() != Instrumentation.class.getModule()) {
+                problems.accept("hotswap: the structural engine is handed only to the JVM's own instrumentation;"
                         + " structural changes are refused");
                 return Optional.empty();
             }

@@ -1,6 +1,7 @@
 package dev.hotswap.structural;
 
 import dev.hotswap.classfile.ClassModel;
+import dev.hotswap.classfile.ConstantPool;
 import dev.hotswap.classfile.InvalidClassFileException;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +67,7 @@ final class LoadRewriter {
             return null;
         }
         ClassReader reader = new ClassReader(bytes);
-        if (reader.readUnsignedShort(6) < Opcodes.V1_7 || !referencesAny(reader, schemas.managedNames())) {
+        if (reader.readUnsignedShort(6) < Opcodes.V1_7 || !ConstantPool.of(bytes).namesAny(schemas.managedNames())) {
             return null; // a class too old for invokedynamic, or one that names no class under the engine
         }
         ClassModel model;
@@ -194,17 +195,6 @@ final class LoadRewriter {
         Set<String> nest = new java.util.HashSet<>(schemas.managed(host).map(ClassModel::nestMembers).orElse(List.of()));
         nest.add(host);
         return nest;
-    }
-
-    static boolean referencesAny(ClassReader reader, Set<String> names) {
-        char[] buffer = new char[reader.getMaxStringLength()];
-        for (int i = 1; i < reader.getItemCount(); i++) {
-            int offset = reader.getItem(i);
-            if (offset > 0 && reader.b[offset - 1] == 7 && names.contains(reader.readUTF8(offset, buffer))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static CodeRewriter.Loaded view(String self, Schemas schemas) {

@@ -87,19 +87,6 @@ final class RawClassFile {
         return at;
     }
 
-    /** The fields this class's code names, as {@code owner.name}. */
-    java.util.Set<String> fieldReferences() {
-        java.util.Set<String> result = new java.util.HashSet<>();
-        for (int i = 1; i < constantCount; i++) {
-            int at = offsets[i];
-            if (at != 0 && bytes[at] == 9) {
-                int nameAndType = offsets[u2(at + 3)];
-                result.add(className(u2(at + 1)) + "." + utf8(u2(nameAndType + 1)));
-            }
-        }
-        return result;
-    }
-
     /** The access flags of the method {@code name descriptor} this class declares, or -1. */
     int methodAccess(String name, String descriptor) {
         for (int i = 0; i < methodName.length; i++) {

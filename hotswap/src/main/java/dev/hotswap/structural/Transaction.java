@@ -2,6 +2,7 @@ package dev.hotswap.structural;
 
 import dev.hotswap.ReloadOutcome.Kind;
 import dev.hotswap.classfile.ClassModel;
+import dev.hotswap.classfile.ConstantPool;
 import java.lang.instrument.ClassDefinition;
 import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandle;
@@ -39,7 +40,7 @@ import org.objectweb.asm.Opcodes;
  * site links against a batch half published; user code never runs under it.
  */
 final class Transaction {
-    /** Points at which tests make a batch fail ({@link Engine#faults}). */
+    /** Points at which tests make a batch fail ({@link Engine#faults}); PUBLISH is the relinking of call sites. */
     enum Stage { PREPARE, VERSIONS, COMMIT, PUBLISH, INITIALIZE }
 
     /** Test hook: throws at a stage to show what a failure there leaves behind. */
@@ -215,7 +216,6 @@ final class Transaction {
                          int generation, List<ClassDefinition> definitions, List<Engine.NewClass> added,
                          Optional<Map<String, String>> names, List<Engine.Problem> warnings) {
         try {
-            faults.at(Stage.PUBLISH);
             Optional<Map.Entry<ClassLoader, Map<String, String>>> renamed = structural.isEmpty() || names.isEmpty()
                     ? Optional.empty() : Optional.of(Map.entry(structural.get(0).type().getClassLoader(), names.get()));
             registry.publish(fresh, generation, renamed);
@@ -244,8 +244,9 @@ final class Transaction {
         }
         if (!structural.isEmpty()) {
             try {
+                faults.at(Stage.PUBLISH);
                 sites.relink();
-            } catch (RuntimeException | LinkageError e) {
+            } catch (Exception | LinkageError e) {
                 warnings.add(warning(structural, "the engine could not relink its call sites (" + Engine.rootCause(e)
                         + "); calls may still run the previous version: restart the program to be sure", Kind.PUBLISH_FAILED));
             }
@@ -355,7 +356,7 @@ final class Transaction {
                 continue;
             }
             Optional<byte[]> bytes = engine.seenBytes(type.getClassLoader(), type.getName().replace('.', '/'));
-            if (bytes.isPresent() && new RawClassFile(bytes.get()).fieldReferences().stream().anyMatch(changed::contains)) {
+            if (bytes.isPresent() && ConstantPool.of(bytes.get()).fieldNames().stream().anyMatch(changed::contains)) {
                 // As at load: renamed anonymous classes too, since these are the bytes as compiled.
                 byte[] planted = Catchers.replant(type, bytes.get());
                 result.add(new ClassDefinition(type, engine.asRedefined(type, planted)));

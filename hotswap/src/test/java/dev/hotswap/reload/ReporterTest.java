@@ -84,4 +84,27 @@ class ReporterTest {
         assertThat(heard).containsExactly(reloaded, refused);
         assertThat(Files.readAllLines(events)).hasSize(2);
     }
+
+    @Test
+    void aListenerThrowingAnErrorIsReportedAndTheOthersStillHear() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream stream = new PrintStream(err, true, StandardCharsets.UTF_8);
+        Reporter reporter = new Reporter(Options.defaults(), () -> stream);
+        reporter.addListener(o -> {
+            throw new AssertionError("listener error");
+        });
+        List<ReloadOutcome> heard = new ArrayList<>();
+        reporter.addListener(heard::add);
+        ReloadOutcome reloaded = new ReloadOutcome.Reloaded(List.of("A"), Duration.ofMillis(1));
+        reporter.outcome(reloaded, "");
+        assertThat(heard).containsExactly(reloaded);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("threw java.lang.AssertionError: listener error");
+    }
+
+    @Test
+    void whatACorruptFileNamesNeverBreaksTheLine() {
+        String line = Reporter.line(new ReloadOutcome.Refused(List.of("a.B"), List.of(new Reason("a.B", "",
+                "names java.lang.Str\ning\r\u0001", Kind.UNRESOLVED_REFERENCE))), "rebuild");
+        assertThat(line).doesNotContain("\n").doesNotContain("\r").contains("names java.lang.Str?ing??");
+    }
 }

@@ -126,7 +126,13 @@ class EngineAccessTest {
                     });
                     attempt("agent-instrumentation", () -> dev.hotswap.agent.HotswapAgent.instrumentation().orElseThrow());
                     attempt("engine-create", () -> Engine.create(null, t -> true, t -> java.util.Optional.empty(),
-                            (l, n) -> java.util.Optional.empty(), System.out::println).orElseThrow());
+                            (l, n) -> java.util.Optional.empty(), m -> { }).orElseThrow());
+                    java.lang.instrument.Instrumentation fake = (java.lang.instrument.Instrumentation) java.lang.reflect.Proxy
+                            .newProxyInstance(Probe.class.getClassLoader(),
+                                    new Class<?>[] {java.lang.instrument.Instrumentation.class}, (p, m, a) -> null);
+                    attempt("engine-create-fake", () -> Engine.create(fake, t -> true, t -> java.util.Optional.empty(),
+                            (l, n) -> java.util.Optional.empty(), m -> { }).orElseThrow());
+
                     System.out.println("probe done");
                 }
             }
@@ -134,7 +140,7 @@ class EngineAccessTest {
 
     private static final List<String> ATTEMPTS = List.of("field-String.value", "field-Secret.key", "call-Secret.hidden",
             "call-String.isLatin1", "lambdaOf-Secret.hidden", "construct-Secret", "entry-Secret.hidden", "lambda",
-            "bridgeHandles-field", "agent-instrumentation", "engine-create");
+            "bridgeHandles-field", "agent-instrumentation", "engine-create", "engine-create-fake");
 
     @Test
     void applicationCodeCannotBorrowTheEnginesReach() throws Exception {
@@ -156,6 +162,9 @@ class EngineAccessTest {
             // The program runs on, its swapped code too, its secret untouched.
             child.awaitAfter(mark, " v2+ key=s3cret");
             assertThat(child.output()).doesNotContain(" GOT ").doesNotContain("hidden:").doesNotContain("bytes3");
+            // And hotswap itself goes on: a later structural swap applies.
+            Javac.compile(classes, Map.of("app.Worker", WORKER_V2.replace("\"+\"", "\"++\"")), classes);
+            child.awaitAfter(mark, " v2++ key=s3cret");
         }
     }
 }
