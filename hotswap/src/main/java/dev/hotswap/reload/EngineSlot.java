@@ -28,7 +28,7 @@ final class EngineSlot {
     /** The engine if it exists already (made by this session or an earlier one), without making one. */
     Optional<Engine> existing() {
         Optional<Engine> made = engine;
-        return made != null ? made : Engine.running() ? get() : Optional.empty();
+        return made != null ? made : dev.hotswap.structural.Linker.engineRunning() ? get() : Optional.empty();
     }
 
     /** The engine if this session has it at hand: for the transformer, which must not make one. */

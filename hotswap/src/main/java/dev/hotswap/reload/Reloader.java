@@ -23,20 +23,40 @@ import java.util.Set;
  * ({@link Applier}). Runs on the reload thread only.
  */
 final class Reloader implements Debouncer.BatchHandler {
+    private final Instrumentation instrumentation;
+    private final Roots roots;
+    private final RunningBytes running;
     private final Reporter reporter;
-    private final BatchReader reader;
-    private final HeldFiles held;
-    private final AnonymousNaming naming;
-    private final Planner planner;
-    private final Applier applier;
+    private final Duration giveUpAfter;
+    private final EngineSlot engine;
+    /** Made at the first batch (or the warm-up), not at start-up, which it would only slow down. */
+    private Parts parts;
+
+    /** The pipeline's stages. */
+    private record Parts(BatchReader reader, HeldFiles held, AnonymousNaming naming, Planner planner, Applier applier) {
+    }
 
     Reloader(Instrumentation instrumentation, Roots roots, RunningBytes running, Reporter reporter, Duration giveUpAfter,
              EngineSlot engine) {
+        this.instrumentation = instrumentation;
+        this.roots = roots;
+        this.running = running;
         this.reporter = reporter;
-        this.reader = new BatchReader(roots, giveUpAfter);
-        this.held = new HeldFiles(reporter::detail);
-        this.naming = new AnonymousNaming(instrumentation, running, roots, engine, reporter::detail);
-        this.planner = new Planner(new Planner.Jvm() {
+        this.giveUpAfter = giveUpAfter;
+        this.engine = engine;
+    }
+
+    private Parts parts() {
+        if (parts == null) {
+            parts = new Parts(new BatchReader(roots, giveUpAfter), new HeldFiles(reporter::detail),
+                    new AnonymousNaming(instrumentation, running, roots, engine, reporter::detail),
+                    new Planner(jvm(), structural(), reporter::detail), new Applier(instrumentation, running, reporter, engine));
+        }
+        return parts;
+    }
+
+    private Planner.Jvm jvm() {
+        return new Planner.Jvm() {
             @Override
             public Class<?>[] loadedClasses() {
                 return instrumentation.getAllLoadedClasses();
@@ -61,7 +81,11 @@ final class Reloader implements Debouncer.BatchHandler {
             public LinkCheck.Classes linkView(Map<String, ClassModel> batch, ClassLoader loader) {
                 return new LinkClasses(batch, loader, running, instrumentation);
             }
-        }, new Planner.Structural() {
+        };
+    }
+
+    private Planner.Structural structural() {
+        return new Planner.Structural() {
             @Override
             public boolean available() {
                 return engine.get().isPresent();
@@ -77,8 +101,7 @@ final class Reloader implements Debouncer.BatchHandler {
             public List<Engine.Problem> unsupported(Class<?> type, ClassModel running, ClassModel next) {
                 return engine.get().orElseThrow().unsupported(type, running, next);
             }
-        }, reporter::detail);
-        this.applier = new Applier(instrumentation, running, reporter, engine);
+        };
     }
 
     /**
@@ -86,6 +109,7 @@ final class Reloader implements Debouncer.BatchHandler {
      * swap does not pay for loading and interpreting it (tens of milliseconds otherwise).
      */
     void warmUp() {
+        parts();
         try (var in = Reloader.class.getResourceAsStream("Reloader.class")) {
             if (in != null) {
                 byte[] bytes = in.readAllBytes();
@@ -100,7 +124,8 @@ final class Reloader implements Debouncer.BatchHandler {
     @Override
     public Optional<Duration> handle(Set<Path> batch) {
         long started = System.nanoTime();
-        BatchReader.Read read = reader.read(batch);
+        Parts p = parts();
+        BatchReader.Read read = p.reader().read(batch);
         if (read instanceof BatchReader.Read.Waiting waiting) {
             reporter.detail("hotswap: waiting for " + waiting.file().getFileName() + " to be written completely");
             return Optional.of(waiting.retry());
@@ -110,17 +135,17 @@ final class Reloader implements Debouncer.BatchHandler {
                     "the batch goes in whole or not at all; recompile and the next complete build is applied");
             return Optional.empty();
         }
-        List<Candidate> candidates = held.join(((BatchReader.Read.Ready) read).candidates());
+        List<Candidate> candidates = p.held().join(((BatchReader.Read.Ready) read).candidates());
         boolean refused = true;
         Set<String> unswappable = Set.of();
         try {
-            Optional<Planner.Plan.Refuse> bad = planner.precheck(candidates);
-            Planner.Plan plan = bad.isPresent() ? bad.get() : planner.plan(naming.name(candidates));
+            Optional<Planner.Plan.Refuse> bad = p.planner().precheck(candidates);
+            Planner.Plan plan = bad.isPresent() ? bad.get() : p.planner().plan(p.naming().name(candidates));
             if (plan instanceof Planner.Plan.Refuse refuse) {
                 unswappable = refuse.unswappable();
                 Applier.refuse(reporter, refuse.wouldChange(), refuse.reasons(), refuse.hint());
             } else if (plan instanceof Planner.Plan.Apply apply) {
-                refused = applier.apply(apply, started);
+                refused = p.applier().apply(apply, started);
             } else {
                 refused = false;
             }
@@ -132,7 +157,7 @@ final class Reloader implements Debouncer.BatchHandler {
                     ReloadOutcome.Kind.INTERNAL_ERROR)), Optional.of(e)),
                     "a bug in hotswap; nothing was applied; please report it with this line");
         } finally {
-            held.settle(candidates, refused, unswappable);
+            p.held().settle(candidates, refused, unswappable);
         }
         return Optional.empty();
     }

@@ -41,7 +41,7 @@ public final class Session implements AutoCloseable {
                 type -> bytes.of(type, instrumentation).map(r -> r.bytes), bytes::seen, said::problem));
         this.planting = new Planting(running, engine);
         this.reloader = new Reloader(instrumentation, roots, running, reporter, options.retry(), engine);
-        if (Engine.running()) {
+        if (dev.hotswap.structural.Linker.engineRunning()) {
             engine.get(); // an earlier session's engine: classes that load from now on are rewritten for it
         }
         this.debouncer = new Debouncer(options.quiet(), reloader);

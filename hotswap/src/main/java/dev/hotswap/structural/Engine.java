@@ -165,10 +165,6 @@ public final class Engine {
         }
     }
 
-    /** True when this JVM already has an engine (one per JVM, kept across sessions). Says nothing else. */
-    public static boolean running() {
-        return Linker.engine != null;
-    }
 
     // ---- for the engine's parts ----
 

@@ -32,6 +32,15 @@ public final class Linker {
     }
 
     /**
+     * True when this JVM already has a structural engine (one per JVM, kept across sessions).
+     * Says nothing else; here, not on {@link Engine}, so that asking does not load the engine's
+     * classes (and ASM's) at start-up.
+     */
+    public static boolean engineRunning() {
+        return engine != null;
+    }
+
+    /**
      * The handles a bridge calls ({@link Bridges}), in the order of {@link Bridges#bridged()}:
      * called reflectively by a bridge's static initializer, in a loader that cannot see this class.
      */
