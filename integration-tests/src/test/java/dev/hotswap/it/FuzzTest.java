@@ -158,6 +158,41 @@ class FuzzTest {
         }
     }
 
+    /**
+     * As the fuzz runs that found the problem: a mutant every 30 ms, none waited for, so that
+     * batches hold whatever the folder has when the quiet period ends. The program never meets a
+     * {@code LinkageError}, hotswap never fails internally, and the valid version after applies.
+     */
+    @Test
+    void aFloodOfMutantsNeverHurtsTheProgram() throws Exception {
+        Path classes = dir.resolve("classes");
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("app.Main", MAIN);
+        all.put("app.Helper", HELPER);
+        all.put("app.Fuzzed", fuzzed("v1"));
+        Javac.compile(classes, all);
+        byte[] base = Javac.bytesOf("app.Fuzzed", Map.of("app.Fuzzed", fuzzed("v2"), "app.Helper", HELPER));
+        Path target = classes.resolve("app/Fuzzed.class");
+        try (ChildJvm child = ChildJvm.start(dir, List.of("-Xmx64m", "-javaagent:" + ChildJvm.hotswapJar()
+                + "=quiet=5ms,retry=60ms", "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(), "app.Main"))) {
+            child.await(" v1-h-6/true end");
+            Random random = new Random(SEED + 1);
+            for (int i = 0; i < MUTANTS; i++) {
+                Path tmp = dir.resolve("mutant.tmp");
+                Files.write(tmp, mutate(base, random));
+                Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                Thread.sleep(30);
+                assertThat(child.isAlive()).as("alive after mutant %d", i).isTrue();
+            }
+            int mark = child.mark();
+            Javac.compile(classes, Map.of("app.Fuzzed", fuzzed("v3")), classes);
+            child.awaitAfter(mark, " v3-h-6/true end");
+            assertThat(child.output()).doesNotContain("LINKAGE").doesNotContain("internal error")
+                    .doesNotContain("INTERNAL_ERROR").doesNotContain("\tat ").doesNotContain("WARNING");
+        }
+    }
+
     private static long count(List<String> lines, String text) {
         return lines.stream().filter(l -> l.contains(text)).count();
     }
