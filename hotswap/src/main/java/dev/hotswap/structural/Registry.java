@@ -2,7 +2,6 @@ package dev.hotswap.structural;
 
 import dev.hotswap.classfile.ClassModel;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -183,9 +182,5 @@ final class Registry {
         }
         Set<String> names = type.getClassLoader() == null ? null : written.get(type.getClassLoader());
         return names != null && names.contains(type.getName().replace('.', '/'));
-    }
-
-    static <K, V> Map<K, V> copy(Map<K, V> map) {
-        return new HashMap<>(map);
     }
 }

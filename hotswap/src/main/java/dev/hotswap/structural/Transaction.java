@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.objectweb.asm.Opcodes;
 
@@ -70,7 +69,7 @@ final class Transaction {
     }
 
     /** What a class of the batch becomes once it is published. */
-    private record Plan(Managed managed, boolean fresh, Version version, List<String> constructors, boolean initialize,
+    private record Plan(Managed managed, Version version, List<String> constructors, boolean initialize,
                         boolean isEnum, ClassModel next, Map<String, Integer> epochs) {
     }
 
@@ -163,7 +162,7 @@ final class Transaction {
                             TrampolineWriter.write(m.loadedBytes, s.nextBytes(), s.next(), loaded, found,
                                     m.carrier == null ? "" : m.carrier.descriptor(), List.copyOf(constructors)))));
                 }
-                plans.put(s.type(), new Plan(m, isFresh, version, List.copyOf(constructors), !initialize.isEmpty(), isEnum,
+                plans.put(s.type(), new Plan(m, version, List.copyOf(constructors), !initialize.isEmpty(), isEnum,
                         s.next(), epochs.get(m)));
             } catch (IllegalAccessException | NoSuchMethodException | LinkageError e) {
                 found.add("its new version cannot be defined (" + e + ")");
