@@ -10,7 +10,6 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.MutableCallSite;
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -122,8 +121,9 @@ public final class Engine {
     }
 
     /**
-     * The engine, if this JVM lets the agent open {@code java.lang.invoke} to itself (the one
-     * lookup that may define a nestmate of any class, loaded before the agent or not). One per
+     * The engine, if this JVM lets the agent open {@code java.lang.invoke} to a module of its own
+     * ({@link Vault}: the one lookup that may define a nestmate of any class, loaded before the
+     * agent or not). One per
      * JVM: the classes it took over keep their entries, linked to its call sites, across sessions
      * ({@code Hotswap.close()} then {@code start()} again); it is handed only to a caller with an
      * instrumentation the JVM made (a class of {@code java.instrument}). When there is none,
@@ -144,13 +144,8 @@ public final class Engine {
             }
             if (engine == null) {
                 try {
-                    Module invoke = MethodHandles.class.getModule();
-                    instrumentation.redefineModule(invoke, Set.of(), Map.of(),
-                            Map.of("java.lang.invoke", Set.of(Engine.class.getModule())), Set.of(), Map.of());
-                    Field field = MethodHandles.Lookup.class.getDeclaredField("IMPL_LOOKUP");
-                    field.setAccessible(true);
-                    engine = new Engine(instrumentation, (MethodHandles.Lookup) field.get(null));
-                } catch (ReflectiveOperationException | RuntimeException e) {
+                    engine = new Engine(instrumentation, Vault.trustedLookup(instrumentation));
+                } catch (ReflectiveOperationException | java.io.IOException | RuntimeException e) {
                     problems.accept("hotswap: the structural engine is not available in this JVM (" + rootCause(e)
                             + "); method bodies still swap, structural changes are refused");
                     return Optional.empty();

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The engine's reach serves only code it wrote. Once a structural swap made the engine run,
  * ordinary application code tries every public entry point of hotswap's jar to reach another
- * class's private state, and a JDK class's (String.value): each attempt is refused, nothing is
- * read, and the program runs on with its swapped code.
+ * class's private state, and a JDK class's (String.value), and deep reflection into the JDK,
+ * which the engine's start must not have opened to the program: each attempt is refused, nothing
+ * is read, and the program runs on with its swapped code.
  */
 class EngineAccessTest {
     @TempDir
@@ -133,6 +134,18 @@ class EngineAccessTest {
                     attempt("engine-create-fake", () -> Engine.create(fake, t -> true, t -> java.util.Optional.empty(),
                             (l, n) -> java.util.Optional.empty(), m -> { }).orElseThrow());
 
+                    // The engine's lookup came from java.lang.invoke opened to a module of hotswap's own,
+                    // never to the unnamed module the program shares with hotswap's jar.
+                    attempt("setAccessible-IMPL_LOOKUP", () -> {
+                        java.lang.reflect.Field f = MethodHandles.Lookup.class.getDeclaredField("IMPL_LOOKUP");
+                        f.setAccessible(true);
+                        return f.get(null);
+                    });
+                    attempt("setAccessible-String.value", () -> {
+                        java.lang.reflect.Field f = String.class.getDeclaredField("value");
+                        f.setAccessible(true);
+                        return f.get("abc");
+                    });
                     System.out.println("probe done");
                 }
             }
@@ -140,7 +153,8 @@ class EngineAccessTest {
 
     private static final List<String> ATTEMPTS = List.of("field-String.value", "field-Secret.key", "call-Secret.hidden",
             "call-String.isLatin1", "lambdaOf-Secret.hidden", "construct-Secret", "entry-Secret.hidden", "lambda",
-            "bridgeHandles-field", "agent-instrumentation", "engine-create", "engine-create-fake");
+            "bridgeHandles-field", "agent-instrumentation", "engine-create", "engine-create-fake",
+            "setAccessible-IMPL_LOOKUP", "setAccessible-String.value");
 
     @Test
     void applicationCodeCannotBorrowTheEnginesReach() throws Exception {
