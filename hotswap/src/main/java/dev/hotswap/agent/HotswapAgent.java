@@ -55,8 +55,11 @@ public final class HotswapAgent {
 
     /**
      * The instrumentation, for hotswap's own {@link Attacher} when hotswap's classes were loaded a
-     * second time by another class loader (the agent is always the system class loader's):
-     * public only for that, and refused to any other caller.
+     * second time by another class loader (the agent is always the system class loader's; a
+     * Spring Boot executable jar, say): public only for that. Refused to a caller of any other
+     * name. The check is by name, since the other copy of hotswap is another class: a program
+     * that defines a class of that name in a loader of its own gets it, as it could load an agent
+     * into itself through the attach mechanism.
      */
     public static Optional<Instrumentation> instrumentation() {
         Class<?> caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass();

@@ -125,13 +125,13 @@ public record ClassModel(
         @Override
         public void visit(int version, int access, String name, String signature, String superName,
                           String[] interfaces) {
-            Descriptors.className(name, "(the class's own name)");
+            Descriptors.className(name, "", "(the class's own name)");
             if (superName != null) {
-                Descriptors.className(superName, "(its superclass)");
+                Descriptors.className(superName, "", "(its superclass)");
             }
             if (interfaces != null) {
                 for (String i : interfaces) {
-                    Descriptors.className(i, "(an interface)");
+                    Descriptors.className(i, "", "(an interface)");
                 }
             }
             this.name = name;
@@ -163,8 +163,8 @@ public record ClassModel(
 
         @Override
         public FieldVisitor visitField(int access, String name, String descriptor, String signature, Object value) {
-            Descriptors.name(name, false, "(a field)");
-            Descriptors.field(descriptor, "of field " + name);
+            Descriptors.name(name, false, "", "(a field)");
+            Descriptors.field(descriptor, "of field ", name);
             fields.add(new Member(name, descriptor, access & CLASS_FILE_FLAGS));
             return null;
         }
@@ -172,8 +172,8 @@ public record ClassModel(
         @Override
         public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                                          String[] exceptions) {
-            Descriptors.name(name, true, "(a method)");
-            Descriptors.method(descriptor, "of method " + name);
+            Descriptors.name(name, true, "", "(a method)");
+            Descriptors.method(descriptor, "of method ", name);
             Member method = new Member(name, descriptor, access & CLASS_FILE_FLAGS);
             methods.add(method);
             return new CodeHasher(method);
@@ -242,28 +242,28 @@ public record ClassModel(
                 mix(var);
             }
 
+            // Member names in references are only compared, never parsed: one that is malformed names
+            // nothing that exists and the link check refuses it. Descriptors and class names are parsed.
             private void handle(Handle h) {
-                Descriptors.className(h.getOwner(), "in " + method.name());
-                Descriptors.name(h.getName(), h.getTag() > Opcodes.H_PUTSTATIC, "in " + method.name());
+                Descriptors.className(h.getOwner(), "in ", method.name());
                 if (h.getTag() <= Opcodes.H_PUTSTATIC) {
-                    Descriptors.field(h.getDesc(), "in " + method.name());
+                    Descriptors.field(h.getDesc(), "in ", method.name());
                 } else {
-                    Descriptors.method(h.getDesc(), "in " + method.name());
+                    Descriptors.method(h.getDesc(), "in ", method.name());
                 }
             }
 
             @Override
             public void visitTypeInsn(int opcode, String type) {
-                Descriptors.className(type, "in " + method.name());
+                Descriptors.className(type, "in ", method.name());
                 mix(opcode);
                 mix((Object) type);
             }
 
             @Override
             public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
-                Descriptors.className(owner, "in " + method.name());
-                Descriptors.name(name, false, "in " + method.name());
-                Descriptors.field(descriptor, "in " + method.name());
+                Descriptors.className(owner, "in ", method.name());
+                Descriptors.field(descriptor, "in ", method.name());
                 mix(opcode);
                 mix((Object) owner);
                 mix((Object) name);
@@ -272,9 +272,8 @@ public record ClassModel(
 
             @Override
             public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
-                Descriptors.className(owner, "in " + method.name());
-                Descriptors.name(name, true, "in " + method.name());
-                Descriptors.method(descriptor, "in " + method.name());
+                Descriptors.className(owner, "in ", method.name());
+                Descriptors.method(descriptor, "in ", method.name());
                 mix(opcode);
                 mix((Object) owner);
                 mix((Object) name);
@@ -284,14 +283,13 @@ public record ClassModel(
 
             @Override
             public void visitInvokeDynamicInsn(String name, String descriptor, Handle bsm, Object... args) {
-                Descriptors.name(name, true, "in " + method.name());
-                Descriptors.method(descriptor, "in " + method.name());
+                Descriptors.method(descriptor, "in ", method.name());
                 handle(bsm);
                 for (Object arg : args) {
                     if (arg instanceof Handle h) {
                         handle(h);
                     } else if (arg instanceof org.objectweb.asm.Type t && t.getSort() == org.objectweb.asm.Type.METHOD) {
-                        Descriptors.method(t.getDescriptor(), "in " + method.name());
+                        Descriptors.method(t.getDescriptor(), "in ", method.name());
                     }
                 }
                 mix(Opcodes.INVOKEDYNAMIC);

@@ -150,16 +150,6 @@ public final class ConstantPool {
         return false;
     }
 
-    /** True when any UTF-8 constant contains {@code text} (a name, part of a descriptor). */
-    public boolean containsText(String text) {
-        for (int i = 1; i < tags.length; i++) {
-            if (tags[i] == 1 && utf8(i).filter(s -> s.contains(text)).isPresent()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private boolean valid(int index, int tag) {
         return index > 0 && index < tags.length && tags[index] == tag;
     }

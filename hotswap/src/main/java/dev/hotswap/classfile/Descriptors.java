@@ -3,7 +3,9 @@ package dev.hotswap.classfile;
 /**
  * The JVM's grammar for names and descriptors (JVMS 4.2, 4.3), checked before anything of ours
  * takes a class file's word for them: ASM reads a malformed descriptor without complaint, and the
- * code that later splits it would fail far from the cause.
+ * code that later splits it would fail far from the cause. Runs on every instruction of every
+ * class parsed: it allocates nothing unless the check fails (where the message is made of
+ * {@code place} and {@code name}, say {@code "in "} and a method's name).
  */
 final class Descriptors {
     private Descriptors() {
@@ -16,37 +18,37 @@ final class Descriptors {
         }
     }
 
-    static void field(String descriptor, String where) {
+    static void field(String descriptor, String place, String name) {
         if (descriptor == null || fieldEnd(descriptor, 0) != descriptor.length()) {
-            throw new Malformed("malformed field descriptor " + descriptor + " " + where);
+            throw new Malformed("malformed field descriptor " + descriptor + " " + place + name);
         }
     }
 
-    static void method(String descriptor, String where) {
+    static void method(String descriptor, String place, String name) {
         if (descriptor == null || !isMethod(descriptor)) {
-            throw new Malformed("malformed method descriptor " + descriptor + " " + where);
+            throw new Malformed("malformed method descriptor " + descriptor + " " + place + name);
         }
     }
 
     /** An unqualified name (JVMS 4.2.2): methods may not hold {@code <} or {@code >} but for {@code <init>}, {@code <clinit>}. */
-    static void name(String name, boolean method, String where) {
-        boolean ok = name != null && !name.isEmpty();
-        for (int i = 0; ok && i < name.length(); i++) {
-            char c = name.charAt(i);
+    static void name(String member, boolean method, String place, String name) {
+        boolean ok = member != null && !member.isEmpty();
+        for (int i = 0; ok && i < member.length(); i++) {
+            char c = member.charAt(i);
             ok = c != '.' && c != ';' && c != '[' && c != '/' && (!method || (c != '<' && c != '>'));
         }
-        if (!ok && !(method && (name.equals("<init>") || name.equals("<clinit>")))) {
-            throw new Malformed("malformed member name " + name + " " + where);
+        if (!ok && !(method && ("<init>".equals(member) || "<clinit>".equals(member)))) {
+            throw new Malformed("malformed member name " + member + " " + place + name);
         }
     }
 
     /** A class's internal name, or an array descriptor where a class constant may hold one. */
-    static void className(String name, String where) {
-        boolean ok = name != null && !name.isEmpty() && (name.startsWith("[") ? fieldEnd(name, 0) == name.length()
-                : !name.startsWith("/") && !name.endsWith("/") && !name.contains("//") && name.chars()
-                .noneMatch(c -> c == '.' || c == ';' || c == '['));
+    static void className(String internalName, String place, String name) {
+        boolean ok = internalName != null && !internalName.isEmpty() && (internalName.charAt(0) == '['
+                ? fieldEnd(internalName, 0) == internalName.length()
+                : binaryNameEnd(internalName, 0, internalName.length()));
         if (!ok) {
-            throw new Malformed("malformed class name " + name + " " + where);
+            throw new Malformed("malformed class name " + internalName + " " + place + name);
         }
     }
 
@@ -86,13 +88,20 @@ final class Descriptors {
             return -1;
         }
         int end = d.indexOf(';', at);
-        if (end <= at + 1) {
-            return -1;
+        return end > at + 1 && binaryNameEnd(d, at + 1, end) ? end + 1 : -1;
+    }
+
+    /** True when {@code d[from, to)} is an internal binary name: segments of unqualified names between slashes. */
+    private static boolean binaryNameEnd(String d, int from, int to) {
+        if (from >= to || d.charAt(from) == '/' || d.charAt(to - 1) == '/') {
+            return false;
         }
-        String name = d.substring(at + 1, end);
-        if (name.startsWith("/") || name.endsWith("/") || name.contains("//") || name.contains(".") || name.contains("[")) {
-            return -1;
+        for (int i = from; i < to; i++) {
+            char c = d.charAt(i);
+            if (c == '.' || c == ';' || c == '[' || (c == '/' && d.charAt(i - 1) == '/')) {
+                return false;
+            }
         }
-        return end + 1;
+        return true;
     }
 }

@@ -89,10 +89,7 @@ final class Applier {
                     failureHint(cause));
             return true;
         } catch (RuntimeException | LinkageError e) {
-            // A bug of ours, not the JVM's refusal: said so, with the cause kept for tools.
-            reporter.outcome(new ReloadOutcome.Failed(classes, List.of(new Reason(classes.size() == 1 ? classes.get(0) : "",
-                    "", "hotswap failed while preparing the batch: " + e, Kind.INTERNAL_ERROR)), Optional.of(e)),
-                    "a bug in hotswap; nothing was applied; please report it with this line");
+            internalError(reporter, classes, "preparing", e);
             return true;
         }
         if (result instanceof Engine.Result.Refused refused) {
@@ -135,6 +132,13 @@ final class Applier {
             return "the JVM refused a change that only a restart can apply";
         }
         return "";
+    }
+
+    /** A bug of ours, not the JVM's refusal: said so, with the cause kept for tools; nothing was applied. */
+    static void internalError(Reporter reporter, List<String> classes, String stage, Throwable e) {
+        reporter.outcome(new ReloadOutcome.Failed(classes, List.of(new Reason(classes.size() == 1 ? classes.get(0) : "",
+                "", "hotswap failed while " + stage + " the batch: " + e, Kind.INTERNAL_ERROR)), Optional.of(e)),
+                "a bug in hotswap; nothing was applied; please report it with this line");
     }
 
     /** Refuses the batch; names the classes it would have changed and those with a reason. */

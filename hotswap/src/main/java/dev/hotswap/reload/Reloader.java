@@ -151,11 +151,7 @@ final class Reloader implements Debouncer.BatchHandler {
             }
         } catch (RuntimeException | LinkageError e) {
             // A bug of ours: told to the reporter (line, listeners, events) with its cause; nothing was applied.
-            List<String> classes = candidates.stream().map(Candidate::name).sorted().toList();
-            reporter.outcome(new ReloadOutcome.Failed(classes, List.of(new ReloadOutcome.Reason(classes.size() == 1
-                    ? classes.get(0) : "", "", "hotswap failed while planning the batch: " + e,
-                    ReloadOutcome.Kind.INTERNAL_ERROR)), Optional.of(e)),
-                    "a bug in hotswap; nothing was applied; please report it with this line");
+            Applier.internalError(reporter, candidates.stream().map(Candidate::name).sorted().toList(), "planning", e);
         } finally {
             p.held().settle(candidates, refused, unswappable);
         }

@@ -35,10 +35,9 @@ public final class Session implements AutoCloseable {
         this.reporter = new Reporter(options, () -> System.err);
         this.running = new RunningBytes(roots);
         RunningBytes bytes = running;
-        Reporter said = reporter;
         EngineSlot engine = new EngineSlot(() -> Engine.create(instrumentation,
                 type -> bytes.location(type.getProtectionDomain()).flatMap(roots::rootOf).isPresent(),
-                type -> bytes.of(type, instrumentation).map(r -> r.bytes), bytes::seen, said::problem));
+                type -> bytes.of(type, instrumentation).map(r -> r.bytes), bytes::seen, reporter::problem));
         this.planting = new Planting(running, engine);
         this.reloader = new Reloader(instrumentation, roots, running, reporter, options.retry(), engine);
         if (dev.hotswap.structural.Linker.engineRunning()) {

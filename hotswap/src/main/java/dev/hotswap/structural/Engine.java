@@ -212,8 +212,20 @@ public final class Engine {
 
     /** True when class file bytes name the engine's bootstrap class or a bridge to it. */
     static boolean namesEngine(byte[] bytes) {
-        ConstantPool pool = ConstantPool.of(bytes);
-        return pool.mentions(LINKER) || pool.classes().stream().anyMatch(Bridges::isBridgeName);
+        return namesEngine(ConstantPool.of(bytes));
+    }
+
+    /**
+     * Code can only call a class it names in a class constant (its method references and method
+     * handles point at one): the class constants are all there is to look at.
+     */
+    private static boolean namesEngine(ConstantPool pool) {
+        for (String name : pool.classes()) {
+            if (name.equals(LINKER) || Bridges.isBridgeName(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---- what reloading asks ----
@@ -267,16 +279,21 @@ public final class Engine {
             return null;
         }
         byte[] result = rewrite(loader, internalName, bytes);
-        registry.wrote(loader, internalName, result != null && namesEngine(result));
+        if (result != null) {
+            // Written by the engine from bytes that name none of its classes (see rewrite).
+            registry.wrote(loader, internalName);
+        }
         return result;
     }
 
+    /** The bytes rewritten for the engine, or null when they stay as they are (or name the engine themselves). */
     private byte[] rewrite(ClassLoader loader, String internalName, byte[] bytes) {
         if (!registry.hasClassesOf(loader)) {
             return null;
         }
         try {
-            if (namesEngine(bytes)) {
+            ConstantPool pool = ConstantPool.of(bytes);
+            if (namesEngine(pool)) {
                 problems.accept("hotswap: " + internalName.replace('/', '.') + " names " + Linker.class.getName()
                         + ", hotswap's internal class; it loads as compiled, and its calls to it are refused");
                 return null;
@@ -288,7 +305,8 @@ public final class Engine {
                 names.remove(internalName);
             }
             byte[] renamedBytes = names.isEmpty() || definingRenamed.get() != null ? null : rename(bytes, names);
-            byte[] rewritten = LoadRewriter.rewrite(renamedBytes != null ? renamedBytes : bytes, schemas(loader));
+            byte[] rewritten = renamedBytes != null ? LoadRewriter.rewrite(renamedBytes, schemas(loader))
+                    : LoadRewriter.rewrite(bytes, pool, schemas(loader));
             return bridges.bridged(loader, rewritten != null ? rewritten : renamedBytes);
         } catch (RuntimeException | LinkageError e) {
             // Reported, not thrown: a transformer's exception is swallowed by the JVM.

@@ -63,11 +63,16 @@ final class LoadRewriter {
 
     /** The bytes to run, or null when they stay as they are. */
     static byte[] rewrite(byte[] bytes, Schemas schemas) {
+        return rewrite(bytes, ConstantPool.of(bytes), schemas);
+    }
+
+    /** As {@link #rewrite(byte[], Schemas)}, with the class file's constant pool read already. */
+    static byte[] rewrite(byte[] bytes, ConstantPool pool, Schemas schemas) {
         if (!schemas.anyManaged()) {
             return null;
         }
         ClassReader reader = new ClassReader(bytes);
-        if (reader.readUnsignedShort(6) < Opcodes.V1_7 || !ConstantPool.of(bytes).namesAny(schemas.managedNames())) {
+        if (reader.readUnsignedShort(6) < Opcodes.V1_7 || !pool.namesAny(schemas.managedNames())) {
             return null; // a class too old for invokedynamic, or one that names no class under the engine
         }
         ClassModel model;

@@ -141,18 +141,15 @@ final class Registry {
 
     // ---- who may call the bootstrap methods ----
 
-    /** Records whether {@code loader}'s class {@code internalName} now runs bytes the engine wrote. */
-    void wrote(ClassLoader loader, String internalName, boolean byEngine) {
-        if (loader == null) {
-            return;
-        }
-        if (byEngine) {
+    /**
+     * Records that {@code loader}'s class {@code internalName} runs bytes the engine wrote. Never
+     * forgotten: an older frame of the class may still run those bytes and link their call sites,
+     * and no bytes the class can be given later name the engine unless the engine wrote them (a
+     * class file that does is refused, or loads as compiled without being recorded).
+     */
+    void wrote(ClassLoader loader, String internalName) {
+        if (loader != null) {
             written.computeIfAbsent(loader, l -> ConcurrentHashMap.newKeySet()).add(internalName);
-        } else {
-            Set<String> names = written.get(loader);
-            if (names != null) {
-                names.remove(internalName);
-            }
         }
     }
 

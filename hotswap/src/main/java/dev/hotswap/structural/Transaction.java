@@ -180,35 +180,40 @@ final class Transaction {
         }
         // ---- commit ----
         List<Engine.Problem> warnings = new ArrayList<>();
-        synchronized (engine) {
-            try {
-                faults.at(Stage.COMMIT);
-                for (Engine.Structural s : structural) {
-                    Module module = s.type().getModule();
-                    if (module.isNamed() && !module.canRead(Linker.class.getModule())) {
-                        // Entries call our bootstrap methods: a named module must read hotswap's module.
-                        instrumentation.redefineModule(module, Set.of(Linker.class.getModule()), Map.of(), Map.of(),
-                                Set.of(), Map.of());
-                    }
-                }
-                if (!definitions.isEmpty()) {
-                    instrumentation.redefineClasses(definitions.toArray(ClassDefinition[]::new));
-                }
-            } catch (Exception | LinkageError e) {
-                throw new Engine.CommitFailed(e);
-            }
-            // ---- publish: the batch is in; nothing from here on may undo it ----
-            engine.publishing(true);
-            publish(structural, plans, fresh, generation, definitions, added, names, warnings);
-        }
-        // User code (initializers, enum constructors) runs without the engine's lock; bootstraps on
-        // other threads wait for it, boundedly, so that none links against a half-initialized batch.
         try {
+            synchronized (engine) {
+                commit(structural, definitions);
+                // ---- publish: the batch is in; nothing from here on may undo it ----
+                engine.publishing(true);
+                publish(structural, plans, fresh, generation, definitions, added, names, warnings);
+            }
+            // User code (initializers, enum constructors) runs without the engine's lock; bootstraps on
+            // other threads wait for it, boundedly, so that none links against a half-initialized batch.
             initialize(structural, plans, plain, loaded, warnings);
         } finally {
-            engine.publishing(false);
+            engine.publishing(false); // whatever happened: never leave other threads waiting on a batch
         }
         return new Engine.Result.Applied(warnings);
+    }
+
+    /** The one redefinition of the batch; the JDK promises that if it throws, nothing changed. */
+    private void commit(List<Engine.Structural> structural, List<ClassDefinition> definitions) throws Engine.CommitFailed {
+        try {
+            faults.at(Stage.COMMIT);
+            for (Engine.Structural s : structural) {
+                Module module = s.type().getModule();
+                if (module.isNamed() && !module.canRead(Linker.class.getModule())) {
+                    // Entries call our bootstrap methods: a named module must read hotswap's module.
+                    instrumentation.redefineModule(module, Set.of(Linker.class.getModule()), Map.of(), Map.of(),
+                            Set.of(), Map.of());
+                }
+            }
+            if (!definitions.isEmpty()) {
+                instrumentation.redefineClasses(definitions.toArray(ClassDefinition[]::new));
+            }
+        } catch (Exception | LinkageError e) {
+            throw new Engine.CommitFailed(e);
+        }
     }
 
     private void publish(List<Engine.Structural> structural, Map<Class<?>, Plan> plans, Map<Class<?>, Managed> fresh,
@@ -225,8 +230,9 @@ final class Transaction {
                 plan.managed().fieldEpochs = plan.epochs();
             }
             for (ClassDefinition d : definitions) {
+                // Every definition was written by the engine from bytes that name none of its classes.
                 Class<?> type = d.getDefinitionClass();
-                registry.wrote(type.getClassLoader(), type.getName().replace('.', '/'), Engine.namesEngine(d.getDefinitionClassFile()));
+                registry.wrote(type.getClassLoader(), type.getName().replace('.', '/'));
             }
         } catch (Exception | LinkageError e) {
             warnings.add(warning(structural, "the engine could not record the batch (" + Engine.rootCause(e)
@@ -354,7 +360,8 @@ final class Transaction {
                     || type.getClassLoader() == null || !engine.isReloadable(type)) {
                 continue;
             }
-            Optional<byte[]> bytes = engine.seenBytes(type.getClassLoader(), type.getName().replace('.', '/'));
+            Optional<byte[]> bytes = engine.seenBytes(type.getClassLoader(), type.getName().replace('.', '/'))
+                    .filter(b -> !Engine.namesEngine(b)); // such a class runs as compiled and is never served
             if (bytes.isPresent() && ConstantPool.of(bytes.get()).fieldNames().stream().anyMatch(changed::contains)) {
                 // As at load: renamed anonymous classes too, since these are the bytes as compiled.
                 byte[] planted = Catchers.replant(type, bytes.get());

@@ -98,21 +98,42 @@ class FuzzTest {
                 """.formatted(version);
     }
 
-    @Test
-    void mutantsNeverHurtTheProgramAndTheNextValidVersionApplies() throws Exception {
-        Path classes = dir.resolve("classes");
+    private Path classes;
+    private Path target;
+
+    /** The program at v1, hotswap batching after 5 ms of quiet; the class mutants are made of is v2. */
+    private ChildJvm start(String moreOptions) throws Exception {
+        classes = dir.resolve("classes");
+        target = classes.resolve("app/Fuzzed.class");
         Map<String, String> all = new LinkedHashMap<>();
         all.put("app.Main", MAIN);
         all.put("app.Helper", HELPER);
         all.put("app.Fuzzed", fuzzed("v1"));
         Javac.compile(classes, all);
-        byte[] base = Javac.bytesOf("app.Fuzzed", Map.of("app.Fuzzed", fuzzed("v2"), "app.Helper", HELPER));
+        ChildJvm child = ChildJvm.start(dir, List.of("-Xmx64m", "-javaagent:" + ChildJvm.hotswapJar()
+                + "=quiet=5ms,retry=60ms" + moreOptions, "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(),
+                "app.Main"));
+        child.await(" v1-h-6/true end");
+        return child;
+    }
+
+    private static byte[] base() throws Exception {
+        return Javac.bytesOf("app.Fuzzed", Map.of("app.Fuzzed", fuzzed("v2"), "app.Helper", HELPER));
+    }
+
+    /** Puts {@code bytes} in place of the class file at once, as a build's rename does. */
+    private void drop(byte[] bytes) throws Exception {
+        Path tmp = dir.resolve("mutant.tmp");
+        Files.write(tmp, bytes);
+        Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Test
+    void mutantsNeverHurtTheProgramAndTheNextValidVersionApplies() throws Exception {
         Path events = dir.resolve("events.jsonl");
-        Path target = classes.resolve("app/Fuzzed.class");
-        try (ChildJvm child = ChildJvm.start(dir, List.of("-Xmx64m", "-javaagent:" + ChildJvm.hotswapJar()
-                + "=quiet=5ms,retry=60ms,events=" + events, "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(),
-                "app.Main"))) {
-            child.await(" v1-h-6/true end");
+        byte[] base = base();
+        try (ChildJvm child = start(",events=" + events)) {
             Random random = new Random(SEED);
             byte[] running = Files.readAllBytes(target);
             List<byte[]> applied = new ArrayList<>();
@@ -122,10 +143,7 @@ class FuzzTest {
                 if (Arrays.equals(mutant, running)) {
                     continue; // unchanged bytes are skipped without an outcome
                 }
-                Path tmp = dir.resolve("mutant.tmp");
-                Files.write(tmp, mutant);
-                Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                drop(mutant);
                 outcomes = awaitOutcome(events, outcomes, child);
                 String last = lastLine(events);
                 if (last.contains("\"outcome\":\"reloaded\"")) {
@@ -165,23 +183,11 @@ class FuzzTest {
      */
     @Test
     void aFloodOfMutantsNeverHurtsTheProgram() throws Exception {
-        Path classes = dir.resolve("classes");
-        Map<String, String> all = new LinkedHashMap<>();
-        all.put("app.Main", MAIN);
-        all.put("app.Helper", HELPER);
-        all.put("app.Fuzzed", fuzzed("v1"));
-        Javac.compile(classes, all);
-        byte[] base = Javac.bytesOf("app.Fuzzed", Map.of("app.Fuzzed", fuzzed("v2"), "app.Helper", HELPER));
-        Path target = classes.resolve("app/Fuzzed.class");
-        try (ChildJvm child = ChildJvm.start(dir, List.of("-Xmx64m", "-javaagent:" + ChildJvm.hotswapJar()
-                + "=quiet=5ms,retry=60ms", "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(), "app.Main"))) {
-            child.await(" v1-h-6/true end");
+        byte[] base = base();
+        try (ChildJvm child = start("")) {
             Random random = new Random(SEED + 1);
             for (int i = 0; i < MUTANTS; i++) {
-                Path tmp = dir.resolve("mutant.tmp");
-                Files.write(tmp, mutate(base, random));
-                Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                drop(mutate(base, random));
                 Thread.sleep(30);
                 assertThat(child.isAlive()).as("alive after mutant %d", i).isTrue();
             }
