@@ -61,7 +61,7 @@ public final class Bench {
         System.out.println("bench: " + line);
     }
 
-    /** Runs every section, or only those named (latency, restart, startup, memory, callcost). */
+    /** Runs every section, or only those named (latency, restart, startup, memory, callcost, reflectcost). */
     private void run(Path out, List<String> only) throws Exception {
         long started = System.nanoTime();
         header();
@@ -79,6 +79,9 @@ public final class Bench {
         }
         if (only.isEmpty() || only.contains("callcost")) {
             callCost();
+        }
+        if (only.isEmpty() || only.contains("reflectcost")) {
+            reflectCost();
         }
         StringBuilder summary = new StringBuilder("\n## Goals at a glance\n\n| goal | measured | met? |\n|---|---|---|\n");
         for (String[] goal : goals) {
@@ -353,5 +356,67 @@ public final class Bench {
         md.append("\nGoal: every ratio within 1.05. Body swaps go through the JVM's own redefinition, which leaves no ")
                 .append("indirection behind. A structural swap leaves the method an `invokedynamic` entry on a ")
                 .append("`MutableCallSite` that the JIT inlines through.\n");
+    }
+
+    private void reflectCost() throws Exception {
+        log("reflection cost (JMH)");
+        String[][] configs = {{"no agent", "-1", "false"}, {"agent loaded, never swapped", "0", "false"},
+                {"agent, after 1 structural swap", "1", "true"}};
+        Map<String, Map<String, Double>> scores = new LinkedHashMap<>();
+        Map<String, Map<String, Double>> errors = new LinkedHashMap<>();
+        for (String[] config : configs) {
+            Path dir = Files.createDirectories(work.resolve("reflectcost-" + scores.size()));
+            Files.write(dir.resolve("Hot.class"), ClassGen.operator("Hot", 0));
+            List<String> jvm = new ArrayList<>(List.of("-D" + CallCost.DIR + "=" + dir, "-Xmx512m"));
+            if (!config[1].equals("-1")) {
+                jvm.add(0, "-javaagent:" + hotswapJar + "=quiet=0ms,verbosity=quiet,watch=" + dir);
+            }
+            Options options = new OptionsBuilder()
+                    .include(ReflectCost.class.getName() + ".(invoke|lookup" + (config[2].equals("true") ? "|invokeAdded" : "") + ")$")
+                    .param("swaps", Integer.toString(Math.max(0, Integer.parseInt(config[1]))))
+                    .param("structural", config[2])
+                    .jvmArgs(jvm.toArray(String[]::new))
+                    .forks(quick ? 1 : 2)
+                    .warmupIterations(quick ? 2 : 4)
+                    .warmupTime(TimeValue.seconds(1))
+                    .measurementIterations(quick ? 3 : 6)
+                    .measurementTime(TimeValue.seconds(1))
+                    .build();
+            Map<String, Double> score = new LinkedHashMap<>();
+            Map<String, Double> error = new LinkedHashMap<>();
+            for (RunResult r : new Runner(options).run()) {
+                String name = r.getParams().getBenchmark().substring(r.getParams().getBenchmark().lastIndexOf('.') + 1);
+                score.put(name, r.getPrimaryResult().getScore());
+                error.put(name, r.getPrimaryResult().getScoreError());
+            }
+            scores.put(config[0], score);
+            errors.put(config[0], error);
+        }
+        Map<String, Double> base = scores.get("no agent");
+        md.append("\n## 6. Reflection cost (JMH)\n\n")
+                .append("The class of section 2, loaded from a watched folder: `Method.invoke` of its method, and `getMethod` ")
+                .append("by name (a copy from the JDK's cache, which hotswap's hooks fill on a miss). After a structural swap ")
+                .append("the class answers from its newest version: its loaded method is invoked through the JDK's accessor and its ")
+                .append("entry, the added one through hotswap's accessor. Average time per operation; error is JMH's 99.9% ")
+                .append("confidence half-width.\n\n")
+                .append("| configuration | `invoke` ns | ratio | `getMethod` ns | ratio | added method's `invoke` ns |\n")
+                .append("|---|---:|---:|---:|---:|---:|\n");
+        for (Map.Entry<String, Map<String, Double>> row : scores.entrySet()) {
+            Map<String, Double> s = row.getValue();
+            Map<String, Double> e = errors.get(row.getKey());
+            md.append("| ").append(row.getKey())
+                    .append(" | ").append(String.format(Locale.ROOT, "%.1f ± %.1f", s.get("invoke"), e.get("invoke")))
+                    .append(" | ").append(Stats.ratio(s.get("invoke") / base.get("invoke")))
+                    .append(" | ").append(String.format(Locale.ROOT, "%.1f ± %.1f", s.get("lookup"), e.get("lookup")))
+                    .append(" | ").append(Stats.ratio(s.get("lookup") / base.get("lookup")))
+                    .append(" | ").append(s.containsKey("invokeAdded")
+                            ? String.format(Locale.ROOT, "%.1f ± %.1f", s.get("invokeAdded"), e.get("invokeAdded")) : "–")
+                    .append(" |\n");
+        }
+        Map<String, Double> never = scores.get("agent loaded, never swapped");
+        goal("reflective call within 1.05× of no agent, class never swapped",
+                Stats.ratio(never.get("invoke") / base.get("invoke")), never.get("invoke") <= 1.05 * base.get("invoke"));
+        md.append("\nGoal: a reflective call on a class never swapped within 1.05× of no agent. The cost on a swapped ")
+                .append("class is stated, not a goal.\n");
     }
 }

@@ -36,7 +36,7 @@ public class CallCost {
     @Param("false")
     public boolean structural;
 
-    private IntUnaryOperator op;
+    IntUnaryOperator op;
     private int x = 7;
 
     @Setup

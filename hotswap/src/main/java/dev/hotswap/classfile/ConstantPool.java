@@ -41,6 +41,41 @@ public final class ConstantPool {
     }
 
     /** The constant pool of {@code bytes}, or an empty one when they are not a class file that far. */
+    /**
+     * Where each constant of a class file begins (its tag), by index, 0 for the unusable slot after
+     * a long or double; the last element is where the pool ends. For readers of raw class files.
+     *
+     * @throws IllegalArgumentException when the bytes are not a class file's up to the pool's end
+     */
+    public static int[] tagOffsets(byte[] bytes) {
+        if (bytes.length < 10 || u4(bytes, 0) != 0xCAFEBABE) {
+            throw new IllegalArgumentException("not a class file");
+        }
+        int count = u2(bytes, 8);
+        int[] offsets = new int[count + 1];
+        int at = 10;
+        for (int i = 1; i < count; i++) {
+            if (at >= bytes.length) {
+                throw new IllegalArgumentException("truncated constant pool");
+            }
+            offsets[i] = at;
+            int tag = bytes[at] & 0xFF;
+            switch (tag) {
+                case 1 -> at += 3 + u2(bytes, at + 1);
+                case 3, 4, 9, 10, 11, 12, 17, 18 -> at += 5;
+                case 5, 6 -> {
+                    at += 9;
+                    i++;
+                }
+                case 7, 8, 16, 19, 20 -> at += 3;
+                case 15 -> at += 4;
+                default -> throw new IllegalArgumentException("constant tag " + tag);
+            }
+        }
+        offsets[count] = at;
+        return offsets;
+    }
+
     public static ConstantPool of(byte[] bytes) {
         return read(bytes).orElse(EMPTY);
     }
@@ -107,6 +142,36 @@ public final class ConstantPool {
                     }
                 }
             }
+        }
+        return result;
+    }
+
+    /**
+     * The classes named in the descriptors that linking resolves without a class constant: those
+     * of {@code invokedynamic} and dynamic constants, and of method-type constants.
+     */
+    public Set<String> descriptorClasses() {
+        Set<String> result = new LinkedHashSet<>();
+        for (int i = 1; i < tags.length; i++) {
+            Optional<String> descriptor = Optional.empty();
+            if (tags[i] == 16) {
+                descriptor = utf8(u2(bytes, offsets[i]));
+            } else if (tags[i] == 17 || tags[i] == 18) {
+                int nat = u2(bytes, offsets[i] + 2);
+                if (valid(nat, 12)) {
+                    descriptor = utf8(u2(bytes, offsets[nat] + 2));
+                }
+            }
+            descriptor.ifPresent(d -> {
+                for (int at = d.indexOf('L'); at >= 0; at = d.indexOf('L', at)) {
+                    int end = d.indexOf(';', at);
+                    if (end < 0) {
+                        break;
+                    }
+                    result.add(d.substring(at + 1, end));
+                    at = end;
+                }
+            });
         }
         return result;
     }

@@ -93,6 +93,13 @@ public final class LinkCheck {
                 }
             }
         }
+        Set<String> oldDescribed = before == null ? Set.of() : before.descriptorClasses();
+        for (String name : now.descriptorClasses()) {
+            if (!oldDescribed.contains(name) && !oldClasses.contains(name) && !self.filter(name::equals).isPresent()
+                    && classes.find(name) instanceof Missing) {
+                result.add(new Unresolved(name.replace('/', '.'), "no such class"));
+            }
+        }
         for (ConstantPool.MemberRef ref : now.members()) {
             if (oldMembers.contains(ref) || ref.owner().startsWith("[")) {
                 continue; // an array's members are Object's (clone() included)

@@ -1,5 +1,6 @@
 package dev.hotswap.reload;
 
+import dev.hotswap.reflect.Mirror;
 import dev.hotswap.structural.Engine;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -11,16 +12,27 @@ import java.util.function.Supplier;
  */
 final class EngineSlot {
     private final Supplier<Optional<Engine>> factory;
+    private final Optional<Mirror> mirror;
     private volatile Optional<Engine> engine;
 
-    EngineSlot(Supplier<Optional<Engine>> factory) {
+    EngineSlot(Supplier<Optional<Engine>> factory, Optional<Mirror> mirror) {
         this.factory = factory;
+        this.mirror = mirror;
+    }
+
+    /** Reflection's mirror of this JVM, when the JDK took its hooks. */
+    Optional<Mirror> mirror() {
+        return mirror;
     }
 
     /** The engine, made now if need be; empty when this JVM cannot have one. */
     synchronized Optional<Engine> get() {
         if (engine == null) {
             engine = factory.get();
+            engine.ifPresent(e -> mirror.ifPresent(m -> {
+                m.follow(e);
+                e.onReshape(m::changed);
+            }));
         }
         return engine;
     }

@@ -36,7 +36,8 @@ final class Planting implements ClassFileTransformer {
         try {
             Catchers.ClassFiles fromDisk = Catchers.ClassFiles.of(loader);
             // An ancestor from a watched folder loaded first: its class file is at hand.
-            byte[] planted = catchers.plant(classfileBuffer, name -> running.seen(loader, name).or(() -> fromDisk.apply(name)));
+            byte[] planted = catchers.plant(classfileBuffer, name -> running.seen(loader, name).or(() -> fromDisk.apply(name)),
+                    members -> engine.mirror().ifPresent(m -> m.planted(loader, className, members)));
             bytes = planted != null ? planted : classfileBuffer;
         } catch (RuntimeException | LinkageError e) {
             LOG.log(System.Logger.Level.DEBUG, "no catchers planted in " + className, e);

@@ -37,7 +37,9 @@ public final class Session implements AutoCloseable {
         RunningBytes bytes = running;
         EngineSlot engine = new EngineSlot(() -> Engine.create(instrumentation,
                 type -> bytes.location(type.getProtectionDomain()).flatMap(roots::rootOf).isPresent(),
-                type -> bytes.of(type, instrumentation).map(r -> r.bytes), bytes::seen, reporter::problem));
+                type -> bytes.of(type, instrumentation).map(r -> r.bytes), bytes::seen, reporter::problem),
+                // Before the first class is planted: reflection leaves the catchers out from the start.
+                dev.hotswap.reflect.Mirror.install(instrumentation, reporter::problem));
         this.planting = new Planting(running, engine);
         this.reloader = new Reloader(instrumentation, roots, running, reporter, options.retry(), engine);
         if (dev.hotswap.structural.Linker.engineRunning()) {

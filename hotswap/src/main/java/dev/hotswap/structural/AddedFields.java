@@ -130,7 +130,7 @@ final class AddedFields {
             boolean removed = current != null && current.model().fields().stream()
                     .noneMatch(f -> f.name().equals(name) && f.descriptor().equals(descriptor));
             boolean retired = m != null && registry.retired(m, name, descriptor, isStatic);
-            for (Field f : k.getDeclaredFields()) {
+            for (Field f : dev.hotswap.reflect.Mirror.fieldsAsLoaded(k)) {
                 if (f.getName().equals(name) && Type.getDescriptor(f.getType()).equals(descriptor)
                         && Modifier.isStatic(f.getModifiers()) == isStatic) {
                     return removed || retired ? Optional.empty() : Optional.of(f);

@@ -289,7 +289,7 @@ final class CallSites {
                     .map(x -> caller.isEmpty() || Access.allowed(caller.get(), owner, x.access(), registry)
                             ? current.methods().get(name + descriptor) : ILLEGAL_ACCESS);
         }
-        for (Method method : owner.getDeclaredMethods()) {
+        for (Method method : dev.hotswap.reflect.Mirror.methodsAsLoaded(owner)) {
             if (method.getName().equals(name) && Type.getMethodDescriptor(method).equals(descriptor)
                     && Modifier.isStatic(method.getModifiers()) == isStatic) {
                 if (caller.isPresent() && !Access.allowed(caller.get(), owner, method.getModifiers(), registry)) {
@@ -304,6 +304,12 @@ final class CallSites {
             }
         }
         return Optional.empty();
+    }
+
+    /** {@code (owner, args)R}: the newest implementation of an instance method for the receiver's class. */
+    MethodHandle dispatching(Class<?> owner, String name, String descriptor) {
+        MethodType type = MethodType.fromMethodDescriptorString(descriptor, owner.getClassLoader()).insertParameterTypes(0, owner);
+        return dispatcher(type, name, descriptor, Optional.empty());
     }
 
     /** A call site target that finds the implementation for the receiver's class, cached per class. */
@@ -415,7 +421,7 @@ final class CallSites {
                     .filter(x -> !x.is(Opcodes.ACC_STATIC) && !x.is(Opcodes.ACC_ABSTRACT))
                     .map(x -> current.methods().get(name + descriptor));
         }
-        for (Method method : k.getDeclaredMethods()) {
+        for (Method method : dev.hotswap.reflect.Mirror.methodsAsLoaded(k)) {
             if (method.getName().equals(name) && Type.getMethodDescriptor(method).equals(descriptor)
                     && !Modifier.isStatic(method.getModifiers()) && !Modifier.isAbstract(method.getModifiers())) {
                 try {

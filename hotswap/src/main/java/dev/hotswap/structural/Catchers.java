@@ -48,6 +48,11 @@ public final class Catchers {
 
     /** The class with its catchers, or null when it needs none (or they cannot be planted safely). */
     public byte[] plant(byte[] bytes, ClassFiles files) {
+        return plant(bytes, files, planted -> { });
+    }
+
+    /** As {@link #plant(byte[], ClassFiles)}, telling {@code planted} which methods (name + descriptor) it planted. */
+    public byte[] plant(byte[] bytes, ClassFiles files, java.util.function.Consumer<List<String>> planted) {
         // Plain loops, no streams: this runs for every class loaded at start-up, mostly interpreted.
         RawClassFile file = new RawClassFile(bytes);
         if ((file.access & (Opcodes.ACC_INTERFACE | Opcodes.ACC_MODULE)) != 0 || file.superName == null) {
@@ -67,7 +72,12 @@ public final class Catchers {
             return null;
         }
         missing.removeAll(finals.get());
-        return missing.isEmpty() ? null : file.withSuperCalls(missing);
+        if (missing.isEmpty()) {
+            return null;
+        }
+        byte[] result = file.withSuperCalls(missing);
+        planted.accept(missing);
+        return result;
     }
 
     /**
@@ -77,7 +87,7 @@ public final class Catchers {
     public static byte[] replant(Class<?> type, byte[] bytes) {
         List<String> planted = new java.util.ArrayList<>();
         try {
-            for (java.lang.reflect.Method m : type.getDeclaredMethods()) {
+            for (java.lang.reflect.Method m : dev.hotswap.reflect.Mirror.methodsAsLoaded(type)) {
                 String member = m.getName() + Type.getMethodDescriptor(m);
                 if (m.isSynthetic() && METHODS.contains(member)) {
                     planted.add(member);

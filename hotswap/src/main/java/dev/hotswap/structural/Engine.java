@@ -44,7 +44,7 @@ import java.util.function.Predicate;
  * <p>Thread-safety: batches one at a time; the bootstrap methods and a batch's commit and
  * publication hold this object's lock, which is never held while user code runs.
  */
-public final class Engine {
+public final class Engine implements dev.hotswap.reflect.Shapes {
     private static final String LINKER = Linker.class.getName().replace('.', '/');
 
     private final Instrumentation instrumentation;
@@ -54,6 +54,7 @@ public final class Engine {
     private volatile Function<Class<?>, Optional<byte[]>> runningBytes;
     private volatile BiFunction<ClassLoader, String, Optional<byte[]>> seenBytes;
     private volatile Consumer<String> problems;
+    private volatile Consumer<java.util.Collection<Class<?>>> reshaped = types -> { };
     private final Registry registry = new Registry();
     private final Bridges bridges = new Bridges();
     private final CallSites sites;
@@ -122,7 +123,7 @@ public final class Engine {
 
     /**
      * The engine, if this JVM lets the agent open {@code java.lang.invoke} to a module of its own
-     * ({@link Vault}: the one lookup that may define a nestmate of any class, loaded before the
+     * ({@link dev.hotswap.reflect.Vault}: the one lookup that may define a nestmate of any class, loaded before the
      * agent or not). One per
      * JVM: the classes it took over keep their entries, linked to its call sites, across sessions
      * ({@code Hotswap.close()} then {@code start()} again); it is handed only to a caller with an
@@ -144,7 +145,7 @@ public final class Engine {
             }
             if (engine == null) {
                 try {
-                    engine = new Engine(instrumentation, Vault.trustedLookup(instrumentation));
+                    engine = new Engine(instrumentation, dev.hotswap.reflect.Vault.trustedLookup(instrumentation));
                 } catch (ReflectiveOperationException | java.io.IOException | RuntimeException e) {
                     problems.accept("hotswap: the structural engine is not available in this JVM (" + rootCause(e)
                             + "); method bodies still swap, structural changes are refused");
@@ -264,6 +265,87 @@ public final class Engine {
     /** The newest version of a static method of a class (for {@code @OnReload} hooks that may be new). */
     public synchronized Optional<MethodHandle> newestStatic(Class<?> owner, String name, String descriptor) {
         return sites.newest(owner, name, descriptor, true, Optional.empty());
+    }
+
+    // ---- what reflection asks (dev.hotswap.reflect.Shapes) ----
+
+    @Override
+    public Optional<byte[]> newest(Class<?> type) { // no lock: asked on every look-up of a program's class
+        Managed m = registry.get(type);
+        return m == null || m.currentBytes == null ? Optional.empty() : Optional.of(m.currentBytes);
+    }
+
+    /** Tells {@code listener} of the classes whose shape a batch changed, as it publishes them (under the engine's lock). */
+    public void onReshape(Consumer<java.util.Collection<Class<?>>> listener) {
+        this.reshaped = listener;
+    }
+
+    void reshaped(java.util.Collection<Class<?>> types) {
+        try {
+            reshaped.accept(types);
+        } catch (RuntimeException e) {
+            problems.accept("hotswap: reflection may answer as before the swap (" + rootCause(e) + ")");
+        }
+    }
+
+    @Override
+    public boolean retired(Class<?> type, String name, String descriptor, boolean isStatic) {
+        Managed m = registry.get(type);
+        return m != null && registry.retired(m, name, descriptor, isStatic);
+    }
+
+    @Override
+    public synchronized MethodHandle method(Class<?> owner, String name, String descriptor, boolean isStatic)
+            throws NoSuchMethodException {
+        Managed m = registry.get(owner);
+        boolean direct = isStatic || m != null && m.current != null && m.current.method(name, descriptor)
+                .filter(x -> x.is(org.objectweb.asm.Opcodes.ACC_PRIVATE)).isPresent();
+        if (!direct) {
+            return sites.dispatching(owner, name, descriptor);
+        }
+        return sites.newest(owner, name, descriptor, isStatic, Optional.empty())
+                .orElseThrow(() -> new NoSuchMethodException(owner.getName() + "." + name + descriptor));
+    }
+
+    @Override
+    public synchronized MethodHandle special(Class<?> owner, String name, String descriptor) throws NoSuchMethodException {
+        return sites.newest(owner, name, descriptor, false, Optional.empty())
+                .orElseThrow(() -> new NoSuchMethodException(owner.getName() + "." + name + descriptor));
+    }
+
+    @Override
+    public synchronized MethodHandle getter(Class<?> owner, String name, String descriptor, boolean isStatic) {
+        return fields.fieldSite(owner, isStatic ? org.objectweb.asm.Opcodes.GETSTATIC : org.objectweb.asm.Opcodes.GETFIELD,
+                owner, name, descriptor, isStatic ? MethodType.fromMethodDescriptorString("()" + descriptor,
+                        owner.getClassLoader()) : MethodType.fromMethodDescriptorString("(" + owner.descriptorString() + ")"
+                        + descriptor, owner.getClassLoader())).dynamicInvoker();
+    }
+
+    @Override
+    public synchronized MethodHandle setter(Class<?> owner, String name, String descriptor, boolean isStatic) {
+        return fields.fieldSite(owner, isStatic ? org.objectweb.asm.Opcodes.PUTSTATIC : org.objectweb.asm.Opcodes.PUTFIELD,
+                owner, name, descriptor, MethodType.fromMethodDescriptorString("(" + (isStatic ? "" : owner.descriptorString())
+                        + descriptor + ")V", owner.getClassLoader())).dynamicInvoker();
+    }
+
+    @Override
+    public synchronized MethodHandle constructor(Class<?> owner, String descriptor) throws ReflectiveOperationException {
+        Managed m = registry.get(owner);
+        int index = m == null ? -1 : m.addedConstructors.indexOf(descriptor);
+        Optional<CodeRewriter.Carrier> carrier = schemas(owner.getClassLoader()).carrier(owner.getName().replace('.', '/'));
+        if (index < 0 || carrier.isEmpty()) {
+            throw new NoSuchMethodException(owner.getName() + ".<init>" + descriptor);
+        }
+        MethodType carrierType = MethodType.fromMethodDescriptorString(carrier.get().descriptor(), owner.getClassLoader());
+        MethodHandle make = trusted.findConstructor(owner, carrierType);
+        for (int i = carrierType.parameterCount() - 1; i >= 0; i--) {
+            Class<?> p = carrierType.parameterType(i);
+            make = MethodHandles.insertArguments(make, i, p.isPrimitive()
+                    ? java.lang.reflect.Array.get(java.lang.reflect.Array.newInstance(p, 1), 0) : null);
+        }
+        MethodType type = MethodType.fromMethodDescriptorString(descriptor, owner.getClassLoader());
+        return MethodHandles.foldArguments(MethodHandles.dropArguments(make, 0, type.parameterList()),
+                Linker.pending(index, type));
     }
 
     // ---- classes as they load ----

@@ -51,7 +51,7 @@ final class Enums {
     }
 
     private static Object[] values(MethodHandles.Lookup trusted, Class<?> type) throws Throwable {
-        for (Field f : type.getDeclaredFields()) {
+        for (Field f : dev.hotswap.reflect.Mirror.fieldsAsLoaded(type)) {
             if (Modifier.isStatic(f.getModifiers()) && f.isSynthetic() && f.getType() == type.arrayType()) {
                 return (Object[]) trusted.findStaticGetter(type, f.getName(), f.getType()).invoke();
             }
@@ -93,7 +93,7 @@ final class Enums {
 
     private static Field[] declaredFields(Class<?> type) {
         try {
-            return type.getDeclaredFields();
+            return dev.hotswap.reflect.Mirror.fieldsAsLoaded(type);
         } catch (LinkageError e) {
             return new Field[0];
         }

@@ -236,6 +236,12 @@ public final class Linker {
         return new ConstantCallSite(pend);
     }
 
+    /** {@code (args)void}: hands the arguments of added constructor {@code index} to the carrier called next. */
+    static MethodHandle pending(int index, MethodType type) {
+        return MethodHandles.insertArguments(PEND, 0, index).asCollector(Object[].class, type.parameterCount())
+                .asType(type.changeReturnType(void.class));
+    }
+
     private static final MethodHandle NO_SUCH_METHOD_VOID;
     private static final MethodHandle ILLEGAL_ACCESS_VOID;
 

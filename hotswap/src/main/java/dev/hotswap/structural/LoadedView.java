@@ -69,7 +69,7 @@ final class LoadedView {
             public boolean hasField(String owner, String name, String descriptor, boolean isStatic) {
                 // An owner we cannot find is not ours to judge: the access stays as compiled.
                 // A loaded field that a swap removed and a later one brought back is not the loaded one any more.
-                return find(owner).map(type -> inHierarchy(type, k -> List.of(k.getDeclaredFields()).stream()
+                return find(owner).map(type -> inHierarchy(type, k -> List.of(dev.hotswap.reflect.Mirror.fieldsAsLoaded(k)).stream()
                         .anyMatch(f -> f.getName().equals(name) && Type.getDescriptor(f.getType()).equals(descriptor)
                                 && Modifier.isStatic(f.getModifiers()) == isStatic
                                 && !registry.of(k).filter(m -> registry.retired(m, name, descriptor, isStatic)).isPresent())))
@@ -82,13 +82,13 @@ final class LoadedView {
                     for (Class<?> k = type; k != null; k = k.getSuperclass()) {
                         int modifiers = -1;
                         if (field) {
-                            for (Field f : k.getDeclaredFields()) {
+                            for (Field f : dev.hotswap.reflect.Mirror.fieldsAsLoaded(k)) {
                                 if (f.getName().equals(name) && Type.getDescriptor(f.getType()).equals(descriptor)) {
                                     modifiers = f.getModifiers();
                                 }
                             }
                         } else {
-                            for (Method m : k.getDeclaredMethods()) {
+                            for (Method m : dev.hotswap.reflect.Mirror.methodsAsLoaded(k)) {
                                 if (m.getName().equals(name) && Type.getMethodDescriptor(m).equals(descriptor)) {
                                     modifiers = m.getModifiers();
                                 }
@@ -148,7 +148,7 @@ final class LoadedView {
 
             @Override
             public boolean has(String owner, String name, String descriptor, boolean isStatic) {
-                return find(owner).map(type -> inHierarchy(type, k -> List.of(k.getDeclaredMethods()).stream()
+                return find(owner).map(type -> inHierarchy(type, k -> List.of(dev.hotswap.reflect.Mirror.methodsAsLoaded(k)).stream()
                         .anyMatch(m -> m.getName().equals(name) && Type.getMethodDescriptor(m).equals(descriptor)
                                 && Modifier.isStatic(m.getModifiers()) == isStatic))).orElse(true);
             }

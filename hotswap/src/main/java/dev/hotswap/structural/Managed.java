@@ -22,6 +22,8 @@ final class Managed {
     final CodeRewriter.Carrier carrier;
     /** Constructors swaps added, in order of arrival: their numbers never change. */
     volatile List<String> addedConstructors = List.of();
+    /** The class file (as compiled) of {@link #current}; null until the first swap went in. */
+    volatile byte[] currentBytes;
     /**
      * How many times each field ({@link #fieldKey}) came into a version that did not have it: a
      * field removed and added back is a new field (0, null, false for every object, as DCEVM

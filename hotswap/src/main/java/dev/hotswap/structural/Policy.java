@@ -178,7 +178,7 @@ final class Policy {
     }
 
     private static boolean declaresInstance(Class<?> k, String name, String descriptor) {
-        for (Method method : k.getDeclaredMethods()) {
+        for (Method method : dev.hotswap.reflect.Mirror.methodsAsLoaded(k)) {
             if (method.getName().equals(name) && Type.getMethodDescriptor(method).equals(descriptor)
                     && !Modifier.isStatic(method.getModifiers()) && !Modifier.isPrivate(method.getModifiers())) {
                 return true;

@@ -26,27 +26,10 @@ final class RawClassFile {
 
     RawClassFile(byte[] bytes) {
         this.bytes = bytes;
-        if (bytes.length < 10 || u4(0) != 0xCAFEBABE) {
-            throw new IllegalArgumentException("not a class file");
-        }
-        constantCount = u2(8);
-        offsets = new int[constantCount];
-        int at = 10;
-        for (int i = 1; i < constantCount; i++) {
-            offsets[i] = at;
-            int tag = bytes[at] & 0xFF;
-            switch (tag) {
-                case 1 -> at += 3 + u2(at + 1);
-                case 3, 4, 9, 10, 11, 12, 17, 18 -> at += 5;
-                case 5, 6 -> {
-                    at += 9;
-                    i++;
-                }
-                case 7, 8, 16, 19, 20 -> at += 3;
-                case 15 -> at += 4;
-                default -> throw new IllegalArgumentException("constant tag " + tag);
-            }
-        }
+        int[] tags = dev.hotswap.classfile.ConstantPool.tagOffsets(bytes);
+        constantCount = tags.length - 1;
+        offsets = java.util.Arrays.copyOf(tags, constantCount);
+        int at = tags[constantCount];
         afterConstants = at;
         access = u2(at);
         int superIndex = u2(at + 4);

@@ -229,6 +229,12 @@ final class Transaction {
                 plan.managed().addedConstructors = plan.constructors();
                 plan.managed().fieldEpochs = plan.epochs();
             }
+            for (Engine.Structural s : structural) {
+                Plan plan = plans.get(s.type());
+                if (plan != null) {
+                    plan.managed().currentBytes = s.nextBytes();
+                }
+            }
             for (ClassDefinition d : definitions) {
                 // Every definition was written by the engine from bytes that name none of its classes.
                 Class<?> type = d.getDefinitionClass();
@@ -250,6 +256,8 @@ final class Transaction {
         if (!structural.isEmpty()) {
             try {
                 faults.at(Stage.PUBLISH);
+                // Reflection follows before the new code runs: nothing sees new code and an old shape.
+                engine.reshaped(plans.keySet());
                 sites.relink();
             } catch (Exception | LinkageError e) {
                 warnings.add(warning(structural, "the engine could not relink its call sites (" + Engine.rootCause(e)

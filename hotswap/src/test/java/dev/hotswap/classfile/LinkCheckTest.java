@@ -87,6 +87,26 @@ class LinkCheckTest {
         assertThat(LinkCheck.check(now, Optional.of(old), CLASSES)).isEmpty();
     }
 
+    /** A lambda's {@code invokedynamic} names its interface only in its descriptor: a missing one is named too. */
+    @Test
+    void aClassNamedOnlyInADynamicCallsDescriptorIsChecked() {
+        ClassWriter w = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        w.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "app/T", null, "java/lang/Object", null);
+        MethodVisitor m = w.visitMethod(Opcodes.ACC_STATIC, "go", "()V", null, null);
+        m.visitCode();
+        m.visitInvokeDynamicInsn("make", "()Lapp/Gone;", new org.objectweb.asm.Handle(Opcodes.H_INVOKESTATIC, "app/Base",
+                "boot", "()V", false));
+        m.visitInsn(Opcodes.POP);
+        m.visitLdcInsn(org.objectweb.asm.Type.getMethodType("(Lapp/Named;)Lapp/AlsoGone;"));
+        m.visitInsn(Opcodes.POP);
+        m.visitInsn(Opcodes.RETURN);
+        m.visitMaxs(0, 0);
+        m.visitEnd();
+        w.visitEnd();
+        assertThat(LinkCheck.check(w.toByteArray(), Optional.empty(), CLASSES)).extracting(LinkCheck.Unresolved::reference)
+                .contains("app.Gone", "app.AlsoGone").doesNotContain("app.Named");
+    }
+
     @Test
     void bytesThatAreNotAClassFileNameNothing() {
         assertThat(LinkCheck.check(new byte[] {(byte) 0xCA, (byte) 0xFE, 1, 2}, Optional.empty(), CLASSES)).isEmpty();

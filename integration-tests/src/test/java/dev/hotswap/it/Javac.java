@@ -25,6 +25,18 @@ final class Javac {
      * Compiles {@code sources} (class name → source text) into {@code out}, exactly as
      * {@code javac -d out} does: the class files are written in place, one after the other.
      */
+    private static final ThreadLocal<List<String>> EXTRA = ThreadLocal.withInitial(List::of);
+
+    /** As {@link #compile(Path, Map, Path...)}, with {@code -parameters} (parameter names in the class files). */
+    static void compileWithParameterNames(Path out, Map<String, String> sources, Path... classPath) throws IOException {
+        EXTRA.set(List.of("-parameters"));
+        try {
+            compile(out, sources, classPath);
+        } finally {
+            EXTRA.remove();
+        }
+    }
+
     static void compile(Path out, Map<String, String> sources, Path... classPath) throws IOException {
         Path sourceDir = Files.createTempDirectory("hotswap-src");
         try {
@@ -48,6 +60,7 @@ final class Javac {
         try (StandardJavaFileManager manager = compiler.getStandardFileManager(null, null, null)) {
             Iterable<? extends JavaFileObject> units = manager.getJavaFileObjectsFromFiles(files);
             List<String> options = new ArrayList<>(List.of("-d", out.toString(), "-proc:none"));
+            options.addAll(EXTRA.get());
             List<Path> path = new ArrayList<>(List.of(classPath));
             path.add(ChildJvm.hotswapJar());
             options.add("-cp");

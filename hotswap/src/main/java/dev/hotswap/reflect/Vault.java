@@ -1,4 +1,4 @@
-package dev.hotswap.structural;
+package dev.hotswap.reflect;
 
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -24,16 +24,32 @@ import org.objectweb.asm.Type;
  * module would open it to the application too: an agent on the class path shares the
  * application's unnamed module, so any of its code could then {@code setAccessible} its way into
  * the JDK. It is opened instead to a one-class named module made for the purpose, in a layer of
- * its own, whose one method hands the lookup out once, to the engine, and never again.
+ * its own, whose one method hands the lookup out once, to hotswap, and never again; hotswap keeps it
+ * here for its mirror of reflection and its structural engine, each handed it with the JVM's own
+ * instrumentation (which is every power already).
  */
-final class Vault {
+public final class Vault {
     private static final String MODULE = "dev.hotswap.vault";
     private static final String KEY = "dev/hotswap/vault/Key";
 
     private Vault() {
     }
 
-    static MethodHandles.Lookup trustedLookup(Instrumentation instrumentation) throws ReflectiveOperationException,
+    private static MethodHandles.Lookup taken; // guarded by Vault.class
+
+    /** The trusted lookup, for an instrumentation the JVM made (a class of {@code java.instrument}); else refused. */
+    public static synchronized MethodHandles.Lookup trustedLookup(Instrumentation instrumentation)
+            throws ReflectiveOperationException, IOException {
+        if (instrumentation == null || instrumentation.getClass().getModule() != Instrumentation.class.getModule()) {
+            throw new IllegalCallerException("hotswap: the trusted lookup is handed only to the JVM's own instrumentation");
+        }
+        if (taken == null) {
+            taken = take(instrumentation);
+        }
+        return taken;
+    }
+
+    private static MethodHandles.Lookup take(Instrumentation instrumentation) throws ReflectiveOperationException,
             IOException {
         Path dir = Files.createTempDirectory("hotswap-vault");
         try {

@@ -1,0 +1,79 @@
+package dev.hotswap.reflect;
+
+import java.lang.annotation.Annotation;
+import java.lang.invoke.MethodHandle;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.util.Map;
+
+/**
+ * Never loaded under this name: its class file is renamed {@code java.lang.HotswapHooks} and
+ * defined in {@code java.base} ({@link JdkHooks}), where the JDK's reflection calls it in place
+ * of the natives and parsers it used to call. Each hook only forwards to a handle that
+ * {@link Mirror} sets through the trusted lookup; the member lists are package-private (only
+ * {@code java.lang.Class} may ask for them unfiltered), the rest answer nothing that public
+ * reflection does not.
+ */
+final class HooksTemplate {
+    private static MethodHandle declaredFields;
+    private static MethodHandle declaredMethods;
+    private static MethodHandle declaredConstructors;
+    private static MethodHandle classAnnotations;
+    private static MethodHandle annotations;
+    private static MethodHandle parameterAnnotations;
+    private static MethodHandle parameters;
+    private static MethodHandle typeAnnotations;
+    private static MethodHandle lookup;
+    private static MethodHandle offsetOf;
+
+    private HooksTemplate() {
+    }
+
+    static Field[] declaredFields(Class<?> type, boolean publicOnly) throws Throwable {
+        return (Field[]) declaredFields.invokeExact(type, publicOnly);
+    }
+
+    static Method[] declaredMethods(Class<?> type, boolean publicOnly) throws Throwable {
+        return (Method[]) declaredMethods.invokeExact(type, publicOnly);
+    }
+
+    static Constructor<?>[] declaredConstructors(Class<?> type, boolean publicOnly) throws Throwable {
+        return (Constructor<?>[]) declaredConstructors.invokeExact(type, publicOnly);
+    }
+
+    static Map<Class<? extends Annotation>, Annotation> classAnnotations(byte[] raw, Object pool, Class<?> type)
+            throws Throwable {
+        return (Map<Class<? extends Annotation>, Annotation>) classAnnotations.invokeExact(raw, pool, type);
+    }
+
+    public static Map<Class<? extends Annotation>, Annotation> annotations(byte[] raw, Object pool, Class<?> type)
+            throws Throwable {
+        return (Map<Class<? extends Annotation>, Annotation>) annotations.invokeExact(raw, pool, type);
+    }
+
+    public static Annotation[][] parameterAnnotations(byte[] raw, Object pool, Class<?> type) throws Throwable {
+        return (Annotation[][]) parameterAnnotations.invokeExact(raw, pool, type);
+    }
+
+    public static Parameter[] parameters(Object executable) throws Throwable {
+        return (Parameter[]) parameters.invokeExact(executable);
+    }
+
+    public static byte[] typeAnnotations(Object member) throws Throwable {
+        return (byte[]) typeAnnotations.invokeExact(member);
+    }
+
+    public static MethodHandle lookup(Object lookup, String method, Object a, Object b, Object c, Object d) throws Throwable {
+        MethodHandle h = HooksTemplate.lookup;
+        return h == null ? null : (MethodHandle) h.invokeExact(lookup, method, a, b, c, d);
+    }
+
+    public static void offsetOf(Object field) throws Throwable {
+        MethodHandle h = offsetOf;
+        if (h != null) {
+            h.invokeExact(field);
+        }
+    }
+}

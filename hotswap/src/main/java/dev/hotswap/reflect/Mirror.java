@@ -1,0 +1,488 @@
+package dev.hotswap.reflect;
+
+import java.lang.annotation.Annotation;
+import java.lang.instrument.Instrumentation;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Executable;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Reflection as the source now says. Installed once per JVM, when the first session starts: the
+ * JDK's reflection calls {@code java.lang.HotswapHooks} ({@link JdkHooks}) where it listed a
+ * class's members, parsed annotations, read parameters or type annotations, and those hooks call
+ * this object. For a class the program never swapped structurally the answer is the JVM's, with
+ * hotswap's planted catchers left out; for a class under the engine it is the newest version's
+ * ({@link View}), made once per version; everything else is untouched. The JDK caches what it
+ * is told per class; {@link #changed} empties those caches after a batch.
+ *
+ * <p>Nothing here gives the program more reach than it had: the hooks only answer what public
+ * reflection answers, and the objects made for added members check access as the JDK's do.
+ */
+public final class Mirror {
+    private static Mirror installed; // one per JVM, as the JDK classes it changed: guarded by Mirror.class
+
+    private final Instrumentation instrumentation;
+    final ConstantPools pools;
+    private final Accessors accessors;
+    private final Lookups lookups;
+    private final Planted planted = new Planted();
+    private final Consumer<String> problems;
+    private volatile Shapes shapes;
+    private volatile boolean complained;
+    private final java.util.Map<Class<?>, View> viewCache = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    // The JDK's natives and internals, through the trusted lookup.
+    private final MethodHandle rawFields;
+    private final MethodHandle rawMethods;
+    private final MethodHandle rawConstructors;
+    private final MethodHandle rawParameters;
+    private final MethodHandle rawExecutableTypeAnnotations;
+    private final MethodHandle rawFieldTypeAnnotations;
+    private final MethodHandle parseAnnotations;
+    private final MethodHandle parseParameterAnnotations;
+    private final MethodHandle newMethod;
+    private final MethodHandle newField;
+    private final MethodHandle newConstructor;
+    private final MethodHandle newParameter;
+    private final VarHandle methodSlot;
+    private final VarHandle fieldSlot;
+    private final VarHandle constructorSlot;
+    private final VarHandle methodAccessor;
+    private final VarHandle fieldAccessor;
+    private final VarHandle overrideFieldAccessor;
+    private final VarHandle constructorAccessor;
+    private final VarHandle reflectionData;
+    private final VarHandle annotationData;
+
+    private Mirror(Instrumentation instrumentation, MethodHandles.Lookup trusted, Consumer<String> problems)
+            throws ReflectiveOperationException {
+        this.instrumentation = instrumentation;
+        this.problems = problems;
+        this.pools = new ConstantPools(trusted);
+        this.accessors = new Accessors(trusted);
+        this.lookups = new Lookups(this, trusted);
+        Class<?> pool = Class.forName("jdk.internal.reflect.ConstantPool");
+        Class<?> parser = Class.forName("sun.reflect.annotation.AnnotationParser");
+        rawFields = trusted.findVirtual(Class.class, "getDeclaredFields0", MethodType.methodType(Field[].class, boolean.class));
+        rawMethods = trusted.findVirtual(Class.class, "getDeclaredMethods0", MethodType.methodType(Method[].class, boolean.class));
+        rawConstructors = trusted.findVirtual(Class.class, "getDeclaredConstructors0",
+                MethodType.methodType(Constructor[].class, boolean.class));
+        rawParameters = trusted.findVirtual(Executable.class, "getParameters0", MethodType.methodType(Parameter[].class));
+        rawExecutableTypeAnnotations = trusted.findVirtual(Executable.class, "getTypeAnnotationBytes0",
+                MethodType.methodType(byte[].class));
+        rawFieldTypeAnnotations = trusted.findVirtual(Field.class, "getTypeAnnotationBytes0", MethodType.methodType(byte[].class));
+        parseAnnotations = trusted.findStatic(parser, "parseAnnotations", MethodType.methodType(Map.class, byte[].class, pool,
+                Class.class)).asType(MethodType.methodType(Map.class, byte[].class, Object.class, Class.class));
+        parseParameterAnnotations = trusted.findStatic(parser, "parseParameterAnnotations",
+                MethodType.methodType(Annotation[][].class, byte[].class, pool, Class.class))
+                .asType(MethodType.methodType(Annotation[][].class, byte[].class, Object.class, Class.class));
+        newMethod = trusted.findConstructor(Method.class, MethodType.methodType(void.class, Class.class, String.class,
+                Class[].class, Class.class, Class[].class, int.class, int.class, String.class, byte[].class, byte[].class,
+                byte[].class));
+        newField = trusted.findConstructor(Field.class, MethodType.methodType(void.class, Class.class, String.class, Class.class,
+                int.class, boolean.class, int.class, String.class, byte[].class));
+        newConstructor = trusted.findConstructor(Constructor.class, MethodType.methodType(void.class, Class.class, Class[].class,
+                Class[].class, int.class, int.class, String.class, byte[].class, byte[].class));
+        newParameter = trusted.findConstructor(Parameter.class, MethodType.methodType(void.class, String.class, int.class,
+                Executable.class, int.class));
+        methodSlot = trusted.findVarHandle(Method.class, "slot", int.class);
+        fieldSlot = trusted.findVarHandle(Field.class, "slot", int.class);
+        constructorSlot = trusted.findVarHandle(Constructor.class, "slot", int.class);
+        methodAccessor = trusted.findVarHandle(Method.class, "methodAccessor", Class.forName("jdk.internal.reflect.MethodAccessor"));
+        Class<?> fa = Class.forName("jdk.internal.reflect.FieldAccessor");
+        fieldAccessor = trusted.findVarHandle(Field.class, "fieldAccessor", fa);
+        overrideFieldAccessor = trusted.findVarHandle(Field.class, "overrideFieldAccessor", fa);
+        constructorAccessor = trusted.findVarHandle(Constructor.class, "constructorAccessor",
+                Class.forName("jdk.internal.reflect.ConstructorAccessor"));
+        reflectionData = trusted.findVarHandle(Class.class, "reflectionData", java.lang.ref.SoftReference.class);
+        annotationData = trusted.findVarHandle(Class.class, "annotationData", Class.forName("java.lang.Class$AnnotationData"));
+    }
+
+    /**
+     * The JVM's mirror, installing the hooks the first time. When the JDK cannot take them (a
+     * JDK whose reflection is built otherwise), {@code problems} hears why, once, and reflection
+     * answers as loaded: the catchers then show, and nothing a swap added.
+     */
+    public static synchronized Optional<Mirror> install(Instrumentation instrumentation, Consumer<String> problems) {
+        if (installed != null) {
+            return Optional.of(installed);
+        }
+        try {
+            MethodHandles.Lookup trusted = Vault.trustedLookup(instrumentation);
+            Mirror mirror = new Mirror(instrumentation, trusted, problems);
+            Class<?> hooks = JdkHooks.defineHooks(trusted);
+            mirror.connect(hooks, trusted);
+            JdkHooks.patch(instrumentation);
+            installed = mirror;
+            return Optional.of(mirror);
+        } catch (Throwable e) {
+            problems.accept("hotswap: reflection cannot follow swaps in this JVM (" + e + "); getDeclaredMethods() and the"
+                    + " like list classes as loaded, with hotswap's toString()/equals/hashCode catchers");
+            return Optional.empty();
+        }
+    }
+
+    private void connect(Class<?> hooks, MethodHandles.Lookup trusted) throws ReflectiveOperationException {
+        MethodHandles.Lookup own = MethodHandles.lookup();
+        set(hooks, trusted, "declaredFields", own.bind(this, "declaredFields", MethodType.methodType(Field[].class, Class.class,
+                boolean.class)));
+        set(hooks, trusted, "declaredMethods", own.bind(this, "declaredMethods", MethodType.methodType(Method[].class,
+                Class.class, boolean.class)));
+        set(hooks, trusted, "declaredConstructors", own.bind(this, "declaredConstructors",
+                MethodType.methodType(Constructor[].class, Class.class, boolean.class)));
+        MethodType parse = MethodType.methodType(Map.class, byte[].class, Object.class, Class.class);
+        set(hooks, trusted, "classAnnotations", own.bind(this, "classAnnotations", parse));
+        set(hooks, trusted, "annotations", own.bind(this, "annotations", parse));
+        set(hooks, trusted, "parameterAnnotations", own.bind(this, "parameterAnnotations",
+                parse.changeReturnType(Annotation[][].class)));
+        set(hooks, trusted, "parameters", own.bind(this, "parameters", MethodType.methodType(Parameter[].class, Object.class)));
+        set(hooks, trusted, "lookup", own.bind(lookups, "answer", MethodType.methodType(MethodHandle.class, Object.class,
+                String.class, Object.class, Object.class, Object.class, Object.class)));
+        set(hooks, trusted, "offsetOf", own.bind(this, "offsetOf", MethodType.methodType(void.class, Object.class)));
+        set(hooks, trusted, "typeAnnotations", own.bind(this, "typeAnnotations", MethodType.methodType(byte[].class,
+                Object.class)));
+    }
+
+    private static void set(Class<?> hooks, MethodHandles.Lookup trusted, String name, MethodHandle handle)
+            throws ReflectiveOperationException {
+        trusted.findStaticVarHandle(hooks, name, MethodHandle.class).setVolatile(handle);
+    }
+
+    // ---- what the rest of hotswap tells and asks ----
+
+    /** Records the catchers a class is being loaded with. */
+    public void planted(ClassLoader loader, String internalName, List<String> members) {
+        planted.record(loader, internalName, members);
+    }
+
+    /** The catchers (name + descriptor) a class was loaded with. */
+    public List<String> planted(Class<?> type) {
+        return planted.of(type);
+    }
+
+    /** From now on, classes under the engine answer as their newest version. */
+    public void follow(Shapes engine) {
+        this.shapes = engine;
+    }
+
+    /** After a batch: these classes changed shape; the JDK forgets what it cached for them and their subclasses. */
+    public void changed(Collection<Class<?>> types) {
+        if (types.isEmpty()) {
+            return;
+        }
+        java.util.Set<Class<?>> changed = new java.util.HashSet<>(types);
+        synchronized (viewCache) {
+            viewCache.keySet().removeAll(changed);
+        }
+        List<Class<?>> reshaped = new ArrayList<>();
+        Class<?> introspector = null;
+        for (Class<?> k : instrumentation.getAllLoadedClasses()) {
+            if (k.getClassLoader() != null && inherits(k, changed)) {
+                reflectionData.setVolatile(k, null);
+                annotationData.setVolatile(k, null);
+                reshaped.add(k);
+            } else if (k.getName().equals("java.beans.Introspector") && k.getClassLoader() == null) {
+                introspector = k;
+            }
+        }
+        if (introspector != null) {
+            // java.beans caches what it found per class; only when the program loaded it.
+            try {
+                Method flush = introspector.getMethod("flushFromCaches", Class.class);
+                for (Class<?> k : reshaped) {
+                    flush.invoke(null, k);
+                }
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                problems.accept("hotswap: java.beans.Introspector may describe the classes as before the swap (" + e + ")");
+            }
+        }
+    }
+
+    private static boolean inherits(Class<?> k, java.util.Set<Class<?>> types) {
+        for (Class<?> c = k; c != null; c = c.getSuperclass()) {
+            if (types.contains(c)) {
+                return true;
+            }
+            for (Class<?> i : c.getInterfaces()) {
+                if (inherits(i, types)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The fields the JVM has for a class of the program, as loaded (catchers, and members a swap
+     * removed, included; none a swap added), whatever reflection now answers; a JDK class's as
+     * reflection answers (the JDK's own filters apply).
+     */
+    public static Field[] fieldsAsLoaded(Class<?> type) {
+        Mirror m = current();
+        return m == null || type.getClassLoader() == null ? type.getDeclaredFields() : m.rawFields(type);
+    }
+
+    /** As {@link #fieldsAsLoaded}, for methods. */
+    public static Method[] methodsAsLoaded(Class<?> type) {
+        Mirror m = current();
+        return m == null || type.getClassLoader() == null ? type.getDeclaredMethods() : m.rawMethods(type);
+    }
+
+    /** As {@link #fieldsAsLoaded}, for constructors. */
+    public static Constructor<?>[] constructorsAsLoaded(Class<?> type) {
+        Mirror m = current();
+        return m == null || type.getClassLoader() == null ? type.getDeclaredConstructors() : m.rawConstructors(type);
+    }
+
+    private static synchronized Mirror current() {
+        return installed;
+    }
+
+    Field[] rawFields(Class<?> type) {
+        try {
+            return (Field[]) rawFields.invokeExact(type, false);
+        } catch (Throwable e) {
+            throw sneaky(e);
+        }
+    }
+
+    Method[] rawMethods(Class<?> type) {
+        try {
+            return (Method[]) rawMethods.invokeExact(type, false);
+        } catch (Throwable e) {
+            throw sneaky(e);
+        }
+    }
+
+    Constructor<?>[] rawConstructors(Class<?> type) {
+        try {
+            return (Constructor<?>[]) rawConstructors.invokeExact(type, false);
+        } catch (Throwable e) {
+            throw sneaky(e);
+        }
+    }
+
+    // ---- the hooks' side (called by java.lang.HotswapHooks) ----
+
+    /** The newest view of a class under the engine, or null. Throws what loading its member types throws. */
+    private View view(Class<?> type) throws Throwable {
+        Shapes s = shapes;
+        if (s == null || type.getClassLoader() == null || type.isHidden() || type.isArray() || type.isPrimitive()) {
+            return null;
+        }
+        View v = viewCache.get(type);
+        if (v != null) {
+            return v;
+        }
+        Optional<byte[]> newest = s.newest(type);
+        if (newest.isEmpty()) {
+            return null;
+        }
+        v = new View(type, newest.get(), this, s);
+        viewCache.put(type, v);
+        return v;
+    }
+
+    private Field[] declaredFields(Class<?> type, boolean publicOnly) throws Throwable {
+        Field[] vm = (Field[]) rawFields.invokeExact(type, publicOnly);
+        View v = guarded(type);
+        return v == null ? vm : v.fields(publicOnly);
+    }
+
+    private Method[] declaredMethods(Class<?> type, boolean publicOnly) throws Throwable {
+        Method[] vm = (Method[]) rawMethods.invokeExact(type, publicOnly);
+        View v = guarded(type);
+        if (v != null) {
+            return v.methods(publicOnly);
+        }
+        List<String> catchers = vm.length == 0 ? List.of() : planted.of(type);
+        return catchers.isEmpty() ? vm : withoutCatchers(vm, catchers);
+    }
+
+    private Constructor<?>[] declaredConstructors(Class<?> type, boolean publicOnly) throws Throwable {
+        Constructor<?>[] vm = (Constructor<?>[]) rawConstructors.invokeExact(type, publicOnly);
+        View v = guarded(type);
+        return v == null ? vm : v.constructors(publicOnly);
+    }
+
+    /** The view, or null (reported once) when making it failed for a reason a fresh start would not have. */
+    private View guarded(Class<?> type) throws Throwable {
+        try {
+            return view(type);
+        } catch (LinkageError | TypeNotPresentException e) {
+            throw e instanceof TypeNotPresentException t ? new NoClassDefFoundError(t.typeName()) : e;
+        } catch (Throwable e) {
+            if (!complained) {
+                complained = true;
+                problems.accept("hotswap: reflection on " + type.getName() + " answers as loaded (" + e + ")");
+            }
+            return null;
+        }
+    }
+
+    private static Method[] withoutCatchers(Method[] vm, List<String> catchers) {
+        List<Method> kept = new ArrayList<>(vm.length);
+        for (Method m : vm) {
+            if (!(m.isSynthetic() && !m.isBridge() && catchers.contains(m.getName() + descriptor(m)))) {
+                kept.add(m);
+            }
+        }
+        return kept.size() == vm.length ? vm : kept.toArray(Method[]::new);
+    }
+
+    private static String descriptor(Method m) {
+        return MethodType.methodType(m.getReturnType(), m.getParameterTypes()).toMethodDescriptorString();
+    }
+
+    private Map<?, ?> classAnnotations(byte[] raw, Object pool, Class<?> type) throws Throwable {
+        View v = guarded(type);
+        return v == null ? (Map<?, ?>) parseAnnotations.invokeExact(raw, pool, type)
+                : (Map<?, ?>) parseAnnotations.invokeExact(v.declared.annotations(), v.pool, type);
+    }
+
+    private Map<?, ?> annotations(byte[] raw, Object pool, Class<?> type) throws Throwable {
+        return (Map<?, ?>) parseAnnotations.invokeExact(raw, pools.poolFor(raw, pool), type);
+    }
+
+    private Annotation[][] parameterAnnotations(byte[] raw, Object pool, Class<?> type) throws Throwable {
+        return (Annotation[][]) parseParameterAnnotations.invokeExact(raw, pools.poolFor(raw, pool), type);
+    }
+
+    private Parameter[] parameters(Object member) throws Throwable {
+        Executable e = (Executable) member;
+        View v = guarded(e.getDeclaringClass());
+        return v == null ? (Parameter[]) rawParameters.invokeExact(e) : v.parameters(e, this);
+    }
+
+    /** Before {@code Unsafe} reads a field's offset: a field a swap added has none (its slot is another field's). */
+    private void offsetOf(Object member) {
+        if (member instanceof Field f && shapes != null && f.getDeclaringClass().getClassLoader() != null) {
+            View v;
+            try {
+                v = view(f.getDeclaringClass());
+            } catch (Throwable e) {
+                v = viewCache.get(f.getDeclaringClass());
+            }
+            if (v != null && v.isAdded(f.getName() + f.getType().descriptorString()
+                    + (java.lang.reflect.Modifier.isStatic(f.getModifiers()) ? "S" : "I"))) {
+                throw new UnsupportedOperationException("hotswap: the field " + f.getDeclaringClass().getName() + "."
+                        + f.getName() + " was added by a swap and has no place in the loaded object, so it has no offset;"
+                        + " restart the program to use it through Unsafe (serialization, field updaters)");
+            }
+        }
+    }
+
+    private byte[] typeAnnotations(Object member) throws Throwable {
+        if (member instanceof Field f) {
+            View v = guarded(f.getDeclaringClass());
+            if (v != null && v.isAdded(f.getName() + f.getType().descriptorString()
+                    + (java.lang.reflect.Modifier.isStatic(f.getModifiers()) ? "S" : "I"))) {
+                return null; // not followed for added fields
+            }
+            return (byte[]) rawFieldTypeAnnotations.invokeExact(f);
+        }
+        Executable e = (Executable) member;
+        View v = guarded(e.getDeclaringClass());
+        if (v != null && v.isAdded((e instanceof Constructor<?> ? "<init>" : e.getName()) + View.descriptor(e)
+                + (java.lang.reflect.Modifier.isStatic(e.getModifiers()) ? "S" : "I"))) {
+            return null;
+        }
+        return (byte[]) rawExecutableTypeAnnotations.invokeExact(e);
+    }
+
+    // ---- for View and Lookups ----
+
+    Shapes shapes() {
+        return shapes;
+    }
+
+    /** The newest view of a class under the engine, or null; what loading its member types throws, for a look-up. */
+    View viewOf(Class<?> type) throws Throwable {
+        return guarded(type);
+    }
+
+    /** True when {@code type} or one of its supertypes is under the engine (the only ones a look-up must answer for). */
+    boolean anyManaged(Class<?> type) {
+        Shapes s = shapes;
+        if (s == null || type.getClassLoader() == null) {
+            return false;
+        }
+        for (Class<?> c = type; c != null && c.getClassLoader() != null; c = c.getSuperclass()) {
+            if (s.newest(c).isPresent()) {
+                return true;
+            }
+            for (Class<?> i : c.getInterfaces()) {
+                if (anyManaged(i)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    // ---- for View ----
+
+    int slot(Method m) {
+        return (int) methodSlot.get(m);
+    }
+
+    int slot(Field f) {
+        return (int) fieldSlot.get(f);
+    }
+
+    int slot(Constructor<?> c) {
+        return (int) constructorSlot.get(c);
+    }
+
+    Method newMethod(Class<?> declaring, String name, Class<?>[] parameters, Class<?> returns, Class<?>[] exceptions,
+                     int modifiers, int slot, String signature, byte[] annotations, byte[] parameterAnnotations,
+                     byte[] annotationDefault) throws Throwable {
+        return (Method) newMethod.invoke(declaring, name, parameters, returns, exceptions, modifiers, slot, signature,
+                annotations, parameterAnnotations, annotationDefault);
+    }
+
+    Field newField(Class<?> declaring, String name, Class<?> type, int modifiers, boolean trustedFinal, int slot,
+                   String signature, byte[] annotations) throws Throwable {
+        return (Field) newField.invoke(declaring, name, type, modifiers, trustedFinal, slot, signature, annotations);
+    }
+
+    Constructor<?> newConstructor(Class<?> declaring, Class<?>[] parameters, Class<?>[] exceptions, int modifiers, int slot,
+                                  String signature, byte[] annotations, byte[] parameterAnnotations) throws Throwable {
+        return (Constructor<?>) newConstructor.invoke(declaring, parameters, exceptions, modifiers, slot, signature,
+                annotations, parameterAnnotations);
+    }
+
+    Parameter newParameter(String name, int modifiers, Executable executable, int index) throws Throwable {
+        return (Parameter) newParameter.invoke(name, modifiers, executable, index);
+    }
+
+    void methodAccessor(Method m, Invoke.OfMethod target) throws Throwable {
+        methodAccessor.setVolatile(m, accessors.make("jdk.internal.reflect.MethodAccessor", target));
+    }
+
+    void fieldAccessors(Field f, Invoke.OfField checked, Invoke.OfField overriding) throws Throwable {
+        fieldAccessor.setVolatile(f, accessors.make("jdk.internal.reflect.FieldAccessor", checked));
+        overrideFieldAccessor.setVolatile(f, accessors.make("jdk.internal.reflect.FieldAccessor", overriding));
+    }
+
+    void constructorAccessor(Constructor<?> c, Invoke.OfConstructor target) throws Throwable {
+        constructorAccessor.setVolatile(c, accessors.make("jdk.internal.reflect.ConstructorAccessor", target));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> RuntimeException sneaky(Throwable e) throws T {
+        throw (T) e;
+    }
+}
