@@ -320,10 +320,14 @@ final class CallSites {
         return MethodHandles.foldArguments(MethodHandles.exactInvoker(type), resolver);
     }
 
+    /** The message of a dispatch on a null receiver, which a version's handler makes helpful; must match it. */
+    static final String NULL_RECEIVER = "Cannot invoke %s() because the receiver is null";
+
     /** Called by dispatching call sites: the implementation of {@code name} for this receiver. */
     MethodHandle resolve(String name, String descriptor, MethodType type, Optional<Version> caller, Object receiver) {
         if (receiver == null) {
-            throw new NullPointerException("Cannot invoke " + name + "() because the receiver is null");
+            // A version's handler replaces this message with the one a fresh start gives (Linker.helpful).
+            throw new NullPointerException(NULL_RECEIVER.replace("%s", name));
         }
         Class<?> receiverClass = receiver.getClass();
         String key = receiverClass.getName() + '@' + System.identityHashCode(receiverClass) + '.' + name + descriptor + type;

@@ -348,6 +348,47 @@ public final class Engine implements dev.hotswap.reflect.Shapes {
                 Linker.pending(index, type));
     }
 
+    /** Gives a NullPointerException the JVM made in a hidden version the message it could not compute ({@link Linker#helpful}). */
+    boolean explain(NullPointerException npe, String message) {
+        NpeFields f = npeFields();
+        synchronized (npe) { // as NullPointerException.getMessage()
+            // State 1: the trace was filled once and nobody asked for the message yet.
+            Object detail = f == null ? null : f.detail.get(npe);
+            // The engine's own NPEs for a null receiver of a dispatched call or of an added field.
+            boolean dispatch = detail instanceof String d && (d.equals(FieldStore.READ_NULL) || d.equals(FieldStore.WRITE_NULL)
+                    || d.startsWith(CallSites.NULL_RECEIVER.substring(0, 14))
+                    && d.endsWith(CallSites.NULL_RECEIVER.substring(CallSites.NULL_RECEIVER.indexOf("()") + 2)));
+            if (f != null && (detail == null && (int) f.state.get(npe) == 1 || dispatch)) {
+                f.detail.set(npe, null);
+                f.message.set(npe, message);
+                f.state.set(npe, 2);
+                return true;
+            }
+            return false;
+        }
+    }
+
+    private record NpeFields(java.lang.invoke.VarHandle state, java.lang.invoke.VarHandle message,
+                             java.lang.invoke.VarHandle detail) {
+    }
+
+    private volatile Optional<NpeFields> npeFields;
+
+    private NpeFields npeFields() {
+        Optional<NpeFields> known = npeFields;
+        if (known == null) {
+            try {
+                known = Optional.of(new NpeFields(trusted.findVarHandle(NullPointerException.class, "extendedMessageState",
+                        int.class), trusted.findVarHandle(NullPointerException.class, "extendedMessage", String.class),
+                        trusted.findVarHandle(Throwable.class, "detailMessage", String.class)));
+            } catch (ReflectiveOperationException e) {
+                known = Optional.empty(); // a JDK that keeps the message otherwise: it stays null
+            }
+            npeFields = known;
+        }
+        return known.orElse(null);
+    }
+
     // ---- classes as they load ----
 
     /**

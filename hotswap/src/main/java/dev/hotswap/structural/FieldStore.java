@@ -11,6 +11,10 @@ import java.util.Map;
  * set reads the type's default: 0, null, false, as a field of an object created before the swap.
  */
 final class FieldStore {
+    /** Messages of an access on a null object, which a version's handler makes helpful ({@link Linker#helpful}). */
+    static final String READ_NULL = "Cannot read a field because the object is null";
+    static final String WRITE_NULL = "Cannot assign a field because the object is null";
+
     private final Object defaultValue;
     private final ReferenceQueue<Object> queue = new ReferenceQueue<>();
     private final Map<Key, Object> values = new HashMap<>();
@@ -44,7 +48,7 @@ final class FieldStore {
 
     synchronized Object get(Object owner) {
         if (owner == null) {
-            throw new NullPointerException("Cannot read a field because the object is null");
+            throw new NullPointerException(READ_NULL);
         }
         Object value = values.get(new Key(owner, null));
         return value == null && !values.containsKey(new Key(owner, null)) ? defaultValue : value;
@@ -52,7 +56,7 @@ final class FieldStore {
 
     synchronized void set(Object owner, Object value) {
         if (owner == null) {
-            throw new NullPointerException("Cannot assign a field because the object is null");
+            throw new NullPointerException(WRITE_NULL);
         }
         for (Object dead; (dead = queue.poll()) != null; ) {
             values.remove(dead);

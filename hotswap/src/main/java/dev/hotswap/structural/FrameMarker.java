@@ -26,8 +26,17 @@ final class FrameMarker extends MethodVisitor {
     private final List<Label> starts = new ArrayList<>();
     private final List<Integer> lines = new ArrayList<>();
 
+    /** Instructions that may throw a NullPointerException, with the message a fresh start gives ({@link NullMessages}). */
+    private final List<NullMessages.Range> nulls;
+
     FrameMarker(MethodVisitor next, String internalClassName, String methodName, String sourceFile) {
+        this(next, internalClassName, methodName, sourceFile, List.of());
+    }
+
+    FrameMarker(MethodVisitor next, String internalClassName, String methodName, String sourceFile,
+                List<NullMessages.Range> nulls) {
         super(Opcodes.ASM9, next);
+        this.nulls = nulls;
         this.className = internalClassName.replace('/', '.');
         this.methodName = methodName;
         this.sourceFile = sourceFile;
@@ -65,9 +74,16 @@ final class FrameMarker extends MethodVisitor {
             super.visitMaxs(maxStack, maxLocals); // a label not written yet: leave the method as it is
             return;
         }
-        if (offsets[starts.size()] + 6L * starts.size() + 32 > MAX_CODE) {
+        if (offsets[starts.size()] + 6L * starts.size() + 12L * nulls.size() + 32 > MAX_CODE) {
             super.visitMaxs(maxStack, maxLocals); // the handlers would not fit in a method's 64 KB
             return;
+        }
+        // First, after the method's own: each instruction that may throw a NullPointerException.
+        List<Label> nullHandlers = new ArrayList<>();
+        for (NullMessages.Range r : nulls) {
+            Label handler = new Label();
+            nullHandlers.add(handler);
+            super.visitTryCatchBlock(r.start(), r.end(), handler, "java/lang/NullPointerException");
         }
         List<Label> handlers = new ArrayList<>();
         for (int i = 0; i < starts.size(); i++) {
@@ -94,6 +110,15 @@ final class FrameMarker extends MethodVisitor {
             super.visitLdcInsn(lines.get(i));
             super.visitJumpInsn(Opcodes.GOTO, tail);
         }
+        for (int i = 0; i < nulls.size(); i++) {
+            super.visitLabel(nullHandlers.get(i));
+            super.visitFrame(Opcodes.F_FULL, 0, new Object[0], 1, new Object[] {"java/lang/NullPointerException"});
+            super.visitLdcInsn(nulls.get(i).message());
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, "dev/hotswap/structural/Linker", "helpful",
+                    "(Ljava/lang/Throwable;Ljava/lang/String;)Ljava/lang/Throwable;", false);
+            super.visitLdcInsn(lineAt(nulls.get(i).start().getOffset(), offsets));
+            super.visitJumpInsn(Opcodes.GOTO, tail);
+        }
         super.visitLabel(tail);
         super.visitFrame(Opcodes.F_FULL, 0, new Object[0], 2, new Object[] {"java/lang/Throwable", Opcodes.INTEGER});
         super.visitLdcInsn(className);
@@ -107,5 +132,16 @@ final class FrameMarker extends MethodVisitor {
                 "(Ljava/lang/Throwable;ILjava/lang/String;Ljava/lang/String;Ljava/lang/String;)Ljava/lang/Throwable;", false);
         super.visitInsn(Opcodes.ATHROW);
         super.visitMaxs(Math.max(maxStack, 5), maxLocals);
+    }
+
+    /** The source line of the code at {@code offset}: that of the last line start at or before it. */
+    private int lineAt(int offset, int[] offsets) {
+        int line = lines.get(0);
+        for (int i = 0; i < starts.size(); i++) {
+            if (offsets[i] <= offset) {
+                line = lines.get(i);
+            }
+        }
+        return line;
     }
 }

@@ -202,6 +202,43 @@ public final class Linker {
         return thrown;
     }
 
+    /**
+     * A NullPointerException thrown by an instruction of a hidden version's method: the JVM
+     * computes its helpful message from the trace's top frame, which it left out, so it would say
+     * nothing; this gives it the message a fresh start gives ({@link NullMessages}). Only for an
+     * exception the JVM made right there (no message of its own, not yet asked for one, its trace
+     * starting at this frame's caller); returns it, to be thrown on. Never throws.
+     */
+    public static Throwable helpful(Throwable thrown, String message) {
+        try {
+            Engine engine = Linker.engine;
+            if (engine != null && thrown instanceof NullPointerException npe) {
+                StackTraceElement[] trace = npe.getStackTrace();
+                List<StackWalker.StackFrame> callers = StackWalker.getInstance(StackWalker.Option.SHOW_REFLECT_FRAMES)
+                        .walk(s -> s.dropWhile(f -> f.getClassName().equals(Linker.class.getName())
+                                || Bridges.isBridge(f.getClassName())).toList());
+                int extra = trace.length - callers.size();
+                if (trace.length == 0 || extra < 0 || !same(trace[extra], callers.get(0))) {
+                    return thrown;
+                }
+                for (int i = 0; i < extra; i++) {
+                    String at = trace[i].getClassName();
+                    if (!at.startsWith("java.lang.invoke.") && !at.equals(CallSites.class.getName())
+                            && !at.equals(FieldStore.class.getName())) {
+                        return thrown; // thrown by a method this one called
+                    }
+                }
+                // Thrown here, or by the engine's dispatch of a call made here (a null receiver): as the JVM would here.
+                if (engine.explain(npe, message) && extra > 0) {
+                    npe.setStackTrace(java.util.Arrays.copyOfRange(trace, extra, trace.length));
+                }
+            }
+        } catch (Throwable e) {
+            // the exception goes on as it was
+        }
+        return thrown;
+    }
+
     private static boolean same(StackTraceElement element, StackWalker.StackFrame frame) {
         return element.getClassName().equals(frame.getClassName()) && element.getMethodName().equals(frame.getMethodName());
     }

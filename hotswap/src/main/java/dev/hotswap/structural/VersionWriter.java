@@ -53,6 +53,7 @@ final class VersionWriter {
         String className = model.name();
         ClassReader reader = new ClassReader(next);
         ClassWriter writer = new ClassWriter(0);
+        java.util.Map<String, String[]> nulls = NullMessages.of(next);
         reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
             private String sourceFile;
 
@@ -139,12 +140,20 @@ final class VersionWriter {
                             className, hiddenName, body, hidden, method.is(Opcodes.ACC_STATIC));
                     MethodVisitor mv = super.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
                             body, hidden, signature, exceptions);
-                    return new CodeRewriter(new FrameMarker(mv, className, name, sourceFile), className, hiddenName, model,
-                            loaded, problems);
+                    return marked(mv, name + descriptor);
                 }
                 MethodVisitor mv = super.visitMethod(kept | Opcodes.ACC_STATIC, name, hidden, signature, exceptions);
-                return new CodeRewriter(new FrameMarker(mv, className, name, sourceFile), className, hiddenName, model,
-                        loaded, problems);
+                return marked(mv, name + descriptor);
+            }
+
+            /** The method's code rewritten, its frame put back into traces, and its NullPointerExceptions explained. */
+            private MethodVisitor marked(MethodVisitor mv, String method) {
+                List<NullMessages.Range> ranges = new java.util.ArrayList<>();
+                String name = method.substring(0, method.indexOf('('));
+                MethodVisitor rewritten = new CodeRewriter(new FrameMarker(mv, className, name, sourceFile, ranges), className,
+                        hiddenName, model, loaded, problems);
+                String[] messages = nulls.get(method);
+                return messages == null ? rewritten : new NullMessages.Marking(rewritten, messages, ranges);
             }
         }, 0);
         return writer.toByteArray();

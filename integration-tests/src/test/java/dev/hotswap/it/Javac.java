@@ -29,7 +29,12 @@ final class Javac {
 
     /** As {@link #compile(Path, Map, Path...)}, with {@code -parameters} (parameter names in the class files). */
     static void compileWithParameterNames(Path out, Map<String, String> sources, Path... classPath) throws IOException {
-        EXTRA.set(List.of("-parameters"));
+        compileWith(List.of("-parameters"), out, sources, classPath);
+    }
+
+    /** As {@link #compile(Path, Map, Path...)}, with more javac options. */
+    static void compileWith(List<String> options, Path out, Map<String, String> sources, Path... classPath) throws IOException {
+        EXTRA.set(options);
         try {
             compile(out, sources, classPath);
         } finally {

@@ -1,0 +1,119 @@
+package dev.hotswap.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A NullPointerException thrown in code a structural swap brought in carries the JDK's helpful
+ * message, word for word what the same class files give in a fresh JVM: a local, a parameter, a
+ * field added by the swap, a static field, a method's return value, an array, a call to a method
+ * the swap added on a null receiver; with and without local variable names.
+ */
+class HelpfulNpeTest {
+    @TempDir
+    Path dir;
+
+    private static final String MAIN = """
+            package app;
+            public class Main {
+                public static void main(String[] args) throws Exception {
+                    for (long tick = 0; ; tick++) {
+                        StringBuilder line = new StringBuilder("tick=" + tick);
+                        for (int c = 0; c < Svc.CASES; c++) {
+                            try {
+                                line.append(" |").append(new Svc().run(c));
+                            } catch (NullPointerException e) {
+                                line.append(" |NPE: ").append(e.getMessage())
+                                        .append(" at ").append(e.getStackTrace()[0].getMethodName());
+                            }
+                        }
+                        System.out.println(line.append(" end"));
+                        if (args.length > 0) {
+                            return;
+                        }
+                        Thread.sleep(25);
+                    }
+                }
+            }
+            """;
+    private static final String V1 = """
+            package app;
+            public class Svc {
+                static final int CASES = 9;
+                String run(int c) { return "v1"; }
+            }
+            """;
+    private static final String V2 = """
+            package app;
+            public class Svc {
+                static final int CASES = 9;
+                static String shared;
+                String name;
+                Svc next;
+                String run(int c) {
+                    String local = null;
+                    int[] numbers = null;
+                    switch (c) {
+                        case 0: return "" + local.length();
+                        case 1: return "" + name.length();
+                        case 2: return "" + shared.trim();
+                        case 3: return "" + helper().isEmpty();
+                        case 4: numbers[0] = 1; return "stored";
+                        case 5: return "" + use(null);
+                        case 6: return next.added();
+                        case 7: return "" + made().name.length();
+                        default: return "" + next.name.length();
+                    }
+                }
+                static String helper() { return null; }
+                static Svc made() { return new Svc(); }
+                static int use(String text) { return text.length(); }
+                String added() { return "added"; }
+            }
+            """;
+
+    @Test
+    void messagesAreAFreshStarts() throws Exception {
+        for (boolean names : new boolean[] {false, true}) {
+            Path run = dir.resolve(names ? "named" : "plain");
+            Path classes = run.resolve("classes");
+            Map<String, String> app = new LinkedHashMap<>();
+            app.put("app.Main", MAIN);
+            app.put("app.Svc", V1);
+            compile(classes, app, names);
+            // The oracle: the same class files of v2 in a fresh JVM without hotswap.
+            Path fresh = run.resolve("fresh");
+            app.put("app.Svc", V2);
+            compile(fresh, app, names);
+            String expected;
+            try (ChildJvm oracle = ChildJvm.start(run, List.of("-cp", fresh.toString(), "app.Main", "once"))) {
+                expected = oracle.await(" end");
+            }
+            assertThat(expected).contains("|NPE: Cannot invoke \"String.length()\" because")
+                    .contains("because \"app.Svc.made().name\" is null")
+                    .contains("because the return value of \"app.Svc.helper()\" is null");
+            try (ChildJvm child = ChildJvm.start(run, List.of("-javaagent:" + ChildJvm.hotswapJar() + "=quiet=150ms",
+                    "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(), "app.Main"))) {
+                child.await(" |v1 |v1");
+                compile(classes, Map.of("app.Svc", V2), names);
+                String after = child.awaitAfter(child.mark(), " |NPE");
+                assertThat(after.substring(after.indexOf(' '))).isEqualTo(expected.substring(expected.indexOf(' ')));
+            }
+        }
+    }
+
+    private static void compile(Path out, Map<String, String> sources, boolean names) throws java.io.IOException {
+        if (names) {
+            Javac.compileWith(List.of("-g"), out, sources, out);
+        } else {
+            Javac.compile(out, sources, out);
+        }
+    }
+}
