@@ -23,6 +23,7 @@ final class HooksTemplate {
     private static MethodHandle classAnnotations;
     private static MethodHandle annotations;
     private static MethodHandle parameterAnnotations;
+    private static MethodHandle memberValue;
     private static MethodHandle parameters;
     private static MethodHandle typeAnnotations;
     private static MethodHandle lookup;
@@ -55,6 +56,10 @@ final class HooksTemplate {
 
     public static Annotation[][] parameterAnnotations(byte[] raw, Object pool, Class<?> type) throws Throwable {
         return (Annotation[][]) parameterAnnotations.invokeExact(raw, pool, type);
+    }
+
+    public static Object memberValue(Class<?> type, java.nio.ByteBuffer raw, Object pool, Class<?> container) throws Throwable {
+        return (Object) memberValue.invokeExact(type, raw, pool, container);
     }
 
     public static Parameter[] parameters(Object executable) throws Throwable {

@@ -1,7 +1,6 @@
 package dev.hotswap.reflect;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.instrument.ClassDefinition;
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
@@ -15,20 +14,18 @@ import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
-import org.objectweb.asm.commons.ClassRemapper;
-import org.objectweb.asm.commons.SimpleRemapper;
 
 /**
- * Puts hotswap's hooks into the JDK's reflection: defines {@link HooksTemplate} as
- * {@code java.lang.HotswapHooks} in {@code java.base}, then redefines {@code java.lang.Class},
- * {@code Executable}, {@code Field} and {@code Constructor} so that each call of theirs to a
+ * Puts the rest of hotswap's hooks into the JDK's reflection when the structural engine starts
+ * (after {@link StartHooks}): redefines {@code Executable}, {@code Method}, {@code Field} and
+ * {@code Constructor} so that each call of theirs to a
  * native that lists members or reads parameters or type annotations, and to the parser of
  * annotations, calls the hook with the same arguments instead. Only calls are swapped, one
  * instruction for one with the same effect on the stack: no branch, no frame, no field changes,
  * so the JVM takes it as a redefinition. Every expected call must be found, or nothing is done.
  */
 final class JdkHooks {
-    static final String HOOKS = "java/lang/HotswapHooks";
+    static final String HOOKS = StartHooks.HOOKS;
     private static final String ANNOTATION_PARSER = "sun/reflect/annotation/AnnotationParser";
     private static final String PARSE_DESCRIPTOR = "([BLjdk/internal/reflect/ConstantPool;Ljava/lang/Class;)";
     private static final String MAP_HOOK = "([BLjava/lang/Object;Ljava/lang/Class;)Ljava/util/Map;";
@@ -43,19 +40,13 @@ final class JdkHooks {
     private static final List<String> EXECUTABLES = List.of("java/lang/reflect/Executable", "java/lang/reflect/Method",
             "java/lang/reflect/Constructor");
     private static final List<Swap> SWAPS = List.of(
-            new Swap("java/lang/Class", List.of("java/lang/Class"), "getDeclaredFields0", "(Z)[Ljava/lang/reflect/Field;",
-                    "declaredFields", "(Ljava/lang/Class;Z)[Ljava/lang/reflect/Field;"),
-            new Swap("java/lang/Class", List.of("java/lang/Class"), "getDeclaredMethods0", "(Z)[Ljava/lang/reflect/Method;",
-                    "declaredMethods", "(Ljava/lang/Class;Z)[Ljava/lang/reflect/Method;"),
-            new Swap("java/lang/Class", List.of("java/lang/Class"), "getDeclaredConstructors0",
-                    "(Z)[Ljava/lang/reflect/Constructor;", "declaredConstructors",
-                    "(Ljava/lang/Class;Z)[Ljava/lang/reflect/Constructor;"),
-            new Swap("java/lang/Class", List.of(ANNOTATION_PARSER), "parseAnnotations", PARSE_DESCRIPTOR + "Ljava/util/Map;",
-                    "classAnnotations", MAP_HOOK),
             new Swap("java/lang/reflect/Executable", List.of(ANNOTATION_PARSER), "parseAnnotations",
                     PARSE_DESCRIPTOR + "Ljava/util/Map;", "annotations", MAP_HOOK),
             new Swap("java/lang/reflect/Field", List.of(ANNOTATION_PARSER), "parseAnnotations",
                     PARSE_DESCRIPTOR + "Ljava/util/Map;", "annotations", MAP_HOOK),
+            new Swap("java/lang/reflect/Method", List.of(ANNOTATION_PARSER), "parseMemberValue",
+                    "(Ljava/lang/Class;Ljava/nio/ByteBuffer;Ljdk/internal/reflect/ConstantPool;Ljava/lang/Class;)Ljava/lang/Object;",
+                    "memberValue", "(Ljava/lang/Class;Ljava/nio/ByteBuffer;Ljava/lang/Object;Ljava/lang/Class;)Ljava/lang/Object;"),
             new Swap("java/lang/reflect/Executable", List.of(ANNOTATION_PARSER), "parseParameterAnnotations",
                     PARSE_DESCRIPTOR + "[[Ljava/lang/annotation/Annotation;", "parameterAnnotations",
                     "([BLjava/lang/Object;Ljava/lang/Class;)[[Ljava/lang/annotation/Annotation;"),
@@ -96,26 +87,6 @@ final class JdkHooks {
     private JdkHooks() {
     }
 
-    /** Defines {@code java.lang.HotswapHooks}; its handles are still null. */
-    static Class<?> defineHooks(MethodHandles.Lookup trusted) throws IOException, IllegalAccessException {
-        byte[] template;
-        try (InputStream in = JdkHooks.class.getResourceAsStream("HooksTemplate.class")) {
-            if (in == null) {
-                throw new IOException("HooksTemplate.class is missing from hotswap's jar");
-            }
-            template = in.readAllBytes();
-        }
-        ClassWriter writer = new ClassWriter(0);
-        String from = HooksTemplate.class.getName().replace('.', '/');
-        new ClassReader(template).accept(new ClassRemapper(new ClassVisitor(Opcodes.ASM9, writer) {
-            @Override
-            public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
-                super.visit(version, access | Opcodes.ACC_PUBLIC, name, signature, superName, interfaces);
-            }
-        }, new SimpleRemapper(Map.of(from, HOOKS))), 0);
-        return trusted.in(Class.class).defineClass(writer.toByteArray());
-    }
-
     /** Redefines the JDK's reflection classes to call the hooks (which must be set by now). */
     static void patch(Instrumentation instrumentation) throws IOException, ClassNotFoundException,
             UnmodifiableClassException {
@@ -133,13 +104,7 @@ final class JdkHooks {
     }
 
     private static byte[] read(String internalName) throws IOException {
-        // The JDK's own class file (another agent's retransformable changes are made again on redefinition).
-        try (InputStream in = Object.class.getResourceAsStream("/" + internalName + ".class")) {
-            if (in == null) {
-                throw new IOException("no class file for " + internalName + " in this JDK");
-            }
-            return in.readAllBytes();
-        }
+        return StartHooks.read(Object.class, "/" + internalName + ".class");
     }
 
     /** The class with its calls swapped; throws when one of the expected calls is not there. */

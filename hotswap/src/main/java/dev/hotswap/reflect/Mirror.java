@@ -19,10 +19,10 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Reflection as the source now says. Installed once per JVM, when the first session starts: the
- * JDK's reflection calls {@code java.lang.HotswapHooks} ({@link JdkHooks}) where it listed a
- * class's members, parsed annotations, read parameters or type annotations, and those hooks call
- * this object. For a class the program never swapped structurally the answer is the JVM's, with
+ * Reflection as the source now says. Installed once per JVM, when the first session starts
+ * ({@link StartHooks}: {@code java.lang.Class} lists members through {@code java.lang.HotswapHooks})
+ * and completed when the structural engine starts ({@link JdkHooks}: annotations, parameters, type
+ * annotations, {@code Lookup}, {@code Unsafe}); the hooks call this object. For a class the program never swapped structurally the answer is the JVM's, with
  * hotswap's planted catchers left out; for a class under the engine it is the newest version's
  * ({@link View}), made once per version; everything else is untouched. The JDK caches what it
  * is told per class; {@link #changed} empties those caches after a batch.
@@ -52,6 +52,7 @@ public final class Mirror {
     private final MethodHandle rawFieldTypeAnnotations;
     private final MethodHandle parseAnnotations;
     private final MethodHandle parseParameterAnnotations;
+    private final MethodHandle parseMemberValue;
     private final MethodHandle newMethod;
     private final MethodHandle newField;
     private final MethodHandle newConstructor;
@@ -65,6 +66,7 @@ public final class Mirror {
     private final VarHandle constructorAccessor;
     private final VarHandle reflectionData;
     private final VarHandle annotationData;
+    private final VarHandle annotationType;
 
     private Mirror(Instrumentation instrumentation, MethodHandles.Lookup trusted, Consumer<String> problems)
             throws ReflectiveOperationException {
@@ -88,6 +90,9 @@ public final class Mirror {
         parseParameterAnnotations = trusted.findStatic(parser, "parseParameterAnnotations",
                 MethodType.methodType(Annotation[][].class, byte[].class, pool, Class.class))
                 .asType(MethodType.methodType(Annotation[][].class, byte[].class, Object.class, Class.class));
+        parseMemberValue = trusted.findStatic(parser, "parseMemberValue", MethodType.methodType(Object.class, Class.class,
+                java.nio.ByteBuffer.class, pool, Class.class)).asType(MethodType.methodType(Object.class, Class.class,
+                java.nio.ByteBuffer.class, Object.class, Class.class));
         newMethod = trusted.findConstructor(Method.class, MethodType.methodType(void.class, Class.class, String.class,
                 Class[].class, Class.class, Class[].class, int.class, int.class, String.class, byte[].class, byte[].class,
                 byte[].class));
@@ -108,6 +113,8 @@ public final class Mirror {
                 Class.forName("jdk.internal.reflect.ConstructorAccessor"));
         reflectionData = trusted.findVarHandle(Class.class, "reflectionData", java.lang.ref.SoftReference.class);
         annotationData = trusted.findVarHandle(Class.class, "annotationData", Class.forName("java.lang.Class$AnnotationData"));
+        annotationType = trusted.findVarHandle(Class.class, "annotationType",
+                Class.forName("sun.reflect.annotation.AnnotationType"));
     }
 
     /**
@@ -122,9 +129,9 @@ public final class Mirror {
         try {
             MethodHandles.Lookup trusted = Vault.trustedLookup(instrumentation);
             Mirror mirror = new Mirror(instrumentation, trusted, problems);
-            Class<?> hooks = JdkHooks.defineHooks(trusted);
+            Class<?> hooks = StartHooks.defineHooks(trusted);
             mirror.connect(hooks, trusted);
-            JdkHooks.patch(instrumentation);
+            StartHooks.patchClass(instrumentation);
             installed = mirror;
             return Optional.of(mirror);
         } catch (Throwable e) {
@@ -147,6 +154,8 @@ public final class Mirror {
         set(hooks, trusted, "annotations", own.bind(this, "annotations", parse));
         set(hooks, trusted, "parameterAnnotations", own.bind(this, "parameterAnnotations",
                 parse.changeReturnType(Annotation[][].class)));
+        set(hooks, trusted, "memberValue", own.bind(this, "memberValue", MethodType.methodType(Object.class, Class.class,
+                java.nio.ByteBuffer.class, Object.class, Class.class)));
         set(hooks, trusted, "parameters", own.bind(this, "parameters", MethodType.methodType(Parameter[].class, Object.class)));
         set(hooks, trusted, "lookup", own.bind(lookups, "answer", MethodType.methodType(MethodHandle.class, Object.class,
                 String.class, Object.class, Object.class, Object.class, Object.class)));
@@ -172,10 +181,26 @@ public final class Mirror {
         return planted.of(type);
     }
 
-    /** From now on, classes under the engine answer as their newest version. */
-    public void follow(Shapes engine) {
+    /**
+     * From now on, classes under the engine answer as their newest version. The first time, the
+     * rest of the JDK's reflection takes its hooks ({@link JdkHooks}); if it cannot, reflection
+     * keeps answering as loaded (the catchers still left out), and {@code problems} hears why.
+     */
+    public synchronized void follow(Shapes engine) {
+        if (!hooked) {
+            try {
+                JdkHooks.patch(instrumentation);
+                hooked = true;
+            } catch (Throwable e) {
+                problems.accept("hotswap: reflection cannot follow swaps in this JVM (" + e + "); classes swapped"
+                        + " structurally are listed by reflection as loaded");
+                return;
+            }
+        }
         this.shapes = engine;
     }
+
+    private boolean hooked; // guarded by this
 
     /** After a batch: these classes changed shape; the JDK forgets what it cached for them and their subclasses. */
     public void changed(Collection<Class<?>> types) {
@@ -192,6 +217,7 @@ public final class Mirror {
             if (k.getClassLoader() != null && inherits(k, changed)) {
                 reflectionData.setVolatile(k, null);
                 annotationData.setVolatile(k, null);
+                annotationType.setVolatile(k, null); // an annotation interface's elements and defaults
                 reshaped.add(k);
             } else if (k.getName().equals("java.beans.Introspector") && k.getClassLoader() == null) {
                 introspector = k;
@@ -358,6 +384,12 @@ public final class Mirror {
 
     private Annotation[][] parameterAnnotations(byte[] raw, Object pool, Class<?> type) throws Throwable {
         return (Annotation[][]) parseParameterAnnotations.invokeExact(raw, pools.poolFor(raw, pool), type);
+    }
+
+    /** An annotation element's default ({@code Method.getDefaultValue()}), read against its bytes' own pool. */
+    private Object memberValue(Class<?> type, java.nio.ByteBuffer raw, Object pool, Class<?> container) throws Throwable {
+        Object own = raw.hasArray() ? pools.poolFor(raw.array(), pool) : pool;
+        return (Object) parseMemberValue.invokeExact(type, raw, own, container);
     }
 
     private Parameter[] parameters(Object member) throws Throwable {

@@ -4,19 +4,16 @@ import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandles;
 import java.lang.module.Configuration;
+import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
+import java.lang.module.ModuleReader;
+import java.lang.module.ModuleReference;
+import java.net.URI;
+import java.nio.ByteBuffer;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.objectweb.asm.ClassWriter;
-import org.objectweb.asm.Label;
-import org.objectweb.asm.MethodVisitor;
-import org.objectweb.asm.ModuleVisitor;
-import org.objectweb.asm.Opcodes;
-import org.objectweb.asm.Type;
 
 /**
  * Gets the JDK's trusted lookup, the one that may define a nestmate of any class, without
@@ -51,83 +48,59 @@ public final class Vault {
 
     private static MethodHandles.Lookup take(Instrumentation instrumentation) throws ReflectiveOperationException,
             IOException {
-        Path dir = Files.createTempDirectory("hotswap-vault");
-        try {
-            Files.write(dir.resolve("module-info.class"), moduleInfo());
-            Path key = dir.resolve(KEY + ".class");
-            Files.createDirectories(key.getParent());
-            Files.write(key, key());
-            ModuleLayer boot = ModuleLayer.boot();
-            Configuration configuration = boot.configuration().resolve(ModuleFinder.of(dir), ModuleFinder.of(), Set.of(MODULE));
-            // The platform loader as parent: the vault sees the JDK, nothing of the application's.
-            ModuleLayer layer = boot.defineModulesWithOneLoader(configuration, ClassLoader.getPlatformClassLoader());
-            Module vault = layer.findModule(MODULE).orElseThrow();
-            instrumentation.redefineModule(MethodHandles.class.getModule(), Set.of(), Map.of(),
-                    Map.of("java.lang.invoke", Set.of(vault)), Set.of(), Map.of());
-            Class<?> keyClass = Class.forName(KEY.replace('/', '.'), true, layer.findLoader(MODULE));
-            return (MethodHandles.Lookup) keyClass.getMethod("take").invoke(null);
-        } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        byte[] key;
+        try (java.io.InputStream in = Vault.class.getResourceAsStream("/" + KEY + ".class")) {
+            if (in == null) {
+                throw new IOException(KEY + ".class is missing from hotswap's jar");
             }
+            key = in.readAllBytes();
         }
-    }
+        // In memory, without files: the module's descriptor, and a reader that has the one class.
+        ModuleDescriptor descriptor = ModuleDescriptor.newModule(MODULE).exports("dev.hotswap.vault").build();
+        ModuleReference reference = new ModuleReference(descriptor, null) {
+            @Override
+            public ModuleReader open() {
+                return new ModuleReader() {
+                    @Override
+                    public Optional<URI> find(String name) {
+                        return Optional.empty();
+                    }
 
-    /** {@code module dev.hotswap.vault { exports dev.hotswap.vault; }} */
-    private static byte[] moduleInfo() {
-        ClassWriter writer = new ClassWriter(0);
-        writer.visit(Opcodes.V17, Opcodes.ACC_MODULE, "module-info", null, null, null);
-        ModuleVisitor module = writer.visitModule(MODULE, 0, null);
-        module.visitRequire("java.base", Opcodes.ACC_MANDATED, null);
-        module.visitExport("dev/hotswap/vault", 0);
-        module.visitEnd();
-        writer.visitEnd();
-        return writer.toByteArray();
-    }
+                    @Override
+                    public Optional<ByteBuffer> read(String name) {
+                        return name.equals(KEY + ".class") ? Optional.of(ByteBuffer.wrap(key)) : Optional.empty();
+                    }
 
-    /**
-     * {@code public final class Key { private static boolean taken;
-     * public static synchronized Object take() throws ReflectiveOperationException {
-     * if (taken) throw new IllegalStateException(); taken = true;
-     * Field f = MethodHandles.Lookup.class.getDeclaredField("IMPL_LOOKUP"); f.setAccessible(true);
-     * return f.get(null); } }}
-     */
-    private static byte[] key() {
-        ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
-        writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, KEY, null, "java/lang/Object",
-                null);
-        writer.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC, "taken", "Z", null, null).visitEnd();
-        MethodVisitor m = writer.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC | Opcodes.ACC_SYNCHRONIZED, "take",
-                "()Ljava/lang/Object;", null, new String[] {"java/lang/ReflectiveOperationException"});
-        m.visitCode();
-        Label first = new Label();
-        m.visitFieldInsn(Opcodes.GETSTATIC, KEY, "taken", "Z");
-        m.visitJumpInsn(Opcodes.IFEQ, first);
-        m.visitTypeInsn(Opcodes.NEW, "java/lang/IllegalStateException");
-        m.visitInsn(Opcodes.DUP);
-        m.visitLdcInsn("the trusted lookup was handed out already");
-        m.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/IllegalStateException", "<init>", "(Ljava/lang/String;)V", false);
-        m.visitInsn(Opcodes.ATHROW);
-        m.visitLabel(first);
-        m.visitFrame(Opcodes.F_SAME, 0, null, 0, null);
-        m.visitInsn(Opcodes.ICONST_1);
-        m.visitFieldInsn(Opcodes.PUTSTATIC, KEY, "taken", "Z");
-        m.visitLdcInsn(Type.getType(MethodHandles.Lookup.class));
-        m.visitLdcInsn("IMPL_LOOKUP");
-        m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/Class", "getDeclaredField",
-                "(Ljava/lang/String;)Ljava/lang/reflect/Field;", false);
-        m.visitVarInsn(Opcodes.ASTORE, 0);
-        m.visitVarInsn(Opcodes.ALOAD, 0);
-        m.visitInsn(Opcodes.ICONST_1);
-        m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/reflect/Field", "setAccessible", "(Z)V", false);
-        m.visitVarInsn(Opcodes.ALOAD, 0);
-        m.visitInsn(Opcodes.ACONST_NULL);
-        m.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/reflect/Field", "get", "(Ljava/lang/Object;)Ljava/lang/Object;",
-                false);
-        m.visitInsn(Opcodes.ARETURN);
-        m.visitMaxs(0, 0);
-        m.visitEnd();
-        writer.visitEnd();
-        return writer.toByteArray();
+                    @Override
+                    public Stream<String> list() {
+                        return Stream.of(KEY + ".class");
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                };
+            }
+        };
+        ModuleFinder finder = new ModuleFinder() {
+            @Override
+            public Optional<ModuleReference> find(String name) {
+                return name.equals(MODULE) ? Optional.of(reference) : Optional.empty();
+            }
+
+            @Override
+            public Set<ModuleReference> findAll() {
+                return Set.of(reference);
+            }
+        };
+        ModuleLayer boot = ModuleLayer.boot();
+        Configuration configuration = boot.configuration().resolve(finder, ModuleFinder.of(), Set.of(MODULE));
+        // The platform loader as parent: the vault sees the JDK, nothing of the application's.
+        ModuleLayer layer = boot.defineModulesWithOneLoader(configuration, ClassLoader.getPlatformClassLoader());
+        Module vault = layer.findModule(MODULE).orElseThrow();
+        instrumentation.redefineModule(MethodHandles.class.getModule(), Set.of(), Map.of(),
+                Map.of("java.lang.invoke", Set.of(vault)), Set.of(), Map.of());
+        Class<?> keyClass = Class.forName(KEY.replace('/', '.'), true, layer.findLoader(MODULE));
+        return (MethodHandles.Lookup) keyClass.getMethod("take").invoke(null);
     }
 }

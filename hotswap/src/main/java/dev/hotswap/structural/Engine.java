@@ -368,6 +368,18 @@ public final class Engine implements dev.hotswap.reflect.Shapes {
         }
     }
 
+    /** The helpful message of an instruction of a version ({@link NullMessages}), computed the first time one is asked for. */
+    String nullMessage(Class<?> hidden, String key) {
+        return NullMessages.message(nullMessages.get(hidden), key);
+    }
+
+    private final ClassValue<Map<String, String[]>> nullMessages = new ClassValue<>() {
+        @Override
+        protected Map<String, String[]> computeValue(Class<?> hidden) {
+            return registry.versionOf(hidden).map(v -> NullMessages.of(v.source())).orElse(Map.of());
+        }
+    };
+
     private record NpeFields(java.lang.invoke.VarHandle state, java.lang.invoke.VarHandle message,
                              java.lang.invoke.VarHandle detail) {
     }

@@ -113,7 +113,7 @@ final class FrameMarker extends MethodVisitor {
         for (int i = 0; i < nulls.size(); i++) {
             super.visitLabel(nullHandlers.get(i));
             super.visitFrame(Opcodes.F_FULL, 0, new Object[0], 1, new Object[] {"java/lang/NullPointerException"});
-            super.visitLdcInsn(nulls.get(i).message());
+            super.visitLdcInsn(nulls.get(i).key());
             super.visitMethodInsn(Opcodes.INVOKESTATIC, "dev/hotswap/structural/Linker", "helpful",
                     "(Ljava/lang/Throwable;Ljava/lang/String;)Ljava/lang/Throwable;", false);
             super.visitLdcInsn(lineAt(nulls.get(i).start().getOffset(), offsets));

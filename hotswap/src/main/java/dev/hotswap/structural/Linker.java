@@ -207,12 +207,20 @@ public final class Linker {
      * computes its helpful message from the trace's top frame, which it left out, so it would say
      * nothing; this gives it the message a fresh start gives ({@link NullMessages}). Only for an
      * exception the JVM made right there (no message of its own, not yet asked for one, its trace
-     * starting at this frame's caller); returns it, to be thrown on. Never throws.
+     * starting at this frame's caller); {@code key} names the instruction ({@link NullMessages#key}).
+     * Returns it, to be thrown on. Never throws.
      */
-    public static Throwable helpful(Throwable thrown, String message) {
+    public static Throwable helpful(Throwable thrown, String key) {
         try {
             Engine engine = Linker.engine;
             if (engine != null && thrown instanceof NullPointerException npe) {
+                // The handler's frame: a method of a hidden version, whose class file holds the message.
+                Class<?> version = HIDDEN_FRAMES.walk(s -> s.map(StackWalker.StackFrame::getDeclaringClass)
+                        .filter(c -> c != Linker.class && !Bridges.isBridge(c.getName())).findFirst()).orElse(null);
+                String message = version == null ? null : engine.nullMessage(version, key);
+                if (message == null) {
+                    return thrown;
+                }
                 StackTraceElement[] trace = npe.getStackTrace();
                 List<StackWalker.StackFrame> callers = StackWalker.getInstance(StackWalker.Option.SHOW_REFLECT_FRAMES)
                         .walk(s -> s.dropWhile(f -> f.getClassName().equals(Linker.class.getName())
@@ -238,6 +246,9 @@ public final class Linker {
         }
         return thrown;
     }
+
+    private static final StackWalker HIDDEN_FRAMES = StackWalker.getInstance(java.util.Set.of(
+            StackWalker.Option.RETAIN_CLASS_REFERENCE, StackWalker.Option.SHOW_HIDDEN_FRAMES));
 
     private static boolean same(StackTraceElement element, StackWalker.StackFrame frame) {
         return element.getClassName().equals(frame.getClassName()) && element.getMethodName().equals(frame.getMethodName());

@@ -13,6 +13,7 @@ import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.FieldInsnNode;
+import org.objectweb.asm.tree.InsnNode;
 import org.objectweb.asm.tree.IntInsnNode;
 import org.objectweb.asm.tree.LocalVariableNode;
 import org.objectweb.asm.tree.MethodInsnNode;
@@ -30,14 +31,29 @@ import org.objectweb.asm.tree.analysis.SourceValue;
  * class is left out, so the message would be null. Computed here instead, for each instruction of
  * the method as compiled that can throw one, with HotSpot's wording ({@code bytecodeUtils.cpp}):
  * the action that failed, and, where every path agrees on it, what was null. {@link Marking}
- * brackets each such instruction with labels as the method is written, and {@link FrameMarker}
- * gives each bracket a handler that hands the message to {@link Linker#helpful}.
+ * brackets each instruction that may throw one with labels as the method is written, and
+ * {@link FrameMarker} gives each bracket a handler that hands its key to {@link Linker#helpful};
+ * the messages are computed only then, the first time one of the version's methods throws one,
+ * so that a swap costs nothing for them.
  */
 final class NullMessages {
     private static final int MAX_DETAIL = 5;
 
-    /** One instruction that may throw, bracketed, with its message. */
-    record Range(Label start, Label end, String message) {
+    /** One instruction that may throw, bracketed; {@code key} finds its message ({@link #key}). */
+    record Range(Label start, Label end, String key) {
+    }
+
+    /** What a handler hands {@link Linker#helpful}: the method (name + descriptor) and the instruction's ordinal in it. */
+    static String key(String method, int ordinal) {
+        return method + "#" + ordinal;
+    }
+
+    /** The message for a {@link #key}, from the messages of a class file; null when there is none. */
+    static String message(Map<String, String[]> messages, String key) {
+        int hash = key.lastIndexOf('#');
+        String[] method = messages.get(key.substring(0, hash));
+        int ordinal = Integer.parseInt(key.substring(hash + 1));
+        return method == null || ordinal >= method.length ? null : method[ordinal];
     }
 
     private NullMessages() {
@@ -290,20 +306,19 @@ final class NullMessages {
      * a message with labels (which pass through every rewriter), and records the brackets.
      */
     static final class Marking extends MethodVisitor {
-        private final String[] messages;
+        private final String method;
         private final List<Range> ranges;
         private int ordinal;
         private Label open;
 
-        Marking(MethodVisitor next, String[] messages, List<Range> ranges) {
+        Marking(MethodVisitor next, String method, List<Range> ranges) {
             super(Opcodes.ASM9, next);
-            this.messages = messages;
+            this.method = method;
             this.ranges = ranges;
         }
 
-        private void before() {
-            String message = ordinal < messages.length ? messages[ordinal] : null;
-            if (message != null) {
+        private void before(boolean mayThrow) {
+            if (mayThrow) {
                 open = new Label();
                 super.visitLabel(open);
             }
@@ -313,7 +328,7 @@ final class NullMessages {
             if (open != null) {
                 Label end = new Label();
                 super.visitLabel(end);
-                ranges.add(new Range(open, end, messages[ordinal]));
+                ranges.add(new Range(open, end, key(method, ordinal)));
                 open = null;
             }
             ordinal++;
@@ -321,91 +336,91 @@ final class NullMessages {
 
         @Override
         public void visitInsn(int opcode) {
-            before();
+            before(nullDepth(new InsnNode(opcode)) >= 0);
             super.visitInsn(opcode);
             after();
         }
 
         @Override
         public void visitIntInsn(int opcode, int operand) {
-            before();
+            before(false);
             super.visitIntInsn(opcode, operand);
             after();
         }
 
         @Override
         public void visitVarInsn(int opcode, int var) {
-            before();
+            before(false);
             super.visitVarInsn(opcode, var);
             after();
         }
 
         @Override
         public void visitTypeInsn(int opcode, String type) {
-            before();
+            before(false);
             super.visitTypeInsn(opcode, type);
             after();
         }
 
         @Override
         public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
-            before();
+            before(opcode == Opcodes.GETFIELD || opcode == Opcodes.PUTFIELD);
             super.visitFieldInsn(opcode, owner, name, descriptor);
             after();
         }
 
         @Override
         public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
-            before();
+            before(opcode != Opcodes.INVOKESTATIC && !name.equals("<init>"));
             super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
             after();
         }
 
         @Override
         public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... arguments) {
-            before();
+            before(false);
             super.visitInvokeDynamicInsn(name, descriptor, bootstrap, arguments);
             after();
         }
 
         @Override
         public void visitJumpInsn(int opcode, Label label) {
-            before();
+            before(false);
             super.visitJumpInsn(opcode, label);
             after();
         }
 
         @Override
         public void visitLdcInsn(Object value) {
-            before();
+            before(false);
             super.visitLdcInsn(value);
             after();
         }
 
         @Override
         public void visitIincInsn(int var, int increment) {
-            before();
+            before(false);
             super.visitIincInsn(var, increment);
             after();
         }
 
         @Override
         public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
-            before();
+            before(false);
             super.visitTableSwitchInsn(min, max, dflt, labels);
             after();
         }
 
         @Override
         public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
-            before();
+            before(false);
             super.visitLookupSwitchInsn(dflt, keys, labels);
             after();
         }
 
         @Override
         public void visitMultiANewArrayInsn(String descriptor, int dimensions) {
-            before();
+            before(false);
             super.visitMultiANewArrayInsn(descriptor, dimensions);
             after();
         }

@@ -417,7 +417,7 @@ final class Transaction {
                 methods.put(method.name() + method.descriptor(), hidden.findStatic(hidden.lookupClass(), method.name(), type));
             }
         }
-        Version result = new Version(hidden.lookupClass(), model, methods);
+        Version result = new Version(hidden.lookupClass(), model, methods, bytes);
         registry.definedHidden(hidden.lookupClass(), m.type, result);
         return result;
     }

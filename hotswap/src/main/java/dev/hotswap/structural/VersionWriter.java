@@ -53,7 +53,6 @@ final class VersionWriter {
         String className = model.name();
         ClassReader reader = new ClassReader(next);
         ClassWriter writer = new ClassWriter(0);
-        java.util.Map<String, String[]> nulls = NullMessages.of(next);
         reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
             private String sourceFile;
 
@@ -152,8 +151,7 @@ final class VersionWriter {
                 String name = method.substring(0, method.indexOf('('));
                 MethodVisitor rewritten = new CodeRewriter(new FrameMarker(mv, className, name, sourceFile, ranges), className,
                         hiddenName, model, loaded, problems);
-                String[] messages = nulls.get(method);
-                return messages == null ? rewritten : new NullMessages.Marking(rewritten, messages, ranges);
+                return new NullMessages.Marking(rewritten, method, ranges);
             }
         }, 0);
         return writer.toByteArray();

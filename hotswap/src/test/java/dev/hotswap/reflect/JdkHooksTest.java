@@ -45,12 +45,14 @@ class JdkHooksTest {
 
     @Test
     void everyReflectionClassOfThisJdkTakesItsHooks() throws IOException {
-        assertThat(hookCalls(JdkHooks.patched("java/lang/Class", jdk("java/lang/Class"))))
+        assertThat(hookCalls(RawCalls.swap(jdk("java/lang/Class"), StartHooks.HOOKS, StartHooks.CLASS_SWAPS)))
                 .contains("privateGetDeclaredMethods->declaredMethods", "privateGetDeclaredFields->declaredFields",
                         "privateGetDeclaredConstructors->declaredConstructors", "createAnnotationData->classAnnotations");
         assertThat(hookCalls(JdkHooks.patched("java/lang/reflect/Executable", jdk("java/lang/reflect/Executable"))))
                 .contains("declaredAnnotations->annotations", "parseParameterAnnotations->parameterAnnotations")
                 .anyMatch(call -> call.endsWith("->parameters")); // privateGetParameters on 17, parameterData on 25
+        assertThat(hookCalls(JdkHooks.patched("java/lang/reflect/Method", jdk("java/lang/reflect/Method"))))
+                .contains("getDefaultValue->memberValue");
         assertThat(hookCalls(JdkHooks.patched("java/lang/reflect/Field", jdk("java/lang/reflect/Field"))))
                 .contains("declaredAnnotations->annotations");
         List<String> lookup = hookCalls(JdkHooks.patched(JdkHooks.LOOKUP, jdk(JdkHooks.LOOKUP)));
@@ -61,7 +63,37 @@ class JdkHooksTest {
 
     @Test
     void aClassWithoutTheExpectedCallsIsRefused() {
-        assertThatThrownBy(() -> JdkHooks.patched("java/lang/Class", jdk("java/lang/String")))
+        assertThatThrownBy(() -> JdkHooks.patched("java/lang/reflect/Field", jdk("java/lang/String")))
                 .isInstanceOf(IOException.class).hasMessageContaining("does not call");
+        assertThatThrownBy(() -> RawCalls.swap(jdk("java/lang/String"), StartHooks.HOOKS, StartHooks.CLASS_SWAPS))
+                .isInstanceOf(IOException.class).hasMessageContaining("does not call");
+    }
+
+    /** The hand-written swap changes only the calls: the class reads back whole, every other instruction as it was. */
+    @Test
+    void theRawSwapKeepsTheClassIntact() throws IOException {
+        byte[] before = jdk("java/lang/Class");
+        byte[] after = RawCalls.swap(before, StartHooks.HOOKS, StartHooks.CLASS_SWAPS);
+        org.objectweb.asm.tree.ClassNode a = new org.objectweb.asm.tree.ClassNode();
+        new ClassReader(before).accept(a, 0);
+        org.objectweb.asm.tree.ClassNode b = new org.objectweb.asm.tree.ClassNode();
+        new ClassReader(after).accept(b, 0);
+        assertThat(b.methods).hasSameSizeAs(a.methods);
+        int changed = 0;
+        for (int m = 0; m < a.methods.size(); m++) {
+            var x = a.methods.get(m).instructions;
+            var y = b.methods.get(m).instructions;
+            assertThat(y.size()).isEqualTo(x.size());
+            for (int i = 0; i < x.size(); i++) {
+                assertThat(y.get(i).getOpcode()).isIn(x.get(i).getOpcode(), Opcodes.INVOKESTATIC);
+                if (y.get(i) instanceof org.objectweb.asm.tree.MethodInsnNode call && call.owner.equals(StartHooks.HOOKS)) {
+                    changed++;
+                }
+            }
+        }
+        assertThat(changed).isEqualTo(4);
+        assertThat(new String(RawCalls.renamed(jdk("java/lang/String"), "p/Q"), java.nio.charset.StandardCharsets.ISO_8859_1))
+                .contains("p/Q");
+        assertThat(new ClassReader(RawCalls.renamed(jdk("java/lang/String"), "p/Q")).getClassName()).isEqualTo("p/Q");
     }
 }

@@ -45,6 +45,18 @@ class ReflectionTest {
             @Retention(RetentionPolicy.RUNTIME)
             public @interface Note { String value(); }
             """;
+    static final String SPEC = """
+            package app;
+            import java.lang.annotation.*;
+            @Retention(RetentionPolicy.RUNTIME)
+            public @interface Spec { String value() default "s"; }
+            """;
+    static final String SPEC_V2 = """
+            package app;
+            import java.lang.annotation.*;
+            @Retention(RetentionPolicy.RUNTIME)
+            public @interface Spec { String value() default "s"; int weight() default 3; }
+            """;
     static final String LEVEL = "package app; public enum Level { LOW, HIGH }";
     static final String MAIN = """
             package app;
@@ -69,7 +81,7 @@ class ReflectionTest {
                 @Mark("old") public int changed(int a) { return a + kept; }
                 public String removed() { return "removed"; }
                 static String helper() { return "h1"; }
-                public int getPrice() { return 1; }
+                @Mark("gone") public int getPrice() { return 1; }
             }
             """;
     static final String V2 = """
@@ -113,6 +125,11 @@ class ReflectionTest {
                     out.add("ctors=" + sorted(Arrays.stream(c.getDeclaredConstructors())
                             .map(k -> Arrays.toString(k.getParameterTypes()) + annotations(k.getAnnotations())).toList()));
                     out.add("classMark=" + annotations(c.getAnnotations()));
+                    out.add(attempt("specDefault", () -> {
+                        Class<?> spec = Class.forName("app.Spec", false, c.getClassLoader());
+                        return spec.getDeclaredMethod("value").getDefaultValue() + "/"
+                                + spec.getDeclaredMethod("weight").getDefaultValue();
+                    }));
                     out.add(attempt("changedMark", () -> annotations(c.getMethod("changed", int.class).getAnnotations())));
                     out.add(attempt("invoke", () -> c.getMethod("changed", int.class).invoke(before, 4)));
                     out.add(attempt("max", () -> {
@@ -247,6 +264,7 @@ class ReflectionTest {
         app.put("app.Mark", MARK);
         app.put("app.Note", NOTE);
         app.put("app.Level", LEVEL);
+        app.put("app.Spec", SPEC);
         app.put("app.Target", V1);
         Javac.compile(probeClasses, Map.of("fw.Probe", PROBE));
         Path jar = jar(probeClasses, dir.resolve("fw.jar"));
@@ -257,14 +275,16 @@ class ReflectionTest {
             String first = child.await(" end");
             // As loaded: no catchers among the declared methods, the getters as properties.
             assertThat(first).contains("methods=[public changed(int)[@Mark(level=LOW,note=@Note(value=\"none\"),nums={},"
-                            + "type=Object.class,value=\"old\")], public getPrice(), public removed(), static helper()]")
+                            + "type=Object.class,value=\"old\")], public getPrice()[@Mark(level=LOW,note=@Note(value=\"none\"),nums={},"
+                            + "type=Object.class,value=\"gone\")], public removed(), static helper()]")
                     .contains("objectMethods=[Object]")
                     .contains("removed=found:removed")
+                    .contains("specDefault=NoSuchMethodException ")
                     .contains("findVirtual=NoSuchMethodException ")
                     .contains("unsafe=NoSuchFieldException ")
                     .contains("beans=[price]")
                     .contains("invoke=5 ");
-            Javac.compileWithParameterNames(classes, Map.of("app.Target", V2), classes, jar);
+            Javac.compileWithParameterNames(classes, Map.of("app.Target", V2, "app.Spec", SPEC_V2), classes, jar);
             String line = child.awaitAfter(child.mark(), "public=[changed, fresh, getLabel, getPrice, max] ");
             assertThat(line)
                     .contains("methods=[private secret(), protected static helper(), public changed(int)[@Mark(level=HIGH,"
@@ -275,7 +295,10 @@ class ReflectionTest {
                             + "note=@Note(value=\"none\"),nums={},type=Object.class,value=\"f\")], public static int counter]")
                     .contains("ctors=[[], [class java.lang.String][@Mark(level=LOW,note=@Note(value=\"none\"),nums={},"
                             + "type=Object.class,value=\"ctor\")]]")
-                    .contains("classMark=[@Mark(level=HIGH,note=@Note(value=\"nested\"),nums={1,2},type=String.class,value=\"v2\")]")
+                    .contains("classMark=[@Mark(level=HIGH,note=@Note(value=\"nested\"),nums={1,2},type=String.class,"
+                            + "value=\"v2\")]")
+                    // an element added to an annotation interface, with its default
+                    .contains("specDefault=s/3 ")
                     .contains("invoke=41 ")
                     .contains("max=b/public <T extends java.lang.Comparable<T>> T app.Target.max(T,T) throws"
                             + " java.io.IOException/[left, right]/[[@Mark(level=LOW,note=@Note(value=\"none\"),nums={},"
