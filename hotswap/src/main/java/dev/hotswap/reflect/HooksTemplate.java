@@ -17,17 +17,17 @@ import java.util.Map;
  * reflection does not.
  */
 final class HooksTemplate {
-    private static MethodHandle declaredFields;
-    private static MethodHandle declaredMethods;
-    private static MethodHandle declaredConstructors;
-    private static MethodHandle classAnnotations;
-    private static MethodHandle annotations;
-    private static MethodHandle parameterAnnotations;
-    private static MethodHandle memberValue;
-    private static MethodHandle parameters;
-    private static MethodHandle typeAnnotations;
-    private static MethodHandle lookup;
-    private static MethodHandle offsetOf;
+    private static volatile MethodHandle declaredFields;
+    private static volatile MethodHandle declaredMethods;
+    private static volatile MethodHandle declaredConstructors;
+    private static volatile MethodHandle classAnnotations;
+    private static volatile MethodHandle annotations;
+    private static volatile MethodHandle parameterAnnotations;
+    private static volatile MethodHandle memberValue;
+    private static volatile MethodHandle parameters;
+    private static volatile MethodHandle typeAnnotations;
+    private static volatile MethodHandle lookup;
+    private static volatile MethodHandle offsetOf;
 
     private HooksTemplate() {
     }

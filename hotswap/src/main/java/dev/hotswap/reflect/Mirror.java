@@ -34,59 +34,69 @@ public final class Mirror {
     private static Mirror installed; // one per JVM, as the JDK classes it changed: guarded by Mirror.class
 
     private final Instrumentation instrumentation;
-    final ConstantPools pools;
-    private final Accessors accessors;
-    private final Lookups lookups;
+    ConstantPools pools;
+    private Accessors accessors;
+    private Lookups lookups;
     private final Planted planted = new Planted();
     private final Consumer<String> problems;
     private volatile Shapes shapes;
     private volatile boolean complained;
     private final java.util.Map<Class<?>, View> viewCache = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
-    // The JDK's natives and internals, through the trusted lookup.
+    private final MethodHandles.Lookup trusted;
+    private Class<?> hooks;
+    // The JDK's natives and internals, through the trusted lookup; all but the first four are
+    // looked up when the engine starts (deepen), before the hooks that use them are patched in.
     private final MethodHandle rawFields;
     private final MethodHandle rawMethods;
     private final MethodHandle rawConstructors;
-    private final MethodHandle rawParameters;
-    private final MethodHandle rawExecutableTypeAnnotations;
-    private final MethodHandle rawFieldTypeAnnotations;
+    private MethodHandle rawParameters;
+    private MethodHandle rawExecutableTypeAnnotations;
+    private MethodHandle rawFieldTypeAnnotations;
     private final MethodHandle parseAnnotations;
-    private final MethodHandle parseParameterAnnotations;
-    private final MethodHandle parseMemberValue;
-    private final MethodHandle newMethod;
-    private final MethodHandle newField;
-    private final MethodHandle newConstructor;
-    private final MethodHandle newParameter;
-    private final VarHandle methodSlot;
-    private final VarHandle fieldSlot;
-    private final VarHandle constructorSlot;
-    private final VarHandle methodAccessor;
-    private final VarHandle fieldAccessor;
-    private final VarHandle overrideFieldAccessor;
-    private final VarHandle constructorAccessor;
-    private final VarHandle reflectionData;
-    private final VarHandle annotationData;
-    private final VarHandle annotationType;
+    private MethodHandle parseParameterAnnotations;
+    private MethodHandle parseMemberValue;
+    private MethodHandle newMethod;
+    private MethodHandle newField;
+    private MethodHandle newConstructor;
+    private MethodHandle newParameter;
+    private VarHandle methodSlot;
+    private VarHandle fieldSlot;
+    private VarHandle constructorSlot;
+    private VarHandle methodAccessor;
+    private VarHandle fieldAccessor;
+    private VarHandle overrideFieldAccessor;
+    private VarHandle constructorAccessor;
+    private VarHandle reflectionData;
+    private VarHandle annotationData;
+    private VarHandle annotationType;
 
     private Mirror(Instrumentation instrumentation, MethodHandles.Lookup trusted, Consumer<String> problems)
             throws ReflectiveOperationException {
         this.instrumentation = instrumentation;
         this.problems = problems;
-        this.pools = new ConstantPools(trusted);
-        this.accessors = new Accessors(trusted);
-        this.lookups = new Lookups(this, trusted);
+        this.trusted = trusted;
         Class<?> pool = Class.forName("jdk.internal.reflect.ConstantPool");
         Class<?> parser = Class.forName("sun.reflect.annotation.AnnotationParser");
         rawFields = trusted.findVirtual(Class.class, "getDeclaredFields0", MethodType.methodType(Field[].class, boolean.class));
         rawMethods = trusted.findVirtual(Class.class, "getDeclaredMethods0", MethodType.methodType(Method[].class, boolean.class));
         rawConstructors = trusted.findVirtual(Class.class, "getDeclaredConstructors0",
                 MethodType.methodType(Constructor[].class, boolean.class));
+        parseAnnotations = trusted.findStatic(parser, "parseAnnotations", MethodType.methodType(Map.class, byte[].class, pool,
+                Class.class)).asType(MethodType.methodType(Map.class, byte[].class, Object.class, Class.class));
+    }
+
+    /** What the engine's views and the rest of the hooks need, looked up once, when the engine starts. */
+    private void deepen() throws ReflectiveOperationException {
+        Class<?> pool = Class.forName("jdk.internal.reflect.ConstantPool");
+        Class<?> parser = Class.forName("sun.reflect.annotation.AnnotationParser");
+        this.pools = new ConstantPools(trusted);
+        this.accessors = new Accessors(trusted);
+        this.lookups = new Lookups(this, trusted);
         rawParameters = trusted.findVirtual(Executable.class, "getParameters0", MethodType.methodType(Parameter[].class));
         rawExecutableTypeAnnotations = trusted.findVirtual(Executable.class, "getTypeAnnotationBytes0",
                 MethodType.methodType(byte[].class));
         rawFieldTypeAnnotations = trusted.findVirtual(Field.class, "getTypeAnnotationBytes0", MethodType.methodType(byte[].class));
-        parseAnnotations = trusted.findStatic(parser, "parseAnnotations", MethodType.methodType(Map.class, byte[].class, pool,
-                Class.class)).asType(MethodType.methodType(Map.class, byte[].class, Object.class, Class.class));
         parseParameterAnnotations = trusted.findStatic(parser, "parseParameterAnnotations",
                 MethodType.methodType(Annotation[][].class, byte[].class, pool, Class.class))
                 .asType(MethodType.methodType(Annotation[][].class, byte[].class, Object.class, Class.class));
@@ -151,6 +161,13 @@ public final class Mirror {
                 MethodType.methodType(Constructor[].class, Class.class, boolean.class)));
         MethodType parse = MethodType.methodType(Map.class, byte[].class, Object.class, Class.class);
         set(hooks, trusted, "classAnnotations", own.bind(this, "classAnnotations", parse));
+        this.hooks = hooks;
+    }
+
+    /** The hooks of the classes {@link JdkHooks} patches, set before they are. */
+    private void connectRest() throws ReflectiveOperationException {
+        MethodHandles.Lookup own = MethodHandles.lookup();
+        MethodType parse = MethodType.methodType(Map.class, byte[].class, Object.class, Class.class);
         set(hooks, trusted, "annotations", own.bind(this, "annotations", parse));
         set(hooks, trusted, "parameterAnnotations", own.bind(this, "parameterAnnotations",
                 parse.changeReturnType(Annotation[][].class)));
@@ -189,6 +206,8 @@ public final class Mirror {
     public synchronized void follow(Shapes engine) {
         if (!hooked) {
             try {
+                deepen();
+                connectRest();
                 JdkHooks.patch(instrumentation);
                 hooked = true;
             } catch (Throwable e) {
@@ -204,7 +223,7 @@ public final class Mirror {
 
     /** After a batch: these classes changed shape; the JDK forgets what it cached for them and their subclasses. */
     public void changed(Collection<Class<?>> types) {
-        if (types.isEmpty()) {
+        if (types.isEmpty() || shapes == null) {
             return;
         }
         java.util.Set<Class<?>> changed = new java.util.HashSet<>(types);

@@ -1,5 +1,6 @@
 package dev.hotswap.reload;
 
+import dev.hotswap.watch.Debug;
 import dev.hotswap.structural.Catchers;
 import dev.hotswap.structural.Engine;
 import java.lang.instrument.ClassFileTransformer;
@@ -14,7 +15,6 @@ import java.security.ProtectionDomain;
  * the JVM then keeps no second copy of the class files it changes.
  */
 final class Planting implements ClassFileTransformer {
-    private static final System.Logger LOG = System.getLogger(Planting.class.getName());
     private final RunningBytes running;
     private final Catchers catchers = new Catchers();
     private final EngineSlot engine;
@@ -40,7 +40,7 @@ final class Planting implements ClassFileTransformer {
                     members -> engine.mirror().ifPresent(m -> m.planted(loader, className, members)));
             bytes = planted != null ? planted : classfileBuffer;
         } catch (RuntimeException | LinkageError e) {
-            LOG.log(System.Logger.Level.DEBUG, "no catchers planted in " + className, e);
+            Debug.log("no catchers planted in " + className, e);
             // the class loads without them; only a toString() & co. added later would then be refused
         }
         Engine structural = engine.orNull(); // never made here: that would load the engine's classes at start-up

@@ -1,5 +1,6 @@
 package dev.hotswap.reload;
 
+import dev.hotswap.watch.Debug;
 import dev.hotswap.ReloadListener;
 import dev.hotswap.ReloadOutcome;
 import dev.hotswap.ReloadOutcome.Reason;
@@ -22,7 +23,6 @@ import java.util.stream.Collectors;
  * to find among the program's own output. Nothing here throws into the caller.
  */
 final class Reporter {
-    private static final System.Logger LOG = System.getLogger(Reporter.class.getName());
     private static final int NAMES_SHOWN = 8;
     private static final int REASONS_SHOWN = 6;
 
@@ -141,7 +141,7 @@ final class Reporter {
                 eventsBroken = true;
                 print("hotswap: cannot write events to " + file + " (" + e + "); reloading goes on");
             }
-            LOG.log(System.Logger.Level.DEBUG, "events file", e);
+            Debug.log("events file", e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.hotswap.reload;
 
+import dev.hotswap.watch.Debug;
 import dev.hotswap.classfile.ClassModel;
 import dev.hotswap.classfile.InvalidClassFileException;
 import java.lang.instrument.ClassFileTransformer;
@@ -23,7 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * read back from the JVM once, by a retransformation that changes nothing.
  */
 final class RunningBytes {
-    private static final System.Logger LOG = System.getLogger(RunningBytes.class.getName());
 
     private final Roots roots;
     // Weak in the loader, so a discarded class loader takes its classes' bytes with it.
@@ -141,7 +141,7 @@ final class RunningBytes {
         try {
             instrumentation.retransformClasses(type);
         } catch (UnmodifiableClassException | RuntimeException | LinkageError e) {
-            LOG.log(System.Logger.Level.DEBUG, "cannot read back " + type.getName(), e);
+            Debug.log("cannot read back " + type.getName(), e);
         } finally {
             instrumentation.removeTransformer(capturer);
             capture.remove();

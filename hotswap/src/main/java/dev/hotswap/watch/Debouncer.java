@@ -25,7 +25,6 @@ public final class Debouncer implements AutoCloseable {
         Optional<Duration> handle(Set<Path> batch);
     }
 
-    private static final System.Logger LOG = System.getLogger(Debouncer.class.getName());
 
     private final Batcher batcher;
     private final BatchHandler handler;
@@ -96,7 +95,7 @@ public final class Debouncer implements AutoCloseable {
                 // Thread boundary: whatever a batch throws (even an Error from the JVM), later
                 // batches must still run, and the user must hear of it.
                 System.err.println("hotswap: internal error while reloading (" + e + "); later changes will still be applied");
-                LOG.log(System.Logger.Level.DEBUG, "batch failed", e);
+                Debug.log("batch failed", e);
             }
         });
     }

@@ -32,7 +32,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DirectoryWatcher implements Watcher {
     static final Duration MISSING_ROOT_CHECK = Duration.ofMillis(100);
-    private static final System.Logger LOG = System.getLogger(DirectoryWatcher.class.getName());
 
     private final List<Path> roots;
     private final Sink sink;
@@ -95,7 +94,7 @@ public final class DirectoryWatcher implements Watcher {
         } catch (RuntimeException e) {
             // Thread boundary: whatever the first walk registered is watched; missing roots are looked for.
             problems.report("file watcher error (" + e + "); watching what could be walked");
-            LOG.log(System.Logger.Level.DEBUG, "watcher error", e);
+            Debug.log("watcher error", e);
         }
         for (Path root : roots) {
             if (!keys.containsKey(root)) {
@@ -119,7 +118,7 @@ public final class DirectoryWatcher implements Watcher {
             } catch (RuntimeException e) {
                 // Thread boundary: a watcher bug must not end watching, nor reach the program.
                 problems.report("file watcher error (" + e + "); rescanning");
-                LOG.log(System.Logger.Level.DEBUG, "watcher error", e);
+                Debug.log("watcher error", e);
                 rescan();
             }
         }
@@ -195,7 +194,7 @@ public final class DirectoryWatcher implements Watcher {
             keys.put(dir, key);
         } catch (IOException | ClosedWatchServiceException e) {
             // Gone again (a build deleting it) or closing: the parent's next event brings it back.
-            LOG.log(System.Logger.Level.DEBUG, "cannot watch " + dir, e);
+            Debug.log("cannot watch " + dir, e);
         }
     }
 
@@ -204,7 +203,7 @@ public final class DirectoryWatcher implements Watcher {
         try {
             service.close();
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "closing watch service", e);
+            Debug.log("closing watch service", e);
         }
         Thread running = thread;
         if (running != null) {

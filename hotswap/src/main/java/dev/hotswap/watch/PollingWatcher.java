@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
  * or missing (macOS's polling {@code WatchService}, network mounts, containers' bind mounts).
  */
 public final class PollingWatcher implements Watcher {
-    private static final System.Logger LOG = System.getLogger(PollingWatcher.class.getName());
 
     private final List<Path> roots;
     private final Duration interval;
@@ -52,7 +51,7 @@ public final class PollingWatcher implements Watcher {
                 }
             } catch (RuntimeException e) {
                 problems.report("polling error (" + e + "); trying again");
-                LOG.log(System.Logger.Level.DEBUG, "first walk failed", e);
+                Debug.log("first walk failed", e);
             }
             onWatching.run();
         });
@@ -68,7 +67,7 @@ public final class PollingWatcher implements Watcher {
         } catch (RuntimeException e) {
             // Thread boundary: one failed walk must not cancel the schedule.
             problems.report("polling error (" + e + "); trying again");
-            LOG.log(System.Logger.Level.DEBUG, "poll failed", e);
+            Debug.log("poll failed", e);
         }
     }
 
