@@ -36,6 +36,7 @@ public final class Mirror {
     private final Instrumentation instrumentation;
     ConstantPools pools;
     private Accessors accessors;
+    private Members members;
     private Lookups lookups;
     private final Planted planted = new Planted();
     private final Consumer<String> problems;
@@ -56,17 +57,6 @@ public final class Mirror {
     private final MethodHandle parseAnnotations;
     private MethodHandle parseParameterAnnotations;
     private MethodHandle parseMemberValue;
-    private MethodHandle newMethod;
-    private MethodHandle newField;
-    private MethodHandle newConstructor;
-    private MethodHandle newParameter;
-    private VarHandle methodSlot;
-    private VarHandle fieldSlot;
-    private VarHandle constructorSlot;
-    private VarHandle methodAccessor;
-    private VarHandle fieldAccessor;
-    private VarHandle overrideFieldAccessor;
-    private VarHandle constructorAccessor;
     private VarHandle reflectionData;
     private VarHandle annotationData;
     private VarHandle annotationType;
@@ -103,24 +93,7 @@ public final class Mirror {
         parseMemberValue = trusted.findStatic(parser, "parseMemberValue", MethodType.methodType(Object.class, Class.class,
                 java.nio.ByteBuffer.class, pool, Class.class)).asType(MethodType.methodType(Object.class, Class.class,
                 java.nio.ByteBuffer.class, Object.class, Class.class));
-        newMethod = trusted.findConstructor(Method.class, MethodType.methodType(void.class, Class.class, String.class,
-                Class[].class, Class.class, Class[].class, int.class, int.class, String.class, byte[].class, byte[].class,
-                byte[].class));
-        newField = trusted.findConstructor(Field.class, MethodType.methodType(void.class, Class.class, String.class, Class.class,
-                int.class, boolean.class, int.class, String.class, byte[].class));
-        newConstructor = trusted.findConstructor(Constructor.class, MethodType.methodType(void.class, Class.class, Class[].class,
-                Class[].class, int.class, int.class, String.class, byte[].class, byte[].class));
-        newParameter = trusted.findConstructor(Parameter.class, MethodType.methodType(void.class, String.class, int.class,
-                Executable.class, int.class));
-        methodSlot = trusted.findVarHandle(Method.class, "slot", int.class);
-        fieldSlot = trusted.findVarHandle(Field.class, "slot", int.class);
-        constructorSlot = trusted.findVarHandle(Constructor.class, "slot", int.class);
-        methodAccessor = trusted.findVarHandle(Method.class, "methodAccessor", Class.forName("jdk.internal.reflect.MethodAccessor"));
-        Class<?> fa = Class.forName("jdk.internal.reflect.FieldAccessor");
-        fieldAccessor = trusted.findVarHandle(Field.class, "fieldAccessor", fa);
-        overrideFieldAccessor = trusted.findVarHandle(Field.class, "overrideFieldAccessor", fa);
-        constructorAccessor = trusted.findVarHandle(Constructor.class, "constructorAccessor",
-                Class.forName("jdk.internal.reflect.ConstructorAccessor"));
+        this.members = new Members(trusted, accessors);
         reflectionData = trusted.findVarHandle(Class.class, "reflectionData", java.lang.ref.SoftReference.class);
         annotationData = trusted.findVarHandle(Class.class, "annotationData", Class.forName("java.lang.Class$AnnotationData"));
         annotationType = trusted.findVarHandle(Class.class, "annotationType",
@@ -414,7 +387,14 @@ public final class Mirror {
     private Parameter[] parameters(Object member) throws Throwable {
         Executable e = (Executable) member;
         View v = guarded(e.getDeclaringClass());
-        return v == null ? (Parameter[]) rawParameters.invokeExact(e) : v.parameters(e, this);
+        if (v == null) {
+            return (Parameter[]) rawParameters.invokeExact(e);
+        }
+        try {
+            return v.parameters(e, members);
+        } catch (LinkageError | RuntimeException problem) {
+            return null; // names as arg0, arg1, ... rather than a failure the JDK would not have
+        }
     }
 
     /** Before {@code Unsafe} reads a field's offset: a field a swap added has none (its slot is another field's). */
@@ -483,53 +463,9 @@ public final class Mirror {
         return false;
     }
 
-    // ---- for View ----
-
-    int slot(Method m) {
-        return (int) methodSlot.get(m);
-    }
-
-    int slot(Field f) {
-        return (int) fieldSlot.get(f);
-    }
-
-    int slot(Constructor<?> c) {
-        return (int) constructorSlot.get(c);
-    }
-
-    Method newMethod(Class<?> declaring, String name, Class<?>[] parameters, Class<?> returns, Class<?>[] exceptions,
-                     int modifiers, int slot, String signature, byte[] annotations, byte[] parameterAnnotations,
-                     byte[] annotationDefault) throws Throwable {
-        return (Method) newMethod.invoke(declaring, name, parameters, returns, exceptions, modifiers, slot, signature,
-                annotations, parameterAnnotations, annotationDefault);
-    }
-
-    Field newField(Class<?> declaring, String name, Class<?> type, int modifiers, boolean trustedFinal, int slot,
-                   String signature, byte[] annotations) throws Throwable {
-        return (Field) newField.invoke(declaring, name, type, modifiers, trustedFinal, slot, signature, annotations);
-    }
-
-    Constructor<?> newConstructor(Class<?> declaring, Class<?>[] parameters, Class<?>[] exceptions, int modifiers, int slot,
-                                  String signature, byte[] annotations, byte[] parameterAnnotations) throws Throwable {
-        return (Constructor<?>) newConstructor.invoke(declaring, parameters, exceptions, modifiers, slot, signature,
-                annotations, parameterAnnotations);
-    }
-
-    Parameter newParameter(String name, int modifiers, Executable executable, int index) throws Throwable {
-        return (Parameter) newParameter.invoke(name, modifiers, executable, index);
-    }
-
-    void methodAccessor(Method m, Invoke.OfMethod target) throws Throwable {
-        methodAccessor.setVolatile(m, accessors.make("jdk.internal.reflect.MethodAccessor", target));
-    }
-
-    void fieldAccessors(Field f, Invoke.OfField checked, Invoke.OfField overriding) throws Throwable {
-        fieldAccessor.setVolatile(f, accessors.make("jdk.internal.reflect.FieldAccessor", checked));
-        overrideFieldAccessor.setVolatile(f, accessors.make("jdk.internal.reflect.FieldAccessor", overriding));
-    }
-
-    void constructorAccessor(Constructor<?> c, Invoke.OfConstructor target) throws Throwable {
-        constructorAccessor.setVolatile(c, accessors.make("jdk.internal.reflect.ConstructorAccessor", target));
+    /** The JDK's reflective objects and accessors, made for views (once the engine runs). */
+    Members members() {
+        return members;
     }
 
     @SuppressWarnings("unchecked")

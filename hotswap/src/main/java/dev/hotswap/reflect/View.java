@@ -40,6 +40,7 @@ final class View {
     private final Set<String> loaded = new HashSet<>();
 
     View(Class<?> type, byte[] newest, Mirror mirror, Shapes shapes) throws Throwable {
+        Members make = mirror.members();
         this.type = type;
         this.declared = Declared.read(newest);
         this.pool = mirror.pools.define(type, newest);
@@ -47,7 +48,7 @@ final class View {
         Method[] rawMethods = mirror.rawMethods(type);
         Field[] rawFields = mirror.rawFields(type);
         Constructor<?>[] rawConstructors = mirror.rawConstructors(type);
-        int spareMethodSlot = spareSlot(rawMethods, rawConstructors, mirror);
+        int spareMethodSlot = spareSlot(rawMethods, rawConstructors, make);
         for (Method r : rawMethods) {
             loaded.add(r.getName() + descriptor(r) + (Modifier.isStatic(r.getModifiers()) ? "S" : "I"));
         }
@@ -70,15 +71,15 @@ final class View {
                 }
             }
             boolean trustedFinal = Modifier.isFinal(m.access()) && m.isStatic();
-            int slot = physical != null ? mirror.slot(physical) : rawFields.length > 0 ? mirror.slot(rawFields[0]) : 0;
-            Field made = mirror.newField(type, m.name().intern(), fieldType, m.access() & FIELD_MODIFIERS, trustedFinal, slot,
+            int slot = physical != null ? make.slot(physical) : rawFields.length > 0 ? make.slot(rawFields[0]) : 0;
+            Field made = make.newField(type, m.name().intern(), fieldType, m.access() & FIELD_MODIFIERS, trustedFinal, slot,
                     m.signature(), mirror.pools.pair(m.annotations(), pool));
             if (physical == null) {
                 added.add(m.key());
                 MethodHandle get = shapes.getter(type, m.name(), m.descriptor(), m.isStatic());
                 MethodHandle set = shapes.setter(type, m.name(), m.descriptor(), m.isStatic());
                 String what = type.getName() + "." + m.name();
-                mirror.fieldAccessors(made, new Invoke.OfField(get, set, type, fieldType, what, m.isStatic(),
+                make.fieldAccessors(made, new Invoke.OfField(get, set, type, fieldType, what, m.isStatic(),
                         !Modifier.isFinal(m.access())), new Invoke.OfField(get, set, type, fieldType, what, m.isStatic(),
                         !trustedFinal));
             }
@@ -102,12 +103,12 @@ final class View {
                         physical = r;
                     }
                 }
-                int slot = physical != null ? mirror.slot(physical) : spareMethodSlot;
-                Constructor<?> made = mirror.newConstructor(type, mt.parameterArray(), exceptions, m.access() & METHOD_MODIFIERS,
+                int slot = physical != null ? make.slot(physical) : spareMethodSlot;
+                Constructor<?> made = make.newConstructor(type, mt.parameterArray(), exceptions, m.access() & METHOD_MODIFIERS,
                         slot, m.signature(), mirror.pools.pair(m.annotations(), pool), mirror.pools.pair(m.parameterAnnotations(), pool));
                 if (physical == null) {
                     added.add(m.key());
-                    mirror.constructorAccessor(made, new Invoke.OfConstructor(shapes.constructor(type, m.descriptor()),
+                    make.constructorAccessor(made, new Invoke.OfConstructor(shapes.constructor(type, m.descriptor()),
                             Modifier.isAbstract(type.getModifiers())));
                 }
                 cs.add(made);
@@ -121,15 +122,15 @@ final class View {
                     physical = r;
                 }
             }
-            int slot = physical != null ? mirror.slot(physical) : spareMethodSlot;
-            Method made = mirror.newMethod(type, m.name().intern(), mt.parameterArray(), mt.returnType(), exceptions,
+            int slot = physical != null ? make.slot(physical) : spareMethodSlot;
+            Method made = make.newMethod(type, m.name().intern(), mt.parameterArray(), mt.returnType(), exceptions,
                     m.access() & METHOD_MODIFIERS, slot, m.signature(), mirror.pools.pair(m.annotations(), pool), mirror.pools.pair(m.parameterAnnotations(), pool),
                     mirror.pools.pair(m.annotationDefault(), pool));
             if (physical == null || Modifier.isAbstract(physical.getModifiers()) != Modifier.isAbstract(m.access())) {
                 // Added, or made concrete or abstract: the loaded method cannot stand for it.
                 added.add(m.key());
                 if (!Modifier.isAbstract(m.access())) {
-                    mirror.methodAccessor(made, new Invoke.OfMethod(shapes.method(type, m.name(), m.descriptor(), m.isStatic()),
+                    make.methodAccessor(made, new Invoke.OfMethod(shapes.method(type, m.name(), m.descriptor(), m.isStatic()),
                             type, m.isStatic()));
                 }
             }
@@ -140,16 +141,16 @@ final class View {
     }
 
     /** A method slot the class has: a catcher's if it has one, whose natives answer nothing misleading. */
-    private static int spareSlot(Method[] methods, Constructor<?>[] constructors, Mirror mirror) {
+    private static int spareSlot(Method[] methods, Constructor<?>[] constructors, Members make) {
         for (Method m : methods) {
             if (m.isSynthetic()) {
-                return mirror.slot(m);
+                return make.slot(m);
             }
         }
         if (methods.length > 0) {
-            return mirror.slot(methods[0]);
+            return make.slot(methods[0]);
         }
-        return constructors.length > 0 ? mirror.slot(constructors[0]) : 0;
+        return constructors.length > 0 ? make.slot(constructors[0]) : 0;
     }
 
     Field[] fields(boolean publicOnly) {
@@ -182,7 +183,7 @@ final class View {
     }
 
     /** The parameters as the newest version's {@code MethodParameters} names them; null when it has none (or the member is gone). */
-    Parameter[] parameters(Executable e, Mirror mirror) throws Throwable {
+    Parameter[] parameters(Executable e, Members make) throws Throwable {
         Optional<Declared.Member> m = member(e instanceof Constructor<?> ? "<init>" : e.getName(), descriptor(e),
                 Modifier.isStatic(e.getModifiers()));
         if (m.isEmpty() || m.get().parameters().isEmpty()) {
@@ -194,7 +195,7 @@ final class View {
         }
         Parameter[] out = new Parameter[list.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = mirror.newParameter(list.get(i).name(), list.get(i).access(), e, i);
+            out[i] = make.newParameter(list.get(i).name(), list.get(i).access(), e, i);
         }
         return out;
     }

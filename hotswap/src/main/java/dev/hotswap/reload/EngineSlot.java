@@ -30,7 +30,7 @@ final class EngineSlot {
         if (engine == null) {
             engine = factory.get();
             engine.ifPresent(e -> mirror.ifPresent(m -> {
-                m.follow(e);
+                m.follow(e.shapes());
                 e.onReshape(m::changed);
             }));
         }

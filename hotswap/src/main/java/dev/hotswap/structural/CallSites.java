@@ -320,8 +320,12 @@ final class CallSites {
         return MethodHandles.foldArguments(MethodHandles.exactInvoker(type), resolver);
     }
 
-    /** The message of a dispatch on a null receiver, which a version's handler makes helpful; must match it. */
-    static final String NULL_RECEIVER = "Cannot invoke %s() because the receiver is null";
+    /** The message of a dispatch on a null receiver, which a version's handler makes helpful ({@link #isNullReceiver}). */
+    private static final String NULL_RECEIVER = "Cannot invoke %s() because the receiver is null";
+
+    static boolean isNullReceiver(String message) {
+        return message.startsWith("Cannot invoke ") && message.endsWith("() because the receiver is null");
+    }
 
     /** Called by dispatching call sites: the implementation of {@code name} for this receiver. */
     MethodHandle resolve(String name, String descriptor, MethodType type, Optional<Version> caller, Object receiver) {

@@ -44,7 +44,7 @@ import java.util.function.Predicate;
  * <p>Thread-safety: batches one at a time; the bootstrap methods and a batch's commit and
  * publication hold this object's lock, which is never held while user code runs.
  */
-public final class Engine implements dev.hotswap.reflect.Shapes {
+public final class Engine {
     private static final String LINKER = Linker.class.getName().replace('.', '/');
 
     private final Instrumentation instrumentation;
@@ -61,6 +61,8 @@ public final class Engine implements dev.hotswap.reflect.Shapes {
     private final AddedFields fields;
     private final Policy policy;
     private final Transaction transaction;
+    private final EngineShapes shapes;
+    private final NpeMessages npes;
     /**
      * Open while a committed batch is being published, initializers included: bootstraps on
      * other threads wait for it to close, for {@link #PUBLICATION_WAIT} at most. Bounded, since a
@@ -119,6 +121,8 @@ public final class Engine implements dev.hotswap.reflect.Shapes {
         this.fields = new AddedFields(registry, trusted);
         this.policy = new Policy(this, registry);
         this.transaction = new Transaction(this, registry, sites, policy, instrumentation, trusted);
+        this.shapes = new EngineShapes(this, registry, sites, fields, trusted);
+        this.npes = new NpeMessages(registry, trusted);
     }
 
     /**
@@ -267,12 +271,15 @@ public final class Engine implements dev.hotswap.reflect.Shapes {
         return sites.newest(owner, name, descriptor, true, Optional.empty());
     }
 
-    // ---- what reflection asks (dev.hotswap.reflect.Shapes) ----
+    // ---- what reflection asks ({@link EngineShapes}) and NPE messages ({@link NpeMessages}) ----
 
-    @Override
-    public Optional<byte[]> newest(Class<?> type) { // no lock: asked on every look-up of a program's class
-        Managed m = registry.get(type);
-        return m == null || m.currentBytes == null ? Optional.empty() : Optional.of(m.currentBytes);
+    /** What reflection asks of this engine. */
+    public dev.hotswap.reflect.Shapes shapes() {
+        return shapes;
+    }
+
+    NpeMessages npes() {
+        return npes;
     }
 
     /** Tells {@code listener} of the classes whose shape a batch changed, as it publishes them (under the engine's lock). */
@@ -286,119 +293,6 @@ public final class Engine implements dev.hotswap.reflect.Shapes {
         } catch (RuntimeException e) {
             problems.accept("hotswap: reflection may answer as before the swap (" + rootCause(e) + ")");
         }
-    }
-
-    @Override
-    public boolean retired(Class<?> type, String name, String descriptor, boolean isStatic) {
-        Managed m = registry.get(type);
-        return m != null && registry.retired(m, name, descriptor, isStatic);
-    }
-
-    @Override
-    public synchronized MethodHandle method(Class<?> owner, String name, String descriptor, boolean isStatic)
-            throws NoSuchMethodException {
-        Managed m = registry.get(owner);
-        boolean direct = isStatic || m != null && m.current != null && m.current.method(name, descriptor)
-                .filter(x -> x.is(org.objectweb.asm.Opcodes.ACC_PRIVATE)).isPresent();
-        if (!direct) {
-            return sites.dispatching(owner, name, descriptor);
-        }
-        return sites.newest(owner, name, descriptor, isStatic, Optional.empty())
-                .orElseThrow(() -> new NoSuchMethodException(owner.getName() + "." + name + descriptor));
-    }
-
-    @Override
-    public synchronized MethodHandle special(Class<?> owner, String name, String descriptor) throws NoSuchMethodException {
-        return sites.newest(owner, name, descriptor, false, Optional.empty())
-                .orElseThrow(() -> new NoSuchMethodException(owner.getName() + "." + name + descriptor));
-    }
-
-    @Override
-    public synchronized MethodHandle getter(Class<?> owner, String name, String descriptor, boolean isStatic) {
-        return fields.fieldSite(owner, isStatic ? org.objectweb.asm.Opcodes.GETSTATIC : org.objectweb.asm.Opcodes.GETFIELD,
-                owner, name, descriptor, isStatic ? MethodType.fromMethodDescriptorString("()" + descriptor,
-                        owner.getClassLoader()) : MethodType.fromMethodDescriptorString("(" + owner.descriptorString() + ")"
-                        + descriptor, owner.getClassLoader())).dynamicInvoker();
-    }
-
-    @Override
-    public synchronized MethodHandle setter(Class<?> owner, String name, String descriptor, boolean isStatic) {
-        return fields.fieldSite(owner, isStatic ? org.objectweb.asm.Opcodes.PUTSTATIC : org.objectweb.asm.Opcodes.PUTFIELD,
-                owner, name, descriptor, MethodType.fromMethodDescriptorString("(" + (isStatic ? "" : owner.descriptorString())
-                        + descriptor + ")V", owner.getClassLoader())).dynamicInvoker();
-    }
-
-    @Override
-    public synchronized MethodHandle constructor(Class<?> owner, String descriptor) throws ReflectiveOperationException {
-        Managed m = registry.get(owner);
-        int index = m == null ? -1 : m.addedConstructors.indexOf(descriptor);
-        Optional<CodeRewriter.Carrier> carrier = schemas(owner.getClassLoader()).carrier(owner.getName().replace('.', '/'));
-        if (index < 0 || carrier.isEmpty()) {
-            throw new NoSuchMethodException(owner.getName() + ".<init>" + descriptor);
-        }
-        MethodType carrierType = MethodType.fromMethodDescriptorString(carrier.get().descriptor(), owner.getClassLoader());
-        MethodHandle make = trusted.findConstructor(owner, carrierType);
-        for (int i = carrierType.parameterCount() - 1; i >= 0; i--) {
-            Class<?> p = carrierType.parameterType(i);
-            make = MethodHandles.insertArguments(make, i, p.isPrimitive()
-                    ? java.lang.reflect.Array.get(java.lang.reflect.Array.newInstance(p, 1), 0) : null);
-        }
-        MethodType type = MethodType.fromMethodDescriptorString(descriptor, owner.getClassLoader());
-        return MethodHandles.foldArguments(MethodHandles.dropArguments(make, 0, type.parameterList()),
-                Linker.pending(index, type));
-    }
-
-    /** Gives a NullPointerException the JVM made in a hidden version the message it could not compute ({@link Linker#helpful}). */
-    boolean explain(NullPointerException npe, String message) {
-        NpeFields f = npeFields();
-        synchronized (npe) { // as NullPointerException.getMessage()
-            // State 1: the trace was filled once and nobody asked for the message yet.
-            Object detail = f == null ? null : f.detail.get(npe);
-            // The engine's own NPEs for a null receiver of a dispatched call or of an added field.
-            boolean dispatch = detail instanceof String d && (d.equals(FieldStore.READ_NULL) || d.equals(FieldStore.WRITE_NULL)
-                    || d.startsWith(CallSites.NULL_RECEIVER.substring(0, 14))
-                    && d.endsWith(CallSites.NULL_RECEIVER.substring(CallSites.NULL_RECEIVER.indexOf("()") + 2)));
-            if (f != null && (detail == null && (int) f.state.get(npe) == 1 || dispatch)) {
-                f.detail.set(npe, null);
-                f.message.set(npe, message);
-                f.state.set(npe, 2);
-                return true;
-            }
-            return false;
-        }
-    }
-
-    /** The helpful message of an instruction of a version ({@link NullMessages}), computed the first time one is asked for. */
-    String nullMessage(Class<?> hidden, String key) {
-        return NullMessages.message(nullMessages.get(hidden), key);
-    }
-
-    private final ClassValue<Map<String, String[]>> nullMessages = new ClassValue<>() {
-        @Override
-        protected Map<String, String[]> computeValue(Class<?> hidden) {
-            return registry.versionOf(hidden).map(v -> NullMessages.of(v.source())).orElse(Map.of());
-        }
-    };
-
-    private record NpeFields(java.lang.invoke.VarHandle state, java.lang.invoke.VarHandle message,
-                             java.lang.invoke.VarHandle detail) {
-    }
-
-    private volatile Optional<NpeFields> npeFields;
-
-    private NpeFields npeFields() {
-        Optional<NpeFields> known = npeFields;
-        if (known == null) {
-            try {
-                known = Optional.of(new NpeFields(trusted.findVarHandle(NullPointerException.class, "extendedMessageState",
-                        int.class), trusted.findVarHandle(NullPointerException.class, "extendedMessage", String.class),
-                        trusted.findVarHandle(Throwable.class, "detailMessage", String.class)));
-            } catch (ReflectiveOperationException e) {
-                known = Optional.empty(); // a JDK that keeps the message otherwise: it stays null
-            }
-            npeFields = known;
-        }
-        return known.orElse(null);
     }
 
     // ---- classes as they load ----

@@ -217,7 +217,7 @@ public final class Linker {
                 // The handler's frame: a method of a hidden version, whose class file holds the message.
                 Class<?> version = HIDDEN_FRAMES.walk(s -> s.map(StackWalker.StackFrame::getDeclaringClass)
                         .filter(c -> c != Linker.class && !Bridges.isBridge(c.getName())).findFirst()).orElse(null);
-                String message = version == null ? null : engine.nullMessage(version, key);
+                String message = version == null ? null : engine.npes().message(version, key);
                 if (message == null) {
                     return thrown;
                 }
@@ -237,7 +237,7 @@ public final class Linker {
                     }
                 }
                 // Thrown here, or by the engine's dispatch of a call made here (a null receiver): as the JVM would here.
-                if (engine.explain(npe, message) && extra > 0) {
+                if (engine.npes().explain(npe, message) && extra > 0) {
                     npe.setStackTrace(java.util.Arrays.copyOfRange(trace, extra, trace.length));
                 }
             }
