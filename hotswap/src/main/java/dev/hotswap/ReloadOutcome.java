@@ -113,7 +113,13 @@ public sealed interface ReloadOutcome {
         /** An enum's constants, or a switch table over them, could not be brought up to date. */
         ENUM_UPDATE_FAILED,
         /** The engine could not relink or record part of the batch after it went in. */
-        PUBLISH_FAILED
+        PUBLISH_FAILED,
+        /** A framework (Spring, Jackson) manages this class and does not follow this change: what it will not do, and how to get it. */
+        FRAMEWORK_NOT_FOLLOWED,
+        /** hotswap's integration with a framework failed for this batch: the framework may still see the class as before. */
+        FRAMEWORK_FAILED,
+        /** A framework object (a Spring bean) was made anew to follow the change: its state starts afresh. */
+        BEAN_RECREATED
     }
 
     /**

@@ -28,6 +28,7 @@ final class HooksTemplate {
     private static volatile MethodHandle typeAnnotations;
     private static volatile MethodHandle lookup;
     private static volatile MethodHandle offsetOf;
+    private static volatile MethodHandle seen;
 
     private HooksTemplate() {
     }
@@ -79,6 +80,22 @@ final class HooksTemplate {
         MethodHandle h = offsetOf;
         if (h != null) {
             h.invokeExact(field);
+        }
+    }
+
+    /**
+     * A framework object was made (an application context, an object mapper): its constructor,
+     * rewritten as it loaded, says so here, so that hotswap's follower of that framework knows it.
+     * Never throws into that constructor.
+     */
+    public static void seen(Object made) {
+        MethodHandle h = seen;
+        if (h != null) {
+            try {
+                h.invokeExact(made);
+            } catch (Throwable e) {
+                // the framework's object is just not followed
+            }
         }
     }
 }

@@ -161,6 +161,16 @@ public final class Mirror {
 
     // ---- what the rest of hotswap tells and asks ----
 
+    /** Where {@code java.lang.HotswapHooks.seen} sends the framework objects it is told of (the integrations' registry). */
+    public void onSeen(Consumer<Object> sink) {
+        try {
+            set(hooks, trusted, "seen", MethodHandles.lookup().findVirtual(Consumer.class, "accept",
+                    MethodType.methodType(void.class, Object.class)).bindTo(sink));
+        } catch (ReflectiveOperationException e) {
+            problems.accept("hotswap: frameworks cannot be followed in this JVM (" + e + ")");
+        }
+    }
+
     /** Records the catchers a class is being loaded with. */
     public void planted(ClassLoader loader, String internalName, List<String> members) {
         planted.record(loader, internalName, members);

@@ -3,6 +3,11 @@ package dev.hotswap.reload;
 import dev.hotswap.ReloadOutcome;
 import dev.hotswap.ReloadOutcome.Kind;
 import dev.hotswap.ReloadOutcome.Reason;
+import dev.hotswap.classfile.AnnotationText;
+import dev.hotswap.classfile.Classifier;
+import dev.hotswap.integration.Frameworks;
+import dev.hotswap.integration.Integration;
+import dev.hotswap.integration.Swap;
 import dev.hotswap.structural.Catchers;
 import dev.hotswap.structural.Engine;
 import java.lang.instrument.ClassDefinition;
@@ -28,13 +33,16 @@ final class Applier {
     private final Reporter reporter;
     private final EngineSlot engine;
     private final Hooks hooks;
+    private final Frameworks frameworks;
 
-    Applier(Instrumentation instrumentation, RunningBytes running, Reporter reporter, EngineSlot engine) {
+    Applier(Instrumentation instrumentation, RunningBytes running, Reporter reporter, EngineSlot engine,
+            Frameworks frameworks) {
         this.instrumentation = instrumentation;
         this.running = running;
         this.reporter = reporter;
         this.engine = engine;
         this.hooks = new Hooks(reporter, engine);
+        this.frameworks = frameworks;
     }
 
     /**
@@ -42,7 +50,7 @@ final class Applier {
      *
      * @return true when it was refused or failed (nothing applied)
      */
-    boolean apply(Planner.Plan.Apply plan, long started) {
+    boolean apply(Planner.Plan.Apply plan, List<Swap.Resource> resources, long started) {
         List<Planner.Target> targets = plan.targets();
         List<Candidate> toDefine = plan.toDefine();
         Optional<Map<String, String>> names = plan.names();
@@ -97,16 +105,71 @@ final class Applier {
                     "the structural engine cannot take this change yet: undo it, or restart the program");
             return true;
         }
-        List<Reason> warnings = ((Engine.Result.Applied) result).warnings().stream().map(Applier::reason).toList();
+        List<Reason> warnings = new ArrayList<>(((Engine.Result.Applied) result).warnings().stream().map(Applier::reason).toList());
         // The batch went in: what runs is what the next compile is compared with, warnings or not.
+        List<Swap.Changed> changed = new ArrayList<>();
         for (Planner.Target t : targets) {
+            changed.add(changed(t));
             running.put(t.type(), new RunningBytes.Running(t.candidate().bytes(), t.candidate().model()));
         }
+        // Frameworks follow before the outcome is told: "reloaded" means the program, framework included, runs the new source.
+        Integration.Followed followed = frameworks.afterSwap(new Swap(changed, plan.fresh(), resources));
+        warnings.addAll(followed.warnings());
+        for (String taken : followed.taken()) {
+            if (!classes.contains(taken)) {
+                classes.add(taken);
+            }
+        }
+        classes.sort(null);
+        classes.addAll(followed.read());
         reporter.outcome(new ReloadOutcome.Reloaded(classes, Duration.ofNanos(System.nanoTime() - started), warnings), "");
         for (Planner.Target t : targets) {
             hooks.run(t);
         }
         return false;
+    }
+
+    /**
+     * A batch that swaps no loaded class: new classes nothing has loaded yet, which a framework
+     * may take in (a new controller, a new component), and configuration files, which a
+     * framework may read again. Told as reloaded when a framework took something in.
+     */
+    void others(List<String> fresh, List<Swap.Resource> resources, long started) {
+        if (fresh.isEmpty() && resources.isEmpty()) {
+            return;
+        }
+        Integration.Followed followed;
+        List<String> names = new ArrayList<>(fresh);
+        resources.forEach(r -> names.add(r.name()));
+        try {
+            followed = frameworks.afterSwap(new Swap(List.of(), fresh, resources));
+        } catch (RuntimeException | LinkageError e) {
+            internalError(reporter, names, "handing to frameworks", e);
+            return;
+        }
+        List<String> done = new ArrayList<>(followed.taken());
+        done.sort(null);
+        done.addAll(followed.read());
+        if (!done.isEmpty() || !followed.warnings().isEmpty()) {
+            reporter.outcome(new ReloadOutcome.Reloaded(done, Duration.ofNanos(System.nanoTime() - started),
+                    followed.warnings()), "");
+        } else if (!resources.isEmpty()) {
+            reporter.detail("hotswap: no framework reads " + Reporter.names(resources.stream().map(Swap.Resource::name).toList()));
+        }
+    }
+
+    private static Swap.Changed changed(Planner.Target t) {
+        Optional<RunningBytes.Running> before = t.running();
+        List<dev.hotswap.classfile.Change> changes = before.flatMap(RunningBytes.Running::model)
+                .map(m -> Classifier.diff(m, t.candidate().model())).orElse(List.of());
+        boolean annotations;
+        try {
+            annotations = before.map(r -> !AnnotationText.of(r.bytes).equals(AnnotationText.of(t.candidate().bytes())))
+                    .orElse(true);
+        } catch (RuntimeException e) {
+            annotations = true; // unreadable old bytes: a framework should look again
+        }
+        return new Swap.Changed(t.type(), changes, annotations);
     }
 
     static Reason reason(Engine.Problem problem) {

@@ -67,12 +67,16 @@ final class Planner {
         record Refuse(List<String> wouldChange, List<Reason> reasons, Set<String> unswappable, String hint) implements Plan {
         }
 
-        /** Apply it: the targets in one redefinition, {@code toDefine} new classes defined by the engine. */
-        record Apply(List<Target> targets, List<Candidate> toDefine, Optional<Map<String, String>> names) implements Plan {
+        /**
+         * Apply it: the targets in one redefinition, {@code toDefine} new classes defined by the
+         * engine; {@code fresh} names the batch's classes that nothing loaded (a framework may take them in).
+         */
+        record Apply(List<Target> targets, List<Candidate> toDefine, Optional<Map<String, String>> names,
+                     List<String> fresh) implements Plan {
         }
 
-        /** Nothing loaded is concerned (classes not loaded yet, unchanged bytes). */
-        record Nothing() implements Plan {
+        /** Nothing loaded is concerned (classes not loaded yet, unchanged bytes); {@code fresh} names those not loaded. */
+        record Nothing(List<String> fresh) implements Plan {
         }
     }
 
@@ -206,7 +210,7 @@ final class Planner {
                     : "a structural change, which the JVM's HotSwap cannot swap (it replaces method bodies only) and "
                     + "hotswap's structural engine is not available in this JVM: undo it, or restart the program");
         }
-        return targets.isEmpty() ? new Plan.Nothing() : new Plan.Apply(targets, toDefine, naming.names());
+        return targets.isEmpty() ? new Plan.Nothing(notLoaded) : new Plan.Apply(targets, toDefine, naming.names(), notLoaded);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.hotswap.reload;
 
+import dev.hotswap.integration.Frameworks;
 import dev.hotswap.watch.Debug;
 import dev.hotswap.structural.Catchers;
 import dev.hotswap.structural.Engine;
@@ -11,24 +12,31 @@ import java.security.ProtectionDomain;
  * hands the class file as compiled to {@link RunningBytes} (the next compile is compared with
  * it), plants {@link Catchers} (so that a {@code toString()}, {@code hashCode()} or
  * {@code equals(Object)} added by a later swap is reached), and, once the structural engine
- * runs, lets it rewrite the class ({@link Engine#atLoad}). Registered as unable to retransform:
+ * runs, lets it rewrite the class ({@link Engine#atLoad}). Of the other classes, only a
+ * framework's marker changes ({@link Frameworks#transform}). Registered as unable to retransform:
  * the JVM then keeps no second copy of the class files it changes.
  */
 final class Planting implements ClassFileTransformer {
     private final RunningBytes running;
     private final Catchers catchers = new Catchers();
     private final EngineSlot engine;
+    private final Frameworks frameworks;
 
-    Planting(RunningBytes running, EngineSlot engine) {
+    Planting(RunningBytes running, EngineSlot engine, Frameworks frameworks) {
         this.running = running;
         this.engine = engine;
+        this.frameworks = frameworks;
     }
 
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined, ProtectionDomain domain,
                             byte[] classfileBuffer) {
-        if (loader == null || className == null || classBeingRedefined != null || !running.isWatched(domain)) {
+        if (loader == null || className == null || classBeingRedefined != null) {
             return null;
+        }
+        if (!running.isWatched(domain)) {
+            // A framework's class: only the few that tell hotswap of the framework's objects change.
+            return frameworks.transform(loader, className, classfileBuffer);
         }
         // The JVM hands each transformer its own copy; keeping it is safe.
         running.seen(loader, className, classfileBuffer);

@@ -6,7 +6,9 @@ import dev.hotswap.classfile.Classifier;
 import dev.hotswap.classfile.InvalidClassFileException;
 import dev.hotswap.classfile.LinkCheck;
 import dev.hotswap.structural.Engine;
+import dev.hotswap.integration.Swap;
 import dev.hotswap.watch.Debouncer;
+import dev.hotswap.watch.FileTree;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
@@ -29,6 +31,7 @@ final class Reloader implements Debouncer.BatchHandler {
     private final Reporter reporter;
     private final Duration giveUpAfter;
     private final EngineSlot engine;
+    private final dev.hotswap.integration.Frameworks frameworks;
     /** Made at the first batch (or the warm-up), not at start-up, which it would only slow down. */
     private Parts parts;
 
@@ -37,7 +40,8 @@ final class Reloader implements Debouncer.BatchHandler {
     }
 
     Reloader(Instrumentation instrumentation, Roots roots, RunningBytes running, Reporter reporter, Duration giveUpAfter,
-             EngineSlot engine) {
+             EngineSlot engine, dev.hotswap.integration.Frameworks frameworks) {
+        this.frameworks = frameworks;
         this.instrumentation = instrumentation;
         this.roots = roots;
         this.running = running;
@@ -50,7 +54,7 @@ final class Reloader implements Debouncer.BatchHandler {
         if (parts == null) {
             parts = new Parts(new BatchReader(roots, giveUpAfter), new HeldFiles(reporter::detail),
                     new AnonymousNaming(instrumentation, running, roots, engine, reporter::detail),
-                    new Planner(jvm(), structural(), reporter::detail), new Applier(instrumentation, running, reporter, engine));
+                    new Planner(jvm(), structural(), reporter::detail), new Applier(instrumentation, running, reporter, engine, frameworks));
         }
         return parts;
     }
@@ -122,9 +126,25 @@ final class Reloader implements Debouncer.BatchHandler {
     }
 
     @Override
-    public Optional<Duration> handle(Set<Path> batch) {
+    public Optional<Duration> handle(Set<Path> files) {
         long started = System.nanoTime();
         Parts p = parts();
+        // Configuration files go to the frameworks with the batch's classes; the rest of the pipeline reads class files.
+        List<Swap.Resource> resources = new java.util.ArrayList<>();
+        Set<Path> batch = new java.util.HashSet<>();
+        for (Path file : files) {
+            if (FileTree.isConfigFile(file)) {
+                roots.rootOf(file).ifPresent(root -> resources.add(new Swap.Resource(
+                        root.relativize(file).toString().replace(java.io.File.separatorChar, '/'), file)));
+            } else {
+                batch.add(file);
+            }
+        }
+        resources.sort(java.util.Comparator.comparing(Swap.Resource::name));
+        if (batch.isEmpty()) {
+            p.applier().others(List.of(), resources, started);
+            return Optional.empty();
+        }
         BatchReader.Read read = p.reader().read(batch);
         if (read instanceof BatchReader.Read.Waiting waiting) {
             reporter.detail("hotswap: waiting for " + waiting.file().getFileName() + " to be written completely");
@@ -145,9 +165,10 @@ final class Reloader implements Debouncer.BatchHandler {
                 unswappable = refuse.unswappable();
                 Applier.refuse(reporter, refuse.wouldChange(), refuse.reasons(), refuse.hint());
             } else if (plan instanceof Planner.Plan.Apply apply) {
-                refused = p.applier().apply(apply, started);
+                refused = p.applier().apply(apply, resources, started);
             } else {
                 refused = false;
+                p.applier().others(((Planner.Plan.Nothing) plan).fresh(), resources, started);
             }
         } catch (RuntimeException | LinkageError e) {
             // A bug of ours: told to the reporter (line, listeners, events) with its cause; nothing was applied.

@@ -80,7 +80,7 @@ final class Reporter {
     private static String plainLine(ReloadOutcome outcome, String hint) {
         List<String> classes = outcome.classes();
         if (outcome instanceof ReloadOutcome.Reloaded r) {
-            String line = "hotswap: reloaded " + count(classes.size(), "class", "classes")
+            String line = "hotswap: reloaded " + classesAndFiles(classes)
                     + " in " + Math.max(0, r.took().toMillis()) + " ms: " + names(classes);
             // The new code runs; what did not follow is said on the same line.
             return r.warnings().isEmpty() ? line : line + " — but " + reasons(r.warnings(), true);
@@ -100,6 +100,16 @@ final class Reporter {
     static String names(List<String> classes) {
         String shown = classes.stream().limit(NAMES_SHOWN).collect(Collectors.joining(", "));
         return classes.size() > NAMES_SHOWN ? shown + " and " + (classes.size() - NAMES_SHOWN) + " more" : shown;
+    }
+
+    /** {@code 2 classes}, {@code 1 file}, {@code 1 class and 1 file}: configuration files a framework read are counted apart. */
+    private static String classesAndFiles(List<String> names) {
+        long files = names.stream().filter(n -> dev.hotswap.watch.FileTree.isConfigFile(java.nio.file.Path.of(n))).count();
+        int classes = names.size() - (int) files;
+        if (files == 0) {
+            return count(classes, "class", "classes");
+        }
+        return (classes == 0 ? "" : count(classes, "class", "classes") + " and ") + count((int) files, "file", "files");
     }
 
     static String count(int n, String one, String many) {

@@ -1,6 +1,8 @@
 package dev.hotswap.reload;
 
 import dev.hotswap.ReloadListener;
+import dev.hotswap.integration.Frameworks;
+import dev.hotswap.reflect.Mirror;
 import dev.hotswap.structural.Engine;
 import dev.hotswap.watch.Debouncer;
 import dev.hotswap.watch.DirectoryWatcher;
@@ -10,6 +12,7 @@ import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -27,6 +30,7 @@ public final class Session implements AutoCloseable {
     private final Reloader reloader;
     private final Watcher watcher;
     private final Options options;
+    private final Frameworks frameworks;
 
     private Session(Instrumentation instrumentation, Options options, List<Path> folders) throws IOException {
         this.instrumentation = instrumentation;
@@ -35,13 +39,20 @@ public final class Session implements AutoCloseable {
         this.reporter = new Reporter(options, () -> System.err);
         this.running = new RunningBytes(roots);
         RunningBytes bytes = running;
+        // Before the first class is planted: reflection leaves the catchers out from the start.
+        Optional<Mirror> mirror = Mirror.install(instrumentation, reporter::problem);
+        Frameworks followed = new Frameworks(instrumentation, mirror.isPresent(), reporter::problem);
+        this.frameworks = followed;
+        mirror.ifPresent(m -> m.onSeen(followed::seen));
         EngineSlot engine = new EngineSlot(() -> Engine.create(instrumentation,
                 type -> bytes.location(type.getProtectionDomain()).flatMap(roots::rootOf).isPresent(),
-                type -> bytes.of(type, instrumentation).map(r -> r.bytes), bytes::seen, reporter::problem),
-                // Before the first class is planted: reflection leaves the catchers out from the start.
-                dev.hotswap.reflect.Mirror.install(instrumentation, reporter::problem));
-        this.planting = new Planting(running, engine);
-        this.reloader = new Reloader(instrumentation, roots, running, reporter, options.retry(), engine);
+                type -> bytes.of(type, instrumentation).map(r -> r.bytes), bytes::seen, reporter::problem)
+                .map(e -> {
+                    e.receivers(followed::addedMethod);
+                    return e;
+                }), mirror);
+        this.planting = new Planting(running, engine, followed);
+        this.reloader = new Reloader(instrumentation, roots, running, reporter, options.retry(), engine, followed);
         if (dev.hotswap.structural.Linker.engineRunning()) {
             engine.get(); // an earlier session's engine: classes that load from now on are rewritten for it
         }
@@ -76,6 +87,7 @@ public final class Session implements AutoCloseable {
         instrumentation.addTransformer(session.planting, false);
         // Said once the folders are watched: the first walk runs on the watcher's thread, not the program's.
         session.watcher.start(() -> {
+            session.frameworks.startedLate(instrumentation.getAllLoadedClasses());
             if (!folders.isEmpty()) {
                 session.reporter.info("hotswap: watching " + Reporter.count(folders.size(), "folder", "folders")
                         + " for changed classes" + (session.watcher instanceof PollingWatcher ? " (polling)" : "") + ": "

@@ -60,6 +60,12 @@ final class CallSites {
     private final List<WeakReference<LinkedSite>> calls = new ArrayList<>();
     private final Map<String, MethodHandle> dispatch = new ConcurrentHashMap<>();
     private volatile Set<String> overriddenAnew = Set.of();
+    private volatile Engine.Receivers receivers = Engine.Receivers.NONE;
+
+    void receivers(Engine.Receivers receivers) {
+        this.receivers = receivers;
+        dispatch.clear();
+    }
 
     CallSites(Registry registry, MethodHandles.Lookup trusted) {
         this.registry = registry;
@@ -342,6 +348,13 @@ final class CallSites {
         // Code of an older version still running (a frame that began before the swap) may call a
         // method the newest version removed: it finishes with its own version's sibling.
         Optional<MethodHandle> implemented = implementation(receiverClass, name, descriptor);
+        if (implemented.isPresent() && registry.get(receiverClass) == null && !declaresAsLoaded(receiverClass, name, descriptor)) {
+            // A class hotswap does not manage, lacking a method a swap added (a framework's proxy): its framework may route it.
+            Optional<MethodHandle> routed = receivers.route(receiverClass, name, descriptor, type);
+            if (routed.isPresent()) {
+                implemented = Optional.of(routed.get());
+            }
+        }
         if (implemented.isEmpty() && caller.isEmpty()) {
             // Removed by a swap: a frame of an older version may still call it (not cached: it depends on the caller).
             return forOldFrame(receiverClass, name, descriptor, false, type);
@@ -418,6 +431,15 @@ final class CallSites {
             }
         }
         return Optional.empty();
+    }
+
+    private static boolean declaresAsLoaded(Class<?> k, String name, String descriptor) {
+        for (Method method : dev.hotswap.reflect.Mirror.methodsAsLoaded(k)) {
+            if (method.getName().equals(name) && Type.getMethodDescriptor(method).equals(descriptor)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The body of an instance method declared by {@code k} (in its newest version), if any. */

@@ -140,7 +140,7 @@ public final class DirectoryWatcher implements Watcher {
                 for (Path file : snapshotOf(child)) {
                     emit(file);
                 }
-            } else if (event.kind() != ENTRY_DELETE && FileTree.isClassFile(child)) {
+            } else if (event.kind() != ENTRY_DELETE && FileTree.isWatched(child)) {
                 emit(child);
             }
         }

@@ -15,7 +15,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /** Walking a folder of class files, and the size + time stamp that tells a changed file. */
-final class FileTree {
+public final class FileTree {
 
     /** Size and modification time, nanosecond precision where the file system has it. */
     record Stamp(long size, long modifiedNanos) {
@@ -53,6 +53,18 @@ final class FileTree {
         return name != null && name.toString().endsWith(".class");
     }
 
+    /** The configuration files a build copies beside the classes, which a framework may follow ({@code application.properties}). */
+    public static boolean isConfigFile(Path file) {
+        Path name = file.getFileName();
+        String s = name == null ? "" : name.toString();
+        return s.endsWith(".properties") || s.endsWith(".yml") || s.endsWith(".yaml");
+    }
+
+    /** A file whose changes are reported: a class file or a configuration file. */
+    static boolean isWatched(Path file) {
+        return isClassFile(file) || isConfigFile(file);
+    }
+
     /**
      * Every class file under {@code root} with its stamp, calling {@code onDirectory} for each
      * folder before listing it: a watcher registered there first misses nothing created in it
@@ -80,7 +92,7 @@ final class FileTree {
                     }
                     if (attributes.isDirectory()) {
                         folders.push(entry);
-                    } else if (attributes.isRegularFile() && isClassFile(entry)) {
+                    } else if (attributes.isRegularFile() && isWatched(entry)) {
                         files.put(entry, new Stamp(attributes.size(),
                                 attributes.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS)));
                     }

@@ -3,45 +3,86 @@ package dev.hotswap.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Jackson 2, from its own jars, never recompiled: after a property (field, getter, setter) is
- * added to a class, an {@code ObjectMapper} made after the swap writes it and reads it back; one
- * removed is gone. (A mapper made before the swap caches what it found: the Spring and Jackson
- * issue's.)
+ * Jackson 2 and Jackson 3, from their own jars, never recompiled: after a property (field,
+ * getter, setter) is added to a class and another removed, a mapper made at start-up (whose
+ * caches had the class as it was) and one made after the swap both write the added property
+ * and read it back; the removed one is gone.
  */
 class JacksonTest {
     @TempDir
     Path dir;
 
-    private static final String MAIN = """
-            package app;
-            import com.fasterxml.jackson.databind.ObjectMapper;
-            public class Main {
-                public static void main(String[] args) throws Exception {
-                    for (long tick = 0; ; tick++) {
-                        ObjectMapper mapper = new ObjectMapper();
-                        String written = mapper.writeValueAsString(new Item());
+    enum Jackson {
+        TWO("com.fasterxml.jackson.databind.ObjectMapper", "throws Exception"),
+        THREE("tools.jackson.databind.ObjectMapper", "");
+
+        final String mapper;
+        final String throwsClause;
+
+        Jackson(String mapper, String throwsClause) {
+            this.mapper = mapper;
+            this.throwsClause = throwsClause;
+        }
+
+        List<Path> jars() throws IOException {
+            if (this == TWO) {
+                return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                        .filter(p -> p.contains("jackson-core-2") || p.contains("jackson-databind-2")
+                                || p.contains("jackson-annotations-2"))
+                        .map(Path::of).toList();
+            }
+            try (Stream<Path> jars = Files.list(Path.of(System.getProperty("jackson3Jars")))) {
+                return jars.sorted().toList();
+            }
+        }
+    }
+
+    private static String main(Jackson jackson) {
+        return """
+                package app;
+                import %s;
+                public class Main {
+                    static final ObjectMapper SHARED = new ObjectMapper();
+                    public static void main(String[] args) %s {
+                        for (long tick = 0; ; tick++) {
+                            System.out.println("tick=" + tick + " shared " + roundTrip(SHARED) + " fresh "
+                                    + roundTrip(new ObjectMapper()) + " end");
+                            Thread.sleep(25);
+                        }
+                    }
+                    static String roundTrip(ObjectMapper mapper) {
+                        String written;
+                        try {
+                            written = mapper.writeValueAsString(new Item());
+                        } catch (Exception | LinkageError e) {
+                            written = e.getClass().getSimpleName();
+                        }
                         String read;
                         try {
                             read = mapper.writeValueAsString(mapper.readValue("{\\"name\\":\\"x\\",\\"price\\":9}", Item.class));
-                        } catch (Exception e) {
+                        } catch (Exception | LinkageError e) {
                             read = e.getClass().getSimpleName();
                         }
-                        System.out.println("tick=" + tick + " written=" + written + " read=" + read + " end");
-                        Thread.sleep(25);
+                        return "written=" + written + " read=" + read;
                     }
                 }
-            }
-            """;
+                """.formatted(jackson.mapper, jackson.throwsClause.isEmpty() ? "throws InterruptedException" : jackson.throwsClause);
+    }
+
     private static final String V1 = """
             package app;
             public class Item {
@@ -64,24 +105,27 @@ class JacksonTest {
             }
             """;
 
-    @Test
-    void aNewMapperWritesAndReadsAnAddedProperty() throws Exception {
-        List<Path> jackson = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(p -> p.contains("jackson-")).map(Path::of).toList();
-        assertThat(jackson).as("jackson jars on the test class path").hasSizeGreaterThanOrEqualTo(3);
+    @ParameterizedTest
+    @EnumSource(Jackson.class)
+    void mappersMadeBeforeAndAfterTheSwapWriteAndReadAnAddedProperty(Jackson jackson) throws Exception {
+        List<Path> jars = jackson.jars();
+        assertThat(jars).as("jackson jars").hasSize(3);
         Path classes = dir.resolve("classes");
         Map<String, String> app = new LinkedHashMap<>();
-        app.put("app.Main", MAIN);
+        app.put("app.Main", main(jackson));
         app.put("app.Item", V1);
-        Javac.compile(classes, app, jackson.toArray(Path[]::new));
-        String classPath = classes + File.pathSeparator + ChildJvm.hotswapJar() + File.pathSeparator
-                + jackson.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
+        Javac.compile(classes, app, jars.toArray(Path[]::new));
+        String classPath = classes + File.pathSeparator + jars.stream().map(Path::toString)
+                .collect(Collectors.joining(File.pathSeparator));
         try (ChildJvm child = ChildJvm.start(dir, List.of("-javaagent:" + ChildJvm.hotswapJar() + "=quiet=150ms",
                 "-cp", classPath, "app.Main"))) {
-            child.await(" written={\"name\":\"n\",\"old\":\"o\"} read=UnrecognizedPropertyException end");
+            String before = " written={\"name\":\"n\",\"old\":\"o\"} read=";
+            child.await(0, l -> l.contains(" shared" + before) && l.contains(" fresh" + before), "both mappers writing v1");
             Javac.compile(classes, Map.of("app.Item", V2), classes);
-            child.awaitAfter(child.mark(), " written={\"name\":\"n\",\"price\":7} read={\"name\":\"x\",\"price\":9} end");
-            assertThat(child.output()).doesNotContain("internal error").doesNotContain("\tat ");
+            String after = " written={\"name\":\"n\",\"price\":7} read={\"name\":\"x\",\"price\":9}";
+            child.awaitAfter(child.mark(), "shared" + after + " fresh" + after + " end");
+            assertThat(child.output()).doesNotContain("internal error").doesNotContain("\tat ")
+                    .doesNotContain("will not follow");
         }
     }
 }

@@ -1,0 +1,88 @@
+package dev.hotswap.integration.spring;
+
+import dev.hotswap.ReloadOutcome.Kind;
+import dev.hotswap.ReloadOutcome.Reason;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.util.ClassUtils;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.handler.AbstractHandlerMethodMapping;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
+import org.springframework.web.servlet.mvc.method.annotation.ExceptionHandlerExceptionResolver;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+
+/**
+ * Spring MVC's request mappings follow the handler classes a batch reshaped: their mappings are
+ * dropped and found again from the class as it is now (added, removed and changed
+ * {@code @RequestMapping} methods), and new controllers are registered. The adapter's per-class
+ * caches ({@code @InitBinder}, {@code @ModelAttribute}, {@code @ExceptionHandler}, argument
+ * resolvers) forget them. Loaded only when Spring MVC is.
+ */
+final class Mappings {
+    private final ConfigurableApplicationContext context;
+
+    Mappings(ConfigurableApplicationContext context) {
+        this.context = context;
+    }
+
+    static boolean present(ClassLoader loader) {
+        return ClassUtils.isPresent("org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping",
+                loader);
+    }
+
+    /**
+     * Finds the mappings of the beans named again (their classes changed, or they are new).
+     *
+     * @param changed the reshaped classes: their old mappings go
+     * @param beans bean names whose handler methods are found again
+     */
+    List<Reason> refresh(Set<Class<?>> changed, Collection<String> beans) {
+        List<Reason> warnings = new ArrayList<>();
+        for (RequestMappingHandlerMapping mapping : context.getBeansOfType(RequestMappingHandlerMapping.class, false, false)
+                .values()) {
+            for (Map.Entry<RequestMappingInfo, HandlerMethod> e : Map.copyOf(mapping.getHandlerMethods()).entrySet()) {
+                Class<?> type = ClassUtils.getUserClass(e.getValue().getBeanType());
+                if (changed.stream().anyMatch(c -> c.isAssignableFrom(type))) {
+                    mapping.unregisterMapping(e.getKey());
+                }
+            }
+            for (String bean : beans) {
+                Class<?> type = context.getBeanFactory().getType(bean);
+                if (type == null) {
+                    continue;
+                }
+                try {
+                    if ((Boolean) Internals.call(mapping, RequestMappingHandlerMapping.class, "isHandler",
+                            new Class<?>[] {Class.class}, ClassUtils.getUserClass(type))) {
+                        Internals.call(mapping, AbstractHandlerMethodMapping.class, "detectHandlerMethods",
+                                new Class<?>[] {Object.class}, bean);
+                    }
+                } catch (Exception e) {
+                    warnings.add(new Reason(ClassUtils.getUserClass(type).getName(), "", "Spring MVC could not map its"
+                            + " request handlers again (" + e + "): its endpoints may answer as before or 404; restart to"
+                            + " have them mapped", Kind.FRAMEWORK_FAILED));
+                }
+            }
+        }
+        for (RequestMappingHandlerAdapter adapter : context.getBeansOfType(RequestMappingHandlerAdapter.class, false, false)
+                .values()) {
+            for (Class<?> c : changed) {
+                Internals.forget(adapter, RequestMappingHandlerAdapter.class, "sessionAttributesHandlerCache", c);
+                Internals.forget(adapter, RequestMappingHandlerAdapter.class, "initBinderCache", c);
+                Internals.forget(adapter, RequestMappingHandlerAdapter.class, "modelAttributeCache", c);
+            }
+            Internals.field(adapter, RequestMappingHandlerAdapter.class, "argumentResolvers").ifPresent(composite ->
+                    Internals.clear(composite, composite.getClass(), "argumentResolverCache"));
+        }
+        for (ExceptionHandlerExceptionResolver resolver : context.getBeansOfType(ExceptionHandlerExceptionResolver.class,
+                false, false).values()) {
+            changed.forEach(c -> Internals.forget(resolver, ExceptionHandlerExceptionResolver.class, "exceptionHandlerCache", c));
+        }
+        return warnings;
+    }
+}

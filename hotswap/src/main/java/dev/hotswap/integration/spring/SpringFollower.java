@@ -1,0 +1,181 @@
+package dev.hotswap.integration.spring;
+
+import dev.hotswap.ReloadOutcome.Kind;
+import dev.hotswap.ReloadOutcome.Reason;
+import dev.hotswap.classfile.Change;
+import dev.hotswap.integration.Context;
+import dev.hotswap.integration.Integration;
+import dev.hotswap.integration.Swap;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.aop.framework.Advised;
+import org.springframework.aop.framework.AdvisedSupport;
+import org.springframework.beans.CachedIntrospectionResults;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.cglib.proxy.Callback;
+import org.springframework.cglib.proxy.Factory;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.annotation.AnnotationUtils;
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * Spring Framework 6 (Spring Boot 3): every active application context follows each batch.
+ * For the classes a batch reshaped (members or annotations changed; a body edit needs nothing):
+ * Spring's reflection caches forget them, their singletons are injected again in place or,
+ * for a changed constructor, made anew ({@link Beans}); proxies re-read their advice; added
+ * {@code @Bean} methods and new component classes become beans ({@link Scan}); Spring MVC maps
+ * their request handlers again ({@link Mappings}). A method added to a proxied bean runs through
+ * the proxy's advice ({@link Proxies}). Configuration files read again reach {@code @Value} members
+ * and {@code @ConfigurationProperties} beans ({@link Config}).
+ */
+public final class SpringFollower implements Integration {
+    private final Context context;
+
+    public SpringFollower(Context context) {
+        String version = org.springframework.core.SpringVersion.getVersion();
+        if (version != null && !version.isEmpty() && Character.isDigit(version.charAt(0))
+                && Integer.parseInt(version.split("\\.")[0]) < 6) {
+            throw new UnsupportedOperationException("Spring Framework " + version + " has no integration in hotswap"
+                    + " (it follows Spring 6 and later)");
+        }
+        this.context = context;
+    }
+
+    @Override
+    public Optional<MethodHandle> addedMethod(Class<?> receiverClass, Method added, MethodType type) {
+        return Proxies.route(receiverClass, added, type);
+    }
+
+    @Override
+    public Followed afterSwap(Swap swap) {
+        List<Swap.Changed> reshaped = swap.changed().stream().filter(Swap.Changed::reshaped).toList();
+        if (reshaped.isEmpty() && swap.fresh().isEmpty() && swap.resources().isEmpty()) {
+            return Followed.NOTHING;
+        }
+        ReflectionUtils.clearCache();
+        AnnotationUtils.clearCache();
+        ResolvableType.clearCache();
+        Set<ClassLoader> loaders = new LinkedHashSet<>();
+        reshaped.forEach(c -> loaders.add(c.type().getClassLoader()));
+        loaders.forEach(CachedIntrospectionResults::clearClassLoader);
+        List<Reason> warnings = new ArrayList<>();
+        Set<String> taken = new LinkedHashSet<>();
+        Set<String> read = new LinkedHashSet<>();
+        for (Object seen : context.seen()) {
+            ConfigurableApplicationContext app = (ConfigurableApplicationContext) seen;
+            if (!app.isActive() || !(app.getBeanFactory() instanceof DefaultListableBeanFactory factory)) {
+                continue;
+            }
+            if (!swap.resources().isEmpty()) {
+                read.addAll(new Config(app, new Beans(app, factory)).reread(swap.resources(), warnings));
+            }
+            follow(app, factory, reshaped, swap.fresh(), warnings, taken);
+        }
+        return new Followed(warnings, List.copyOf(taken), List.copyOf(read));
+    }
+
+    private void follow(ConfigurableApplicationContext app, DefaultListableBeanFactory factory, List<Swap.Changed> reshaped,
+                        List<String> fresh, List<Reason> warnings, Set<String> taken) {
+        Beans beans = new Beans(app, factory);
+        Map<String, Swap.Changed> touched = new LinkedHashMap<>();
+        for (Swap.Changed c : reshaped) {
+            for (String name : beans.of(c.type())) {
+                touched.put(name, c);
+            }
+        }
+        List<String> made = new ArrayList<>();
+        for (Map.Entry<String, Swap.Changed> e : touched.entrySet()) {
+            String name = e.getKey();
+            Swap.Changed c = e.getValue();
+            String type = c.type().getName();
+            try {
+                Object bean = factory.getSingleton(name);
+                beans.forget(name, Beans.userClass(bean));
+                if (constructorChanged(c)) {
+                    int moved = beans.remake(name);
+                    warnings.add(new Reason(type, "", "bean '" + name + "' was made anew for its changed constructor: its"
+                            + " fields start afresh" + (moved > 0 ? "; " + moved + " reference(s) to it now hold the new one" : ""),
+                            Kind.BEAN_RECREATED));
+                } else if (c.annotationsChanged() || c.changes().stream().anyMatch(x -> x.kind() == Change.Kind.FIELD_ADDED
+                        || x.kind() == Change.Kind.FIELD_TYPE_CHANGED)) {
+                    beans.inject(name);
+                }
+                if (c.annotationsChanged()) {
+                    Object now = factory.getSingleton(name);
+                    if (now instanceof Advised) {
+                        reviseAdvice(now);
+                    } else {
+                        beans.proxyIfAdvised(name); // newly advised (@Transactional added): wrapped, its state kept
+                    }
+                }
+                warnings.addAll(Listeners.notRegistered(c, name));
+                made.addAll(beans.newBeanMethods(name, Beans.userClass(factory.getSingleton(name))));
+            } catch (Exception | LinkageError x) {
+                warnings.add(new Reason(type, "", "Spring could not bring bean '" + name + "' up to date ("
+                        + Beans.rootCause(x) + "): it may still be wired as before; restart to be sure", Kind.FRAMEWORK_FAILED));
+            }
+        }
+        Set<String> takenHere = new LinkedHashSet<>();
+        if (!fresh.isEmpty()) {
+            try {
+                made.addAll(new Scan(app, factory).register(fresh, takenHere));
+            } catch (Exception | LinkageError x) {
+                fresh.forEach(n -> warnings.add(new Reason(n, "", "Spring could not register this new class ("
+                        + Beans.rootCause(x) + "): restart to have it picked up", Kind.FRAMEWORK_FAILED)));
+            }
+        }
+        warnings.addAll(beans.make(made));
+        taken.addAll(takenHere);
+        warnings.addAll(Listeners.reactive(app, touched.values(), made));
+        if (Mappings.present(app.getClassLoader())) {
+            Set<Class<?>> types = new LinkedHashSet<>();
+            reshaped.forEach(c -> types.add(c.type()));
+            Set<String> handlers = new LinkedHashSet<>(touched.keySet());
+            handlers.addAll(made);
+            warnings.addAll(new Mappings(app).refresh(types, handlers));
+        }
+    }
+
+    private static boolean constructorChanged(Swap.Changed c) {
+        return c.changes().stream().anyMatch(x -> x.member().startsWith("<init>(") && (x.kind() == Change.Kind.METHOD_ADDED
+                || x.kind() == Change.Kind.METHOD_REMOVED || x.kind() == Change.Kind.METHOD_SIGNATURE_CHANGED));
+    }
+
+    /** A proxy's advice chains and the annotation sources behind them are read again (an annotation was added or removed). */
+    private static void reviseAdvice(Object bean) {
+        if (!(bean instanceof Advised) || !(bean instanceof Factory proxy)) {
+            return;
+        }
+        for (Callback callback : proxy.getCallbacks()) {
+            Internals.field(callback, callback.getClass(), "advised").filter(AdvisedSupport.class::isInstance).ifPresent(a -> {
+                try {
+                    Internals.call(a, AdvisedSupport.class, "adviceChanged", new Class<?>[0]);
+                } catch (Exception e) {
+                    // the chains stay as they were: the next start re-reads them
+                }
+                for (org.springframework.aop.Advisor advisor : ((AdvisedSupport) a).getAdvisors()) {
+                    forgetSources(advisor);
+                }
+            });
+        }
+    }
+
+    /** The per-method annotation caches of the cache and transaction advisors ({@code @Cacheable}, {@code @Transactional}). */
+    private static void forgetSources(Object advisor) {
+        for (String source : List.of("cacheOperationSource", "transactionAttributeSource")) {
+            Internals.field(advisor, advisor.getClass(), source).ifPresent(s -> {
+                Internals.clear(s, s.getClass(), "operationCache");
+                Internals.clear(s, s.getClass(), "attributeCache");
+            });
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package dev.hotswap.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real Spring Boot web app (Spring's own jars, never recompiled), started once as a child JVM
+ * with the packaged agent, answering HTTP on loopback; walked through the edits a developer
+ * makes, each compiled as a build would, each checked over HTTP as soon as it lands. A request
+ * counter in the controller must go on through all of them: nothing is restarted.
+ */
+class SpringTest {
+    @TempDir
+    Path dir;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private String base;
+    private int lastCount;
+
+    @Test
+    void everyEverydayEditIsServedWithoutARestart() throws Exception {
+        List<Path> spring = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(p -> !p.contains("junit") && !p.contains("assertj") && !p.contains("opentest4j")
+                        && !p.contains("apiguardian") && !p.contains("/asm/") && !p.contains("test-classes")
+                        && !p.contains("hotswap"))
+                .map(Path::of).toList();
+        assertThat(spring).as("Spring Boot's jars on the test class path").anyMatch(p -> p.toString().contains("spring-webmvc"));
+        Path classes = dir.resolve("classes");
+        Path[] compileWith = concat(spring, classes);
+        Map<String, String> app = new LinkedHashMap<>();
+        app.put("shop.ShopApp", SpringApp.APP);
+        app.put("shop.ShopConfig", SpringApp.CONFIG_V1);
+        app.put("shop.Item", SpringApp.ITEM_V1);
+        app.put("shop.Labels", SpringApp.LABELS_V1);
+        app.put("shop.Greeting", SpringApp.GREETING_V1);
+        app.put("shop.ShopController", SpringApp.controller(0));
+        app.put("shop.BannerProperties", SpringApp.BANNER);
+        Javac.compile(classes, app, compileWith);
+        // As a build copies src/main/resources.
+        Files.writeString(classes.resolve("application.properties"), SpringApp.PROPERTIES_V1);
+        String classPath = classes + File.pathSeparator
+                + spring.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
+        try (ChildJvm child = ChildJvm.start(dir, List.of("-javaagent:" + ChildJvm.hotswapJar() + "=quiet=200ms",
+                "-cp", classPath, "shop.ShopApp", "--server.port=0", "--server.address=127.0.0.1",
+                "--spring.main.banner-mode=off", "--shop.greeting=howdy"))) {
+            String port = child.await("port=").substring("port=".length()).strip();
+            base = "http://127.0.0.1:" + port;
+            assertThat(get("/hello")).isEqualTo("hello v1");
+            assertThat(get("/items")).isEqualTo("{\"name\":\"pen\"}");
+            count();
+
+            // 1. A body: the new text.
+            edit(child, classes, compileWith, Map.of("shop.ShopController", SpringApp.controller(1)));
+            awaitBody("/hello", "hello v2"::equals);
+            count();
+
+            // 2. A field and its getter and setter added to a DTO: Jackson's mapper (made at start-up) writes and reads it.
+            edit(child, classes, compileWith, Map.of("shop.Item", SpringApp.ITEM_V2, "shop.ShopController",
+                    SpringApp.controller(2)));
+            awaitBody("/items", "{\"name\":\"pen\",\"price\":3}"::equals);
+            assertThat(post("/echo", "{\"name\":\"x\",\"price\":5}")).isEqualTo("{\"name\":\"x\",\"price\":5}");
+            count();
+
+            // 3. A mapping added; another's path changed: the old path is gone.
+            edit(child, classes, compileWith, Map.of("shop.ShopController", SpringApp.controller(3)));
+            awaitBody("/new", "a new mapping"::equals);
+            assertThat(get("/products")).isEqualTo("{\"name\":\"pen\",\"price\":3}");
+            assertThat(status("/items")).isEqualTo(404);
+            count();
+
+            // 4. A new controller and the new service it needs: registered, injected, mapped.
+            edit(child, classes, compileWith, Map.of("shop.StatsController", SpringApp.stats(false), "shop.Tally",
+                    SpringApp.tally(false)));
+            awaitBody("/stats", "stats:1"::equals);
+            assertThat(get("/stats")).isEqualTo("stats:2");
+            assertThat(get("/banner")).isEqualTo("welcome");
+            count();
+
+            // 5. An @Autowired field and a @Value field added to the controller: injected in place.
+            edit(child, classes, compileWith, Map.of("shop.ShopController", SpringApp.controller(5)));
+            awaitBody("/currency", b -> b.startsWith("EUR/EUR:b:"));
+            count();
+
+            // 6. A constructor parameter added to a service: made anew; the controller holding it gets the new one.
+            int mark = child.mark();
+            edit(child, classes, compileWith, Map.of("shop.Greeting", SpringApp.GREETING_V2));
+            awaitBody("/greet", "howdy ann"::equals);
+            assertThat(child.awaitAfter(mark, "hotswap: ")).contains("shop.Greeting");
+            count();
+
+            // 7. A method added to a @Cacheable service (a CGLIB proxy): runs on the target, through the cache.
+            edit(child, classes, compileWith, Map.of("shop.Labels", SpringApp.LABELS_V2, "shop.ShopController",
+                    SpringApp.controller(7)));
+            String tag = awaitBody("/tag", b -> b.startsWith("EUR#t#"));
+            assertThat(get("/tag")).as("the second call is answered by the cache").isEqualTo(tag);
+            count();
+
+            // 8. A @Bean method added to a configuration class.
+            edit(child, classes, compileWith, Map.of("shop.ShopConfig", SpringApp.CONFIG_V2, "shop.ShopController",
+                    SpringApp.controller(8)));
+            awaitBody("/motto", "motto from a new @Bean, next to slogan v1"::equals);
+            count();
+
+            // 9. A mapping removed: 404, the others still served.
+            edit(child, classes, compileWith, Map.of("shop.ShopController", SpringApp.controller(9)));
+            awaitStatus("/new", 404);
+            assertThat(get("/motto")).isEqualTo("motto from a new @Bean, next to slogan v1");
+            assertThat(get("/stats")).isEqualTo("stats:3");
+            count();
+
+            // 10. @Cacheable on a method added to a service that was not proxied: now advised, its state kept.
+            edit(child, classes, compileWith, Map.of("shop.Tally", SpringApp.tally(true), "shop.StatsController",
+                    SpringApp.stats(true)));
+            awaitBody("/cached", "cached:4"::equals);
+            assertThat(get("/cached")).as("answered by the cache").isEqualTo("cached:4");
+            assertThat(get("/stats")).as("the service's count went on").isEqualTo("stats:5");
+            count();
+
+            // 11. application.properties changed (as the build copies it): @Value and @ConfigurationProperties follow.
+            Files.writeString(classes.resolve("application.properties"), SpringApp.PROPERTIES_V2);
+            awaitBody("/banner", "hello again"::equals);
+            awaitBody("/currency", b -> b.startsWith("USD/"));
+            count();
+
+            assertThat(child.output()).doesNotContain("internal error").doesNotContain("FRAMEWORK_FAILED")
+                    .doesNotContain("could not");
+        }
+    }
+
+    private static Path[] concat(List<Path> jars, Path classes) {
+        Path[] all = jars.toArray(new Path[jars.size() + 1]);
+        all[jars.size()] = classes;
+        return all;
+    }
+
+    private void edit(ChildJvm child, Path classes, Path[] compileWith, Map<String, String> sources) throws Exception {
+        Javac.compile(classes, sources, compileWith);
+    }
+
+    /** The request counter: it went on counting, never back to the start. */
+    private void count() throws Exception {
+        int now = Integer.parseInt(get("/count"));
+        assertThat(now).as("requests counted so far, across every edit").isGreaterThan(lastCount);
+        lastCount = now;
+    }
+
+    private String awaitBody(String path, Predicate<String> wanted) throws Exception {
+        long deadline = System.nanoTime() + ChildJvm.WAIT.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+            last = r.statusCode() + " " + r.body();
+            if (r.statusCode() == 200 && wanted.test(r.body())) {
+                return r.body();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("GET " + path + " never answered as expected within " + ChildJvm.WAIT.toSeconds()
+                + " s; last answer: " + last);
+    }
+
+    private void awaitStatus(String path, int status) throws Exception {
+        long deadline = System.nanoTime() + ChildJvm.WAIT.toNanos();
+        int last = 0;
+        while (System.nanoTime() < deadline) {
+            last = status(path);
+            if (last == status) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("GET " + path + " never answered " + status + "; last: " + last);
+    }
+
+    private String get(String path) throws Exception {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+        assertThat(r.statusCode()).as("GET %s: %s", path, r.body()).isEqualTo(200);
+        return r.body();
+    }
+
+    private int status(String path) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET()).statusCode();
+    }
+
+    private String post(String path, String json) throws Exception {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+        assertThat(r.statusCode()).as("POST %s: %s", path, r.body()).isEqualTo(200);
+        return r.body();
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return http.send(request.timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
