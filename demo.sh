@@ -6,8 +6,64 @@
 #   ./demo.sh --scripted  the same, but the script makes the edit and recompiles by itself after
 #                         three ticks, on a copy of the demo; then adds a method and calls it
 #                         (a structural change), and stops after two more ticks.
+#   ./demo.sh --spring    a Spring Boot web app (examples/spring-demo) with hotswap as its agent:
+#                         the script adds a JSON field and a new endpoint while it serves, and
+#                         shows its request counter going on.
 set -euo pipefail
 cd "$(dirname "$0")"
+
+if [ "${1:-}" = "--spring" ]; then
+  echo "demo: building hotswap and the Spring demo (mvn install, tests skipped)..."
+  mvn -q -B -Dstyle.color=never -DskipTests install -pl examples/spring-demo -am
+  jar=$(ls hotswap/target/hotswap-*.jar | grep -v original- | head -n 1)
+  work=$(mktemp -d)
+  trap 'kill "${pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+  mvn -q -B -Dstyle.color=never -f examples/spring-demo/pom.xml dependency:build-classpath -Dmdep.outputFile="$work/cp.txt"
+  cp=$(cat "$work/cp.txt")
+  mkdir -p "$work/classes"
+  cp -r examples/spring-demo/src "$work/src"
+  src="$work/src/main/java/com/example/shop"
+  javac -cp "$cp" -d "$work/classes" "$src"/*.java
+  java -javaagent:"$jar" -cp "$work/classes:$cp" com.example.shop.ShopApp --server.port=0 --server.address=127.0.0.1 \
+    --spring.main.banner-mode=off --logging.level.root=WARN > >(tee "$work/out") 2>&1 &
+  pid=$!
+  port=""
+  for _ in $(seq 1 600); do
+    port=$(sed -n 's/^shop: listening on port \([0-9]*\)$/\1/p' "$work/out" | head -n 1)
+    [ -n "$port" ] && break
+    sleep 0.1
+  done
+  [ -n "$port" ] || { echo "demo: the Spring app did not start"; exit 1; }
+  ask() { curl -s -o - -w ' (HTTP %{http_code})' "http://127.0.0.1:$port$1"; }
+  echo "demo: GET /item   -> $(ask /item)"
+  echo "demo: GET /item   -> $(ask /item)"
+  echo "demo: GET /visits -> $(ask /visits)"
+  echo "demo: GET /hello  -> $(ask /hello)"
+  echo "demo: adding a field (price) to Item and a new endpoint (/hello) to the controller; recompiling with javac"
+  sed -i 's/    private final String name;/    private final String name;\n    private final int price = 3;/; s/^}$/\n    public int getPrice() {\n        return price;\n    }\n}/' "$src/Item.java"
+  sed -i 's/^}$/\n    @GetMapping("\/hello")\n    public String hello() {\n        return "hello from an endpoint added while the app ran, visit " + (++visits);\n    }\n}/' "$src/ShopController.java"
+  javac -cp "$cp" -d "$work/classes" "$src"/*.java
+  for _ in $(seq 1 200); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/hello")" = "200" ] && break
+    sleep 0.1
+  done
+  item=$(ask /item)
+  hello=$(ask /hello)
+  visits=$(ask /visits)
+  echo "demo: GET /item   -> $item"
+  echo "demo: GET /hello  -> $hello"
+  echo "demo: GET /visits -> $visits"
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  count=$(echo "$visits" | sed -n 's/^visits=\([0-9]*\) .*/\1/p')
+  if [[ "$item" == *'"price":3'* && "$hello" == *"(HTTP 200)" && "${count:-0}" -gt 3 ]]; then
+    echo "demo: the running Spring app now serves the new endpoint and writes the new field, and its request counter went on (no restart)."
+  else
+    echo "demo: a change did not show; see the output above"
+    exit 1
+  fi
+  exit 0
+fi
 
 echo "demo: building hotswap and the demo (mvn install, tests skipped)..."
 # install: so that 'mvn -f examples/demo/pom.xml compile' works from a second terminal

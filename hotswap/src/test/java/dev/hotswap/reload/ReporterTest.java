@@ -23,6 +23,14 @@ class ReporterTest {
     Path dir;
 
     @Test
+    void configurationFilesAFrameworkReadAreCountedApartFromClasses() {
+        assertThat(Reporter.line(new ReloadOutcome.Reloaded(List.of("application.properties"), Duration.ofMillis(9)), ""))
+                .isEqualTo("hotswap: reloaded 1 file in 9 ms: application.properties");
+        assertThat(Reporter.line(new ReloadOutcome.Reloaded(List.of("a.B", "a.C", "config/app.yml"), Duration.ofMillis(4)), ""))
+                .isEqualTo("hotswap: reloaded 2 classes and 1 file in 4 ms: a.B, a.C, config/app.yml");
+    }
+
+    @Test
     void reloadedLine() {
         assertThat(Reporter.line(new ReloadOutcome.Reloaded(List.of("com.example.Demo", "com.example.Util"),
                 Duration.ofMillis(4)), "")).isEqualTo("hotswap: reloaded 2 classes in 4 ms: com.example.Demo, com.example.Util");
