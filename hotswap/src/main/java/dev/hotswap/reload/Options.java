@@ -35,6 +35,8 @@ public record Options(List<Path> watch, Duration quiet, Optional<Duration> poll,
     public static final Duration DEFAULT_POLL = Duration.ofMillis(200);
     public static final Duration DEFAULT_RETRY = Duration.ofSeconds(1);
     static final String PROPERTY_PREFIX = "hotswap.";
+    /** Read by {@code dev.hotswap.watch.Debug}, not an option: known, so never called unknown. */
+    private static final String DEBUG_PROPERTY = "hotswap.debug";
     private static final List<String> KEYS = List.of("watch", "quiet", "poll", "retry", "verbosity", "events");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|)", Pattern.CASE_INSENSITIVE);
 
@@ -74,7 +76,8 @@ public record Options(List<Path> watch, Duration quiet, Optional<Duration> poll,
             }
         }
         properties.keySet().stream().map(Object::toString)
-                .filter(k -> k.startsWith(PROPERTY_PREFIX) && !KEYS.contains(k.substring(PROPERTY_PREFIX.length())))
+                .filter(k -> k.startsWith(PROPERTY_PREFIX) && !KEYS.contains(k.substring(PROPERTY_PREFIX.length()))
+                        && !k.equals(DEBUG_PROPERTY))
                 .sorted()
                 .forEach(k -> builder.problems.add("unknown property -D" + k + " ignored (known: "
                         + String.join(", ", KEYS) + ")"));

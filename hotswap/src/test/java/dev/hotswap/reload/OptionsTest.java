@@ -56,7 +56,7 @@ class OptionsTest {
     @Test
     void badValuesAreReportedAndDefaultsKept() {
         Options options = Options.parse("quiet=soon,poll=0ms,verbosity=loud,colour=blue", Map.of("hotswap.retry", "-1s",
-                "hotswap.frobnicate", "x"));
+                "hotswap.frobnicate", "x", "hotswap.debug", "true"));
         assertThat(options.quiet()).isEqualTo(Options.DEFAULT_QUIET);
         assertThat(options.poll()).isEqualTo(Optional.empty());
         assertThat(options.retry()).isEqualTo(Options.DEFAULT_RETRY);

@@ -168,9 +168,12 @@ final class Beans {
         }
         for (BeanPostProcessor p : factory.getBeanPostProcessors()) {
             if (p instanceof org.springframework.aop.framework.autoproxy.AbstractAutoProxyCreator creator) {
-                for (String cache : List.of("advisedBeans", "targetSourcedBeans", "earlyBeanReferences", "proxyTypes")) {
+                // The creator's own key for the bean (its name in Spring 6, name and class in Spring 7).
+                Object key = Internals.call(creator, org.springframework.aop.framework.autoproxy.AbstractAutoProxyCreator.class,
+                        "getCacheKey", new Class<?>[] {Class.class, String.class}, bean.getClass(), name);
+                for (String cache : List.of("advisedBeans", "earlyBeanReferences", "proxyTypes")) {
                     Internals.forget(creator, org.springframework.aop.framework.autoproxy.AbstractAutoProxyCreator.class,
-                            cache, name);
+                            cache, key);
                 }
                 Object proxy = creator.postProcessAfterInitialization(bean, name);
                 if (proxy != bean) {
