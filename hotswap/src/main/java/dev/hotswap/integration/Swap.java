@@ -34,10 +34,22 @@ public record Swap(List<Changed> changed, List<String> fresh, List<Resource> res
      *
      * @param changes its structural changes (empty for a body-only swap)
      * @param annotationsChanged whether any annotation of the class or of a member differs
+     * @param bodiesChanged the methods ({@code name + descriptor}) whose code differs or is new
      */
-    public record Changed(Class<?> type, List<Change> changes, boolean annotationsChanged) {
+    public record Changed(Class<?> type, List<Change> changes, boolean annotationsChanged,
+                          java.util.Set<String> bodiesChanged) {
         public Changed {
             changes = List.copyOf(changes);
+            bodiesChanged = java.util.Set.copyOf(bodiesChanged);
+        }
+
+        public Changed(Class<?> type, List<Change> changes, boolean annotationsChanged) {
+            this(type, changes, annotationsChanged, java.util.Set.of());
+        }
+
+        /** Whether the method named {@code name} (any overload) has new code. */
+        public boolean bodyChanged(String name) {
+            return bodiesChanged.stream().anyMatch(k -> k.startsWith(name + "("));
         }
 
         /** Whether the class's members or their annotations are not as they were (a body edit is neither). */

@@ -169,7 +169,13 @@ final class Applier {
         } catch (RuntimeException e) {
             annotations = true; // unreadable old bytes: a framework should look again
         }
-        return new Swap.Changed(t.type(), changes, annotations);
+        java.util.Set<String> bodies = new java.util.HashSet<>();
+        t.candidate().model().bodyHashes().forEach((method, hash) -> {
+            if (before.flatMap(RunningBytes.Running::model).map(m -> !hash.equals(m.bodyHashes().get(method))).orElse(true)) {
+                bodies.add(method);
+            }
+        });
+        return new Swap.Changed(t.type(), changes, annotations, bodies);
     }
 
     static Reason reason(Engine.Problem problem) {

@@ -510,22 +510,28 @@ public final class Engine {
     static final int NOT_ALLOWED = -2;
 
     int constructorIndex(MethodHandles.Lookup caller, Class<?> owner, String descriptor) {
-        admit(caller, "construct");
-        Managed m = registry.get(owner);
-        int index = m == null ? -1 : m.addedConstructors.indexOf(descriptor);
-        Version current = m == null ? null : m.current;
-        if (index >= 0 && current != null) {
-            int modifiers = current.method("<init>", descriptor).map(ClassModel.Member::access).orElse(0);
-            if (!Access.allowed(caller.lookupClass(), owner, modifiers, registry)) {
-                return NOT_ALLOWED;
+        // As every bootstrap: after the batch that wrote the caller is published (a request thread may
+        // reach the new code between the commit and the publication), under the engine's lock.
+        return serveSafely(caller, "construct", c -> {
+            Managed m = registry.get(owner);
+            int index = m == null ? -1 : m.addedConstructors.indexOf(descriptor);
+            Version current = m == null ? null : m.current;
+            if (index >= 0 && current != null) {
+                int modifiers = current.method("<init>", descriptor).map(ClassModel.Member::access).orElse(0);
+                if (!Access.allowed(c, owner, modifiers, registry)) {
+                    return NOT_ALLOWED;
+                }
             }
-        }
-        return index;
+            return index;
+        });
     }
 
     /** Checks a caller of {@link Linker#lambda}: the lambdas the engine writes into hidden classes. */
     void admitLambda(MethodHandles.Lookup caller) {
-        admit(caller, "lambda");
+        awaitPublication();
+        synchronized (this) {
+            admit(caller, "lambda");
+        }
     }
 
     /** The exception that started it, for a one-line report (a bootstrap method error says nothing itself). */

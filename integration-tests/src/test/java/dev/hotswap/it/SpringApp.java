@@ -23,38 +23,36 @@ final class SpringApp {
             }
             """;
 
-    static final String CONFIG_V1 = """
-            package shop;
-            import java.util.function.Supplier;
-            import org.springframework.context.annotation.Bean;
-            import org.springframework.context.annotation.Configuration;
-            @Configuration
-            public class ShopConfig {
-                @Bean
-                public Supplier<String> slogan() {
-                    return () -> "slogan v1";
-                }
-            }
-            """;
+    static final String CONFIG_V1 = config(false, "a");
+    /** A @Bean method added. */
+    static final String CONFIG_V2 = config(true, "a");
+    /** A @Bean method's code changed: its bean is made anew, and the controller holding it gets the new one. */
+    static final String CONFIG_V3 = config(true, "a,b");
 
-    static final String CONFIG_V2 = """
-            package shop;
-            import java.util.function.Supplier;
-            import org.springframework.context.annotation.Bean;
-            import org.springframework.context.annotation.Configuration;
-            @Configuration
-            public class ShopConfig {
-                @Bean
-                public Supplier<String> slogan() {
-                    return () -> "slogan v1";
-                }
+    private static String config(boolean motto, String tags) {
+        return """
+                package shop;
+                import java.util.function.Supplier;
+                import org.springframework.context.annotation.Bean;
+                import org.springframework.context.annotation.Configuration;
+                @Configuration
+                public class ShopConfig {
+                    @Bean
+                    public Supplier<String> slogan() {
+                        return () -> "slogan v1";
+                    }
 
-                @Bean
-                public Supplier<String> motto() {
-                    return () -> "motto from a new @Bean, next to " + slogan().get();
-                }
-            }
-            """;
+                    @Bean
+                    public StringBuilder tags() {
+                        return new StringBuilder("%s");
+                    }
+                """.formatted(tags) + (motto ? """
+                    @Bean
+                    public Supplier<String> motto() {
+                        return () -> "motto from a new @Bean, next to " + slogan().get();
+                    }
+                """ : "") + "}\n";
+    }
 
     static final String ITEM_V1 = """
             package shop;
@@ -241,6 +239,13 @@ final class SpringApp {
                     private int hits;
                     @Autowired
                     private ApplicationContext context;
+                    @Autowired
+                    private StringBuilder tags;
+                    @GetMapping("/tags")
+                    public String tags() {
+                        hits++;
+                        return tags.toString();
+                    }
                 """);
         if (step >= 5) {
             b.append("""

@@ -75,6 +75,16 @@ class SpringTest {
         try (ChildJvm child = ChildJvm.start(dir, List.of("-javaagent:" + ChildJvm.hotswapJar() + "=quiet=200ms",
                 "-cp", classPath, "shop.ShopApp", "--server.port=0", "--server.address=127.0.0.1",
                 "--spring.main.banner-mode=off", "--shop.greeting=howdy"))) {
+            try {
+                walk(child, classes, compileWith);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\nthe app's output:\n" + child.output(), e);
+            }
+        }
+    }
+
+    private void walk(ChildJvm child, Path classes, Path[] compileWith) throws Exception {
+        {
             String port = child.await("port=").substring("port=".length()).strip();
             base = "http://127.0.0.1:" + port;
             assertThat(get("/hello")).isEqualTo("hello v1");
@@ -152,6 +162,14 @@ class SpringTest {
             Files.writeString(classes.resolve("application.properties"), SpringApp.PROPERTIES_V2);
             awaitBody("/banner", "hello again"::equals);
             awaitBody("/currency", b -> b.startsWith("USD/"));
+            count();
+
+            // 12. A @Bean method's code changed: its bean made anew, the controller that held it holds the new one.
+            assertThat(get("/tags")).isEqualTo("a");
+            mark = child.mark();
+            edit(child, classes, compileWith, Map.of("shop.ShopConfig", SpringApp.CONFIG_V3));
+            awaitBody("/tags", "a,b"::equals);
+            assertThat(child.awaitAfter(mark, "hotswap: ")).contains("bean 'tags' was made anew by its changed @Bean method");
             count();
 
             assertThat(child.output()).doesNotContain("internal error").doesNotContain("FRAMEWORK_FAILED")

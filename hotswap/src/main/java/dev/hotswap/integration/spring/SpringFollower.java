@@ -58,8 +58,20 @@ public final class SpringFollower implements Integration {
     @Override
     public Followed afterSwap(Swap swap) {
         List<Swap.Changed> reshaped = swap.changed().stream().filter(Swap.Changed::reshaped).toList();
-        if (reshaped.isEmpty() && swap.fresh().isEmpty() && swap.resources().isEmpty()) {
+        List<Swap.Changed> recoded = swap.changed().stream().filter(c -> !c.bodiesChanged().isEmpty()).toList();
+        if (reshaped.isEmpty() && recoded.isEmpty() && swap.fresh().isEmpty() && swap.resources().isEmpty()) {
             return Followed.NOTHING;
+        }
+        if (reshaped.isEmpty() && swap.fresh().isEmpty() && swap.resources().isEmpty()) {
+            // Bodies only: nothing Spring read changed, but a @Bean method's new code makes its bean anew.
+            List<Reason> warnings = new ArrayList<>();
+            for (Object seen : context.seen()) {
+                ConfigurableApplicationContext app = (ConfigurableApplicationContext) seen;
+                if (app.isActive() && app.getBeanFactory() instanceof DefaultListableBeanFactory factory) {
+                    remakeProducts(new Beans(app, factory), factory, recoded, Set.of(), warnings);
+                }
+            }
+            return new Followed(warnings, List.of());
         }
         ReflectionUtils.clearCache();
         AnnotationUtils.clearCache();
@@ -78,13 +90,13 @@ public final class SpringFollower implements Integration {
             if (!swap.resources().isEmpty()) {
                 read.addAll(new Config(app, new Beans(app, factory)).reread(swap.resources(), warnings));
             }
-            follow(app, factory, reshaped, swap.fresh(), warnings, taken);
+            follow(app, factory, reshaped, recoded, swap.fresh(), warnings, taken);
         }
         return new Followed(warnings, List.copyOf(taken), List.copyOf(read));
     }
 
     private void follow(ConfigurableApplicationContext app, DefaultListableBeanFactory factory, List<Swap.Changed> reshaped,
-                        List<String> fresh, List<Reason> warnings, Set<String> taken) {
+                        List<Swap.Changed> recoded, List<String> fresh, List<Reason> warnings, Set<String> taken) {
         Beans beans = new Beans(app, factory);
         Map<String, Swap.Changed> touched = new LinkedHashMap<>();
         for (Swap.Changed c : reshaped) {
@@ -124,6 +136,7 @@ public final class SpringFollower implements Integration {
                         + Beans.rootCause(x) + "): it may still be wired as before; restart to be sure", Kind.FRAMEWORK_FAILED));
             }
         }
+        remakeProducts(beans, factory, recoded, touched.keySet(), warnings);
         Set<String> takenHere = new LinkedHashSet<>();
         if (!fresh.isEmpty()) {
             try {
@@ -142,6 +155,40 @@ public final class SpringFollower implements Integration {
             Set<String> handlers = new LinkedHashSet<>(touched.keySet());
             handlers.addAll(made);
             warnings.addAll(new Mappings(app).refresh(types, handlers));
+        }
+    }
+
+    /**
+     * Beans made by a {@code @Bean} method whose code changed: made anew by the new code, as a
+     * fresh start would make them, and handed to every bean that held them.
+     */
+    private static void remakeProducts(Beans beans, DefaultListableBeanFactory factory, List<Swap.Changed> changed,
+                                       Set<String> done, List<Reason> warnings) {
+        for (Swap.Changed c : changed) {
+            if (c.bodiesChanged().isEmpty()) {
+                continue;
+            }
+            List<String> configs = beans.of(c.type());
+            for (String name : factory.getBeanDefinitionNames()) {
+                org.springframework.beans.factory.config.BeanDefinition d = factory.getBeanDefinition(name);
+                String method = d.getFactoryMethodName();
+                if (method == null || !c.bodyChanged(method) || done.contains(name) || !factory.containsSingleton(name)
+                        || !(d.getFactoryBeanName() != null ? configs.contains(d.getFactoryBeanName())
+                        : c.type().getName().equals(d.getBeanClassName()))) {
+                    continue;
+                }
+                try {
+                    beans.forget(name, Beans.userClass(factory.getSingleton(name)));
+                    int moved = beans.remake(name);
+                    warnings.add(new Reason(c.type().getName(), method + "()", "bean '" + name + "' was made anew by its"
+                            + " changed @Bean method: its fields start afresh" + (moved > 0 ? "; " + moved
+                            + " reference(s) to it now hold the new one" : ""), Kind.BEAN_RECREATED));
+                } catch (Exception | LinkageError x) {
+                    warnings.add(new Reason(c.type().getName(), method + "()", "Spring could not make bean '" + name
+                            + "' anew by its changed @Bean method (" + Beans.rootCause(x) + "): it is as the old code made"
+                            + " it; restart to have the new one", Kind.FRAMEWORK_FAILED));
+                }
+            }
         }
     }
 
