@@ -11,6 +11,12 @@ public interface Context {
     List<Object> seen();
 
     /**
+     * Whether the framework was loaded before hotswap started (attached to a running JVM): objects
+     * made until then are not in {@link #seen()}; the follower may find them by itself.
+     */
+    boolean startedLate();
+
+    /**
      * Lets the follower's own code reach the non-public members of {@code type} by reflection
      * ({@code setAccessible}), when the framework's module does not open its package; no other
      * code gains anything.

@@ -109,23 +109,33 @@ public final class Frameworks {
         }
     }
 
-    /** Frameworks already loaded when hotswap started: their objects made until then are not seen. Said once. */
+    /**
+     * Frameworks already loaded when hotswap started (attached to a running JVM): their objects
+     * made until then were not seen as they were made. Their followers are made all the same, to
+     * find what they can by themselves (Spring Boot's application contexts); said once.
+     */
     public void startedLate(Class<?>[] loaded) {
         Set<String> late = new LinkedHashSet<>();
         for (Class<?> c : loaded) {
             for (Known k : KNOWN) {
-                if (k.markerBinary().equals(c.getName())) {
+                if (k.markerBinary().equals(c.getName()) && c.getClassLoader() != null && hooksAvailable) {
                     synchronized (active) {
-                        if (!active.getOrDefault(k, Map.of()).containsKey(c.getClassLoader())) {
-                            late.add(k.name()); // loaded before our transformer saw it, not just now on another thread
+                        Map<ClassLoader, Active> byLoader = active.computeIfAbsent(k, x -> new WeakHashMap<>());
+                        if (!byLoader.containsKey(c.getClassLoader())) {
+                            // loaded before our transformer saw it, not just now on another thread
+                            late.add(k.name());
+                            Active a = new Active(k, c.getClassLoader());
+                            a.late = true;
+                            byLoader.put(c.getClassLoader(), a);
                         }
                     }
                 }
             }
         }
         if (!late.isEmpty()) {
-            problems.accept("hotswap: " + String.join(", ", late) + " started before hotswap: their objects made until now"
-                    + " (application contexts, object mappers) do not follow swaps; start hotswap with -javaagent to have them followed");
+            problems.accept("hotswap: " + String.join(", ", late) + " started before hotswap: the objects they made until now"
+                    + " are not seen (object mappers; application contexts other than Spring Boot's, which are found)"
+                    + " and do not follow swaps; start hotswap with -javaagent to have them all followed");
         }
     }
 
@@ -135,7 +145,7 @@ public final class Frameworks {
         List<String> taken = new ArrayList<>();
         Set<String> read = new LinkedHashSet<>();
         for (Active a : actives()) {
-            if (a.isEmpty()) {
+            if (a.isEmpty() && !a.late) {
                 continue;
             }
             Optional<Integration> follower = a.follower();
@@ -228,6 +238,8 @@ public final class Frameworks {
         String failure;
         /** The follower declined this version of its framework ({@code UnsupportedOperationException}). */
         boolean unsupported;
+        /** The framework loaded before hotswap started: its follower finds what it can by itself. */
+        volatile boolean late;
         private Module followerModule;
 
         Active(Known known, ClassLoader loader) {
@@ -263,6 +275,11 @@ public final class Frameworks {
                 });
                 return Collections.unmodifiableList(alive);
             }
+        }
+
+        @Override
+        public boolean startedLate() {
+            return late;
         }
 
         @Override

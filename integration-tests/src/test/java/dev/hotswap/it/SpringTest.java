@@ -18,6 +18,7 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -174,6 +175,48 @@ class SpringTest {
 
             assertThat(child.output()).doesNotContain("internal error").doesNotContain("FRAMEWORK_FAILED")
                     .doesNotContain("could not");
+        }
+    }
+
+    /**
+     * hotswap attached to a Spring Boot app that is already serving (no agent at its start): Spring
+     * Boot's context and the JSON converter's mapper, made before hotswap came, are found; a DTO field
+     * and a new mapping are served; hotswap says once what it could not see from before it came.
+     */
+    @Test
+    void attachedToARunningAppItFollowsSpringBootsContext() throws Exception {
+        List<Path> spring = Boot.V3_5.jars();
+        Path classes = dir.resolve("classes");
+        Path[] compileWith = concat(spring, classes);
+        Map<String, String> app = new LinkedHashMap<>();
+        app.put("shop.ShopApp", SpringApp.APP);
+        app.put("shop.ShopConfig", SpringApp.CONFIG_V1);
+        app.put("shop.Item", SpringApp.ITEM_V1);
+        app.put("shop.Labels", SpringApp.LABELS_V1);
+        app.put("shop.Greeting", SpringApp.GREETING_V1);
+        app.put("shop.ShopController", SpringApp.controller(1));
+        app.put("shop.BannerProperties", SpringApp.BANNER);
+        Javac.compile(classes, app, compileWith);
+        String classPath = classes + File.pathSeparator
+                + spring.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
+        try (ChildJvm child = ChildJvm.start(dir, List.of("-XX:+IgnoreUnrecognizedVMOptions", "-XX:+EnableDynamicAgentLoading", "-cp", classPath, "shop.ShopApp",
+                "--server.port=0", "--server.address=127.0.0.1", "--spring.main.banner-mode=off"))) {
+            base = "http://127.0.0.1:" + child.await("port=").substring("port=".length()).strip();
+            assertThat(get("/items")).isEqualTo("{\"name\":\"pen\"}");
+            count();
+            try (ChildJvm cli = ChildJvm.start(dir, List.of("-jar", ChildJvm.hotswapJar().toString(), "attach",
+                    Long.toString(child.pid()), "watch=" + classes + ",quiet=200ms"))) {
+                assertThat(cli.awaitExit()).as(cli.output()).isZero();
+            }
+            child.await("hotswap: watching 1 folder");
+            assertThat(child.await("started before hotswap")).contains("Spring");
+            Javac.compile(classes, Map.of("shop.Item", SpringApp.ITEM_V2, "shop.ShopController", SpringApp.controller(3)),
+                    compileWith);
+            awaitBody("/new", "a new mapping"::equals);
+            awaitBody("/products", "{\"name\":\"pen\",\"price\":3}"::equals);
+            assertThat(status("/items")).isEqualTo(404);
+            count();
+            assertThat(child.output()).doesNotContain("internal error");
         }
     }
 

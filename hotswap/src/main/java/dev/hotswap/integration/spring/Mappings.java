@@ -30,6 +30,26 @@ final class Mappings {
         this.context = context;
     }
 
+    /**
+     * A JSON converter's mapper forgets what it cached (Jackson 2's {@code getObjectMapper()},
+     * Jackson 3's {@code getMapper()}; {@code clearCaches()} in both), found by name so that
+     * neither Jackson is needed here: the Jackson followers see mappers made while hotswap ran,
+     * this one also reaches a mapper made before it was attached.
+     */
+    private static void clearMapper(Object converter) {
+        for (String getter : List.of("getObjectMapper", "getMapper")) {
+            try {
+                Object mapper = converter.getClass().getMethod(getter).invoke(converter);
+                if (mapper != null) {
+                    mapper.getClass().getMethod("clearCaches").invoke(mapper);
+                }
+                return;
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                // not a Jackson converter, or a Jackson without clearCaches (before 2.19): its follower does it by hand
+            }
+        }
+    }
+
     static boolean present(ClassLoader loader) {
         return ClassUtils.isPresent("org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping",
                 loader);
@@ -78,6 +98,9 @@ final class Mappings {
             }
             Internals.field(adapter, RequestMappingHandlerAdapter.class, "argumentResolvers").ifPresent(composite ->
                     Internals.clear(composite, composite.getClass(), "argumentResolverCache"));
+            if (!changed.isEmpty()) {
+                adapter.getMessageConverters().forEach(Mappings::clearMapper);
+            }
         }
         for (ExceptionHandlerExceptionResolver resolver : context.getBeansOfType(ExceptionHandlerExceptionResolver.class,
                 false, false).values()) {

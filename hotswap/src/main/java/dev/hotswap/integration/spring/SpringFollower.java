@@ -65,7 +65,7 @@ public final class SpringFollower implements Integration {
         if (reshaped.isEmpty() && swap.fresh().isEmpty() && swap.resources().isEmpty()) {
             // Bodies only: nothing Spring read changed, but a @Bean method's new code makes its bean anew.
             List<Reason> warnings = new ArrayList<>();
-            for (Object seen : context.seen()) {
+            for (Object seen : contexts()) {
                 ConfigurableApplicationContext app = (ConfigurableApplicationContext) seen;
                 if (app.isActive() && app.getBeanFactory() instanceof DefaultListableBeanFactory factory) {
                     remakeProducts(new Beans(app, factory), factory, recoded, Set.of(), warnings);
@@ -82,7 +82,7 @@ public final class SpringFollower implements Integration {
         List<Reason> warnings = new ArrayList<>();
         Set<String> taken = new LinkedHashSet<>();
         Set<String> read = new LinkedHashSet<>();
-        for (Object seen : context.seen()) {
+        for (Object seen : contexts()) {
             ConfigurableApplicationContext app = (ConfigurableApplicationContext) seen;
             if (!app.isActive() || !(app.getBeanFactory() instanceof DefaultListableBeanFactory factory)) {
                 continue;
@@ -93,6 +93,28 @@ public final class SpringFollower implements Integration {
             follow(app, factory, reshaped, recoded, swap.fresh(), warnings, taken);
         }
         return new Followed(warnings, List.copyOf(taken), List.copyOf(read));
+    }
+
+    /**
+     * The application contexts seen as they were made and, when hotswap started after Spring,
+     * those Spring Boot registered for its shutdown hook (every context {@code SpringApplication}
+     * ran).
+     */
+    private List<Object> contexts() {
+        List<Object> all = new ArrayList<>(context.seen());
+        if (context.startedLate() && org.springframework.util.ClassUtils.isPresent("org.springframework.boot.SpringApplication",
+                SpringFollower.class.getClassLoader())) {
+            Internals.field(null, org.springframework.boot.SpringApplication.class, "shutdownHook").ifPresent(hook ->
+                    Internals.field(hook, hook.getClass(), "contexts").filter(java.util.Collection.class::isInstance)
+                            .ifPresent(set -> {
+                                List<Object> boot;
+                                synchronized (hook) {
+                                    boot = List.copyOf((java.util.Collection<?>) set);
+                                }
+                                boot.stream().filter(c -> all.stream().noneMatch(s -> s == c)).forEach(all::add);
+                            }));
+        }
+        return all;
     }
 
     private void follow(ConfigurableApplicationContext app, DefaultListableBeanFactory factory, List<Swap.Changed> reshaped,
