@@ -60,19 +60,9 @@ class SpringTest {
         assertThat(spring).as("Spring Boot's jars").anyMatch(p -> p.toString().contains("spring-webmvc"));
         Path classes = dir.resolve("classes");
         Path[] compileWith = concat(spring, classes);
-        Map<String, String> app = new LinkedHashMap<>();
-        app.put("shop.ShopApp", SpringApp.APP);
-        app.put("shop.ShopConfig", SpringApp.CONFIG_V1);
-        app.put("shop.Item", SpringApp.ITEM_V1);
-        app.put("shop.Labels", SpringApp.LABELS_V1);
-        app.put("shop.Greeting", SpringApp.GREETING_V1);
-        app.put("shop.ShopController", SpringApp.controller(0));
-        app.put("shop.BannerProperties", SpringApp.BANNER);
-        Javac.compile(classes, app, compileWith);
+        String classPath = startingApp(classes, compileWith, spring, 0);
         // As a build copies src/main/resources.
         Files.writeString(classes.resolve("application.properties"), SpringApp.PROPERTIES_V1);
-        String classPath = classes + File.pathSeparator
-                + spring.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
         try (ChildJvm child = ChildJvm.start(dir, List.of("-javaagent:" + ChildJvm.hotswapJar() + "=quiet=200ms",
                 "-cp", classPath, "shop.ShopApp", "--server.port=0", "--server.address=127.0.0.1",
                 "--spring.main.banner-mode=off", "--shop.greeting=howdy"))) {
@@ -188,17 +178,7 @@ class SpringTest {
         List<Path> spring = Boot.V3_5.jars();
         Path classes = dir.resolve("classes");
         Path[] compileWith = concat(spring, classes);
-        Map<String, String> app = new LinkedHashMap<>();
-        app.put("shop.ShopApp", SpringApp.APP);
-        app.put("shop.ShopConfig", SpringApp.CONFIG_V1);
-        app.put("shop.Item", SpringApp.ITEM_V1);
-        app.put("shop.Labels", SpringApp.LABELS_V1);
-        app.put("shop.Greeting", SpringApp.GREETING_V1);
-        app.put("shop.ShopController", SpringApp.controller(1));
-        app.put("shop.BannerProperties", SpringApp.BANNER);
-        Javac.compile(classes, app, compileWith);
-        String classPath = classes + File.pathSeparator
-                + spring.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
+        String classPath = startingApp(classes, compileWith, spring, 1);
         try (ChildJvm child = ChildJvm.start(dir, List.of("-XX:+IgnoreUnrecognizedVMOptions", "-XX:+EnableDynamicAgentLoading", "-cp", classPath, "shop.ShopApp",
                 "--server.port=0", "--server.address=127.0.0.1", "--spring.main.banner-mode=off"))) {
             base = "http://127.0.0.1:" + child.await("port=").substring("port=".length()).strip();
@@ -218,6 +198,20 @@ class SpringTest {
             count();
             assertThat(child.output()).doesNotContain("internal error");
         }
+    }
+
+    /** Compiles the app as it starts (the controller at {@code step}); its class path. */
+    private static String startingApp(Path classes, Path[] compileWith, List<Path> spring, int step) throws Exception {
+        Map<String, String> app = new LinkedHashMap<>();
+        app.put("shop.ShopApp", SpringApp.APP);
+        app.put("shop.ShopConfig", SpringApp.CONFIG_V1);
+        app.put("shop.Item", SpringApp.ITEM_V1);
+        app.put("shop.Labels", SpringApp.LABELS_V1);
+        app.put("shop.Greeting", SpringApp.GREETING_V1);
+        app.put("shop.ShopController", SpringApp.controller(step));
+        app.put("shop.BannerProperties", SpringApp.BANNER);
+        Javac.compile(classes, app, compileWith);
+        return classes + File.pathSeparator + spring.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
     }
 
     private static Path[] concat(List<Path> jars, Path classes) {
