@@ -144,6 +144,7 @@ public final class Frameworks {
         List<Reason> warnings = new ArrayList<>(Unfollowed.warnings(swap));
         List<String> taken = new ArrayList<>();
         Set<String> read = new LinkedHashSet<>();
+        List<String> notes = new ArrayList<>();
         for (Active a : actives()) {
             if (a.isEmpty() && !a.late) {
                 continue;
@@ -161,13 +162,14 @@ public final class Frameworks {
                 warnings.addAll(followed.warnings());
                 taken.addAll(followed.taken());
                 read.addAll(followed.read());
+                notes.addAll(followed.notes());
             } catch (Throwable e) {
                 // A follower's failure must not reach the program; the swap itself went in.
                 warnings.addAll(notFollowed(swap, "hotswap's " + a.known.name() + " integration failed (" + e + ")",
                         Kind.FRAMEWORK_FAILED));
             }
         }
-        return new Integration.Followed(warnings, taken, List.copyOf(read));
+        return new Integration.Followed(warnings, taken, List.copyOf(read), notes);
     }
 
     /** Every class of the batch a framework might manage, when its follower is not there: said for each. */
@@ -179,6 +181,8 @@ public final class Frameworks {
                 + " restart to have it picked up", kind)));
         swap.resources().forEach(r -> reasons.add(new Reason(r.name(), "", why + ": this file was not read again;"
                 + " restart to have its values", kind)));
+        swap.removed().forEach(n -> reasons.add(new Reason(n, "", why + ": its class file was deleted, but what the"
+                + " framework made of it stays; restart to drop it", kind)));
         return reasons;
     }
 

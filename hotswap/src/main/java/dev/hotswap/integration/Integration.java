@@ -41,18 +41,21 @@ public interface Integration {
      *
      * @param taken new classes the framework took in (registered beans)
      * @param read configuration files the framework read again
+     * @param notes what the framework dropped, one line each ({@code bean 'x' (app.X) removed:
+     *              its class file was deleted}), for the user
      */
-    record Followed(List<Reason> warnings, List<String> taken, List<String> read) {
-        public static final Followed NOTHING = new Followed(List.of(), List.of(), List.of());
+    record Followed(List<Reason> warnings, List<String> taken, List<String> read, List<String> notes) {
+        public static final Followed NOTHING = new Followed(List.of(), List.of(), List.of(), List.of());
 
         public Followed {
             warnings = List.copyOf(warnings);
             taken = List.copyOf(taken);
             read = List.copyOf(read);
+            notes = List.copyOf(notes);
         }
 
         public Followed(List<Reason> warnings, List<String> taken) {
-            this(warnings, taken, List.of());
+            this(warnings, taken, List.of(), List.of());
         }
     }
 }

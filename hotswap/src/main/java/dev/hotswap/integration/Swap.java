@@ -12,12 +12,20 @@ import java.util.List;
  * @param changed loaded classes the batch swapped
  * @param fresh binary names of new classes in the batch that nothing has loaded
  * @param resources configuration files ({@code .properties}, {@code .yml}) the batch changed
+ * @param removed binary names of classes whose class files the build deleted (the JVM keeps the
+ *                classes; a framework may drop what it made of them); a class whose file comes
+ *                back is in {@code fresh} again
  */
-public record Swap(List<Changed> changed, List<String> fresh, List<Resource> resources) {
+public record Swap(List<Changed> changed, List<String> fresh, List<Resource> resources, List<String> removed) {
     public Swap {
         changed = List.copyOf(changed);
         fresh = List.copyOf(fresh);
         resources = List.copyOf(resources);
+        removed = List.copyOf(removed);
+    }
+
+    public Swap(List<Changed> changed, List<String> fresh, List<Resource> resources) {
+        this(changed, fresh, resources, List.of());
     }
 
     /**

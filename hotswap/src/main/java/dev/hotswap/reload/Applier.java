@@ -50,7 +50,7 @@ final class Applier {
      *
      * @return true when it was refused or failed (nothing applied)
      */
-    boolean apply(Planner.Plan.Apply plan, List<Swap.Resource> resources, long started) {
+    boolean apply(Planner.Plan.Apply plan, List<Swap.Resource> resources, List<String> removed, long started) {
         List<Planner.Target> targets = plan.targets();
         List<Candidate> toDefine = plan.toDefine();
         Optional<Map<String, String>> names = plan.names();
@@ -113,7 +113,7 @@ final class Applier {
             running.put(t.type(), new RunningBytes.Running(t.candidate().bytes(), t.candidate().model()));
         }
         // Frameworks follow before the outcome is told: "reloaded" means the program, framework included, runs the new source.
-        Integration.Followed followed = frameworks.afterSwap(new Swap(changed, plan.fresh(), resources));
+        Integration.Followed followed = frameworks.afterSwap(new Swap(changed, plan.fresh(), resources, removed));
         warnings.addAll(followed.warnings());
         for (String taken : followed.taken()) {
             if (!classes.contains(taken)) {
@@ -123,6 +123,7 @@ final class Applier {
         classes.sort(null);
         classes.addAll(followed.read());
         reporter.outcome(new ReloadOutcome.Reloaded(classes, Duration.ofNanos(System.nanoTime() - started), warnings), "");
+        followed.notes().forEach(note -> reporter.info("hotswap: " + note));
         for (Planner.Target t : targets) {
             hooks.run(t);
         }
@@ -134,15 +135,15 @@ final class Applier {
      * may take in (a new controller, a new component), and configuration files, which a
      * framework may read again. Told as reloaded when a framework took something in.
      */
-    void others(List<String> fresh, List<Swap.Resource> resources, long started) {
-        if (fresh.isEmpty() && resources.isEmpty()) {
+    void others(List<String> fresh, List<Swap.Resource> resources, List<String> removed, long started) {
+        if (fresh.isEmpty() && resources.isEmpty() && removed.isEmpty()) {
             return;
         }
         Integration.Followed followed;
         List<String> names = new ArrayList<>(fresh);
         resources.forEach(r -> names.add(r.name()));
         try {
-            followed = frameworks.afterSwap(new Swap(List.of(), fresh, resources));
+            followed = frameworks.afterSwap(new Swap(List.of(), fresh, resources, removed));
         } catch (RuntimeException | LinkageError e) {
             internalError(reporter, names, "handing to frameworks", e);
             return;
@@ -156,6 +157,7 @@ final class Applier {
         } else if (!resources.isEmpty()) {
             reporter.detail("hotswap: no framework reads " + Reporter.names(resources.stream().map(Swap.Resource::name).toList()));
         }
+        followed.notes().forEach(note -> reporter.info("hotswap: " + note));
     }
 
     private static Swap.Changed changed(Planner.Target t) {

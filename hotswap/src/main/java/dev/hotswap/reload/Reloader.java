@@ -32,6 +32,8 @@ final class Reloader implements Debouncer.BatchHandler {
     private final Duration giveUpAfter;
     private final EngineSlot engine;
     private final dev.hotswap.integration.Frameworks frameworks;
+    /** Classes whose class files were deleted and have not come back: reload thread only. */
+    private final Set<String> removed = new java.util.HashSet<>();
     /** Made at the first batch (or the warm-up), not at start-up, which it would only slow down. */
     private Parts parts;
 
@@ -125,6 +127,19 @@ final class Reloader implements Debouncer.BatchHandler {
         }
     }
 
+    private static Planner.Plan withFresh(Planner.Plan plan, List<String> back) {
+        List<String> fresh = new java.util.ArrayList<>(back);
+        if (plan instanceof Planner.Plan.Apply apply) {
+            fresh.addAll(apply.fresh());
+            return new Planner.Plan.Apply(apply.targets(), apply.toDefine(), apply.names(), fresh);
+        }
+        if (plan instanceof Planner.Plan.Nothing nothing) {
+            fresh.addAll(nothing.fresh());
+            return new Planner.Plan.Nothing(fresh);
+        }
+        return plan;
+    }
+
     @Override
     public Optional<Duration> handle(Set<Path> files) {
         long started = System.nanoTime();
@@ -132,17 +147,29 @@ final class Reloader implements Debouncer.BatchHandler {
         // Configuration files go to the frameworks with the batch's classes; the rest of the pipeline reads class files.
         List<Swap.Resource> resources = new java.util.ArrayList<>();
         Set<Path> batch = new java.util.HashSet<>();
+        List<String> gone = new java.util.ArrayList<>();
         for (Path file : files) {
-            if (FileTree.isConfigFile(file)) {
-                roots.rootOf(file).ifPresent(root -> resources.add(new Swap.Resource(
-                        root.relativize(file).toString().replace(java.io.File.separatorChar, '/'), file)));
+            Optional<Path> root = roots.rootOf(file);
+            if (file.toString().endsWith(".class") && root.isPresent() && java.nio.file.Files.notExists(file)) {
+                // Deleted: the JVM keeps the class; a framework may drop what it made of it. A whole
+                // output folder, or package folder, deleted (mvn clean) is a build starting over,
+                // not classes removed: its classes come back with the compile.
+                if (java.nio.file.Files.isDirectory(root.get()) && java.nio.file.Files.isDirectory(file.getParent())) {
+                    String name = root.get().relativize(file).toString().replace(java.io.File.separatorChar, '.');
+                    gone.add(name.substring(0, name.length() - ".class".length()));
+                }
+            } else if (FileTree.isConfigFile(file)) {
+                root.ifPresent(r -> resources.add(new Swap.Resource(
+                        r.relativize(file).toString().replace(java.io.File.separatorChar, '/'), file)));
             } else {
                 batch.add(file);
             }
         }
         resources.sort(java.util.Comparator.comparing(Swap.Resource::name));
+        gone.sort(null);
+        removed.addAll(gone);
         if (batch.isEmpty()) {
-            p.applier().others(List.of(), resources, started);
+            p.applier().others(List.of(), resources, gone, started);
             return Optional.empty();
         }
         BatchReader.Read read = p.reader().read(batch);
@@ -161,14 +188,17 @@ final class Reloader implements Debouncer.BatchHandler {
         try {
             Optional<Planner.Plan.Refuse> bad = p.planner().precheck(candidates);
             Planner.Plan plan = bad.isPresent() ? bad.get() : p.planner().plan(p.naming().name(candidates));
+            // A class whose file comes back after it was deleted is new again to the frameworks.
+            List<String> back = candidates.stream().map(Candidate::name).filter(removed::remove).toList();
+            plan = back.isEmpty() ? plan : withFresh(plan, back);
             if (plan instanceof Planner.Plan.Refuse refuse) {
                 unswappable = refuse.unswappable();
                 Applier.refuse(reporter, refuse.wouldChange(), refuse.reasons(), refuse.hint());
             } else if (plan instanceof Planner.Plan.Apply apply) {
-                refused = p.applier().apply(apply, resources, started);
+                refused = p.applier().apply(apply, resources, gone, started);
             } else {
                 refused = false;
-                p.applier().others(((Planner.Plan.Nothing) plan).fresh(), resources, started);
+                p.applier().others(((Planner.Plan.Nothing) plan).fresh(), resources, gone, started);
             }
         } catch (RuntimeException | LinkageError e) {
             // A bug of ours: told to the reporter (line, listeners, events) with its cause; nothing was applied.

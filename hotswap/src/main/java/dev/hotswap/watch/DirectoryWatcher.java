@@ -140,8 +140,8 @@ public final class DirectoryWatcher implements Watcher {
                 for (Path file : snapshotOf(child)) {
                     emit(file);
                 }
-            } else if (event.kind() != ENTRY_DELETE && FileTree.isWatched(child)) {
-                emit(child);
+            } else if (event.kind() == ENTRY_DELETE ? FileTree.isClassFile(child) : FileTree.isWatched(child)) {
+                emit(child); // a deleted class file too: a framework may drop what it made of it
             }
         }
         if (!key.reset()) {

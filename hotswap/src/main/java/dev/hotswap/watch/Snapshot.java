@@ -15,7 +15,7 @@ import java.util.function.Consumer;
 final class Snapshot {
     private final Map<Path, FileTree.Stamp> known = new HashMap<>();
 
-    /** Walks {@code roots}, remembers the result, and returns the files that are new or changed. */
+    /** Walks {@code roots}, remembers the result, and returns the files that are new or changed, and the class files gone. */
     List<Path> rescan(List<Path> roots, Consumer<Path> onDirectory) {
         Map<Path, FileTree.Stamp> now = new HashMap<>();
         for (Path root : roots) {
@@ -27,6 +27,7 @@ final class Snapshot {
                 changed.add(file);
             }
         });
+        known.keySet().stream().filter(file -> !now.containsKey(file) && FileTree.isClassFile(file)).forEach(changed::add);
         known.clear();
         known.putAll(now);
         changed.sort(null);

@@ -4,9 +4,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Watches folders of class files and reports each {@code .class} file that was created or
- * written. Deleted files are not reported. A file may be reported more than once per write;
- * consumers drop bytes they already have. Implementations run on their own named daemon thread
+ * Watches folders of class files and reports each {@code .class} file that was created, written
+ * or deleted, and each configuration file ({@code .properties}, {@code .yml}) created or written.
+ * A file may be reported more than once per write; consumers drop bytes they already have, and
+ * look whether a reported class file still exists. Implementations run on their own named daemon thread
  * and never throw into the caller after {@link #start}.
  */
 public sealed interface Watcher extends AutoCloseable permits DirectoryWatcher, PollingWatcher {

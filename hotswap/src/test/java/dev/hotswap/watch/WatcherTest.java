@@ -60,6 +60,21 @@ class WatcherTest {
 
     @ParameterizedTest(name = "polling={0}")
     @ValueSource(booleans = {false, true})
+    void reportsConfigurationFilesWrittenAndClassFilesDeleted(boolean polling) throws Exception {
+        Path file = Files.write(Files.createDirectories(root.resolve("p")).resolve("A.class"), new byte[] {1});
+        try (Watcher w = watcher(polling)) {
+            w.start(() -> { });
+            Path properties = Files.writeString(root.resolve("application.properties"), "a=1\n");
+            expect(properties);
+            Files.delete(file);
+            expect(file);
+            assertThat(Files.exists(file)).isFalse();
+            assertThat(problems).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "polling={0}")
+    @ValueSource(booleans = {false, true})
     void survivesTheRootBeingDeletedAndRecreated(boolean polling) throws Exception {
         Files.createDirectories(root.resolve("p"));
         Files.write(root.resolve("p/A.class"), new byte[] {1});

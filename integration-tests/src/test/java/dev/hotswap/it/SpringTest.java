@@ -163,6 +163,16 @@ class SpringTest {
             assertThat(child.awaitAfter(mark, "hotswap: ")).contains("bean 'tags' was made anew by its changed @Bean method");
             count();
 
+            // 13. A controller's class file deleted (as an IDE build does): its bean and mappings go; put back, they return.
+            Path stats = classes.resolve("shop/StatsController.class");
+            byte[] statsBytes = Files.readAllBytes(stats);
+            Files.delete(stats);
+            awaitStatus("/stats", 404);
+            assertThat(child.await("removed from Spring")).contains("bean 'statsController' (shop.StatsController)");
+            Files.write(stats, statsBytes);
+            awaitBody("/stats", b -> b.startsWith("stats:"));
+            count();
+
             assertThat(child.output()).doesNotContain("internal error").doesNotContain("FRAMEWORK_FAILED")
                     .doesNotContain("could not");
         }

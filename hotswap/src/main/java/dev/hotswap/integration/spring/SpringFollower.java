@@ -59,10 +59,11 @@ public final class SpringFollower implements Integration {
     public Followed afterSwap(Swap swap) {
         List<Swap.Changed> reshaped = swap.changed().stream().filter(Swap.Changed::reshaped).toList();
         List<Swap.Changed> recoded = swap.changed().stream().filter(c -> !c.bodiesChanged().isEmpty()).toList();
-        if (reshaped.isEmpty() && recoded.isEmpty() && swap.fresh().isEmpty() && swap.resources().isEmpty()) {
+        if (reshaped.isEmpty() && recoded.isEmpty() && swap.fresh().isEmpty() && swap.resources().isEmpty()
+                && swap.removed().isEmpty()) {
             return Followed.NOTHING;
         }
-        if (reshaped.isEmpty() && swap.fresh().isEmpty() && swap.resources().isEmpty()) {
+        if (reshaped.isEmpty() && swap.fresh().isEmpty() && swap.resources().isEmpty() && swap.removed().isEmpty()) {
             // Bodies only: nothing Spring read changed, but a @Bean method's new code makes its bean anew.
             List<Reason> warnings = new ArrayList<>();
             for (Object seen : contexts()) {
@@ -82,17 +83,21 @@ public final class SpringFollower implements Integration {
         List<Reason> warnings = new ArrayList<>();
         Set<String> taken = new LinkedHashSet<>();
         Set<String> read = new LinkedHashSet<>();
+        List<String> notes = new ArrayList<>();
         for (Object seen : contexts()) {
             ConfigurableApplicationContext app = (ConfigurableApplicationContext) seen;
             if (!app.isActive() || !(app.getBeanFactory() instanceof DefaultListableBeanFactory factory)) {
                 continue;
+            }
+            if (!swap.removed().isEmpty()) {
+                drop(app, factory, swap.removed(), warnings, notes);
             }
             if (!swap.resources().isEmpty()) {
                 read.addAll(new Config(app, new Beans(app, factory)).reread(swap.resources(), warnings));
             }
             follow(app, factory, reshaped, recoded, swap.fresh(), warnings, taken);
         }
-        return new Followed(warnings, List.copyOf(taken), List.copyOf(read));
+        return new Followed(warnings, List.copyOf(taken), List.copyOf(read), notes);
     }
 
     /**
@@ -209,6 +214,45 @@ public final class SpringFollower implements Integration {
                     warnings.add(new Reason(c.type().getName(), method + "()", "Spring could not make bean '" + name
                             + "' anew by its changed @Bean method (" + Beans.rootCause(x) + "): it is as the old code made"
                             + " it; restart to have the new one", Kind.FRAMEWORK_FAILED));
+                }
+            }
+        }
+    }
+
+    /**
+     * Classes whose class files were deleted: their beans go, with their request mappings, as a
+     * fresh start without them would have it; unless other beans still hold them, which a fresh
+     * start would refuse: then they stay, and a warning says so.
+     */
+    private static void drop(ConfigurableApplicationContext app, DefaultListableBeanFactory factory, List<String> removed,
+                             List<Reason> warnings, List<String> notes) {
+        for (String gone : removed) {
+            for (String name : factory.getBeanDefinitionNames()) {
+                if (!gone.equals(factory.getBeanDefinition(name).getBeanClassName())) {
+                    continue;
+                }
+                List<String> holders = java.util.Arrays.stream(factory.getDependentBeans(name))
+                        .filter(h -> factory.containsBeanDefinition(h)
+                                && !removed.contains(factory.getBeanDefinition(h).getBeanClassName()))
+                        .toList();
+                if (!holders.isEmpty()) {
+                    warnings.add(new Reason(gone, "", "its class file was deleted, but bean(s) " + String.join(", ", holders)
+                            + " still hold bean '" + name + "': it stays, with its mappings, until a restart",
+                            Kind.FRAMEWORK_NOT_FOLLOWED));
+                    continue;
+                }
+                try {
+                    Class<?> type = factory.getType(name);
+                    if (type != null && Mappings.present(app.getClassLoader())) {
+                        warnings.addAll(new Mappings(app).refresh(Set.of(org.springframework.util.ClassUtils.getUserClass(type)),
+                                List.of()));
+                    }
+                    factory.removeBeanDefinition(name);
+                    notes.add("bean '" + name + "' (" + gone + ") removed from Spring, with its request mappings: its class"
+                            + " file was deleted");
+                } catch (RuntimeException | LinkageError x) {
+                    warnings.add(new Reason(gone, "", "its class file was deleted, but Spring could not drop bean '" + name
+                            + "' (" + Beans.rootCause(x) + "): restart to drop it", Kind.FRAMEWORK_FAILED));
                 }
             }
         }
