@@ -139,6 +139,20 @@ public final class Frameworks {
         }
     }
 
+    /** Lets every follower made so far drop what calls that straddled the last batch cached ({@link Integration#settle}). */
+    public void settle() {
+        for (Active a : actives()) {
+            Integration made = a.made;
+            if (made != null) {
+                try {
+                    made.settle();
+                } catch (RuntimeException | LinkageError e) {
+                    problems.accept("hotswap: " + a.known.name() + " integration failed after the batch (" + e + ")");
+                }
+            }
+        }
+    }
+
     /** Brings every followed framework up to date with a batch that went in; what did not follow comes back. */
     public Integration.Followed afterSwap(Swap swap) {
         List<Reason> warnings = new ArrayList<>(Unfollowed.warnings(swap));

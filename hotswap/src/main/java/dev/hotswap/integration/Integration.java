@@ -37,6 +37,14 @@ public interface Integration {
     }
 
     /**
+     * Called once more a little after a batch, on the reload thread, when the calls that were
+     * running as it went in have ended: a cache one of them filled from the classes as they were
+     * (a serializer built while the swap landed) is dropped again.
+     */
+    default void settle() {
+    }
+
+    /**
      * What a follower did with a batch.
      *
      * @param taken new classes the framework took in (registered beans)

@@ -24,6 +24,11 @@ public final class Mappers {
         if (swap.changed().stream().noneMatch(Swap.Changed::reshaped)) {
             return Integration.Followed.NOTHING;
         }
+        return new Integration.Followed(clearEach(context, clear), List.of());
+    }
+
+    /** Every mapper seen forgets what it cached; the warnings of those that could not. */
+    public static List<Reason> clearEach(Context context, Clear clear) {
         List<Reason> warnings = new ArrayList<>();
         for (Object mapper : context.seen()) {
             try {
@@ -34,6 +39,6 @@ public final class Mappers {
                         Kind.FRAMEWORK_FAILED));
             }
         }
-        return new Integration.Followed(warnings, List.of());
+        return warnings;
     }
 }

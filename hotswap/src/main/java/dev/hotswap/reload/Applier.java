@@ -34,9 +34,13 @@ final class Applier {
     private final EngineSlot engine;
     private final Hooks hooks;
     private final Frameworks frameworks;
+    private final java.util.function.BiConsumer<Runnable, Duration> later;
+    /** When the calls that straddled a batch have ended, so that what they cached can be dropped again. */
+    static final Duration SETTLE_DELAY = Duration.ofMillis(500);
 
     Applier(Instrumentation instrumentation, RunningBytes running, Reporter reporter, EngineSlot engine,
-            Frameworks frameworks) {
+            Frameworks frameworks, java.util.function.BiConsumer<Runnable, Duration> later) {
+        this.later = later;
         this.instrumentation = instrumentation;
         this.running = running;
         this.reporter = reporter;
@@ -124,6 +128,7 @@ final class Applier {
         classes.addAll(followed.read());
         reporter.outcome(new ReloadOutcome.Reloaded(classes, Duration.ofNanos(System.nanoTime() - started), warnings), "");
         followed.notes().forEach(note -> reporter.info("hotswap: " + note));
+        later.accept(frameworks::settle, SETTLE_DELAY);
         for (Planner.Target t : targets) {
             hooks.run(t);
         }

@@ -32,6 +32,7 @@ final class Reloader implements Debouncer.BatchHandler {
     private final Duration giveUpAfter;
     private final EngineSlot engine;
     private final dev.hotswap.integration.Frameworks frameworks;
+    private final java.util.function.BiConsumer<Runnable, Duration> later;
     /** Classes whose class files were deleted and have not come back: reload thread only. */
     private final Set<String> removed = new java.util.HashSet<>();
     /** Made at the first batch (or the warm-up), not at start-up, which it would only slow down. */
@@ -42,8 +43,10 @@ final class Reloader implements Debouncer.BatchHandler {
     }
 
     Reloader(Instrumentation instrumentation, Roots roots, RunningBytes running, Reporter reporter, Duration giveUpAfter,
-             EngineSlot engine, dev.hotswap.integration.Frameworks frameworks) {
+             EngineSlot engine, dev.hotswap.integration.Frameworks frameworks,
+             java.util.function.BiConsumer<Runnable, Duration> later) {
         this.frameworks = frameworks;
+        this.later = later;
         this.instrumentation = instrumentation;
         this.roots = roots;
         this.running = running;
@@ -56,7 +59,7 @@ final class Reloader implements Debouncer.BatchHandler {
         if (parts == null) {
             parts = new Parts(new BatchReader(roots, giveUpAfter), new HeldFiles(reporter::detail),
                     new AnonymousNaming(instrumentation, running, roots, engine, reporter::detail),
-                    new Planner(jvm(), structural(), reporter::detail), new Applier(instrumentation, running, reporter, engine, frameworks));
+                    new Planner(jvm(), structural(), reporter::detail), new Applier(instrumentation, running, reporter, engine, frameworks, later));
         }
         return parts;
     }

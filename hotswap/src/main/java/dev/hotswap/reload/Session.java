@@ -52,7 +52,8 @@ public final class Session implements AutoCloseable {
                     return e;
                 }), mirror);
         this.planting = new Planting(running, engine, followed);
-        this.reloader = new Reloader(instrumentation, roots, running, reporter, options.retry(), engine, followed);
+        this.reloader = new Reloader(instrumentation, roots, running, reporter, options.retry(), engine, followed,
+                this::later);
         if (dev.hotswap.structural.Linker.engineRunning()) {
             engine.get(); // an earlier session's engine: classes that load from now on are rewritten for it
         }
@@ -61,6 +62,11 @@ public final class Session implements AutoCloseable {
                 ? new PollingWatcher(roots.folders(), options.poll().orElse(Options.DEFAULT_POLL), debouncer::offer,
                         reporter::problem)
                 : new DirectoryWatcher(roots.folders(), debouncer::offer, reporter::problem);
+    }
+
+    /** Runs {@code task} on the reload thread after {@code delay} (the debouncer's executor, once the session is made). */
+    private void later(Runnable task, java.time.Duration delay) {
+        debouncer.runLater(task, delay);
     }
 
     /** Polling when asked for, or where the platform's file events are themselves slow polling. */

@@ -28,6 +28,8 @@ final class SpringApp {
     static final String CONFIG_V2 = config(true, "a");
     /** A @Bean method's code changed: its bean is made anew, and the controller holding it gets the new one. */
     static final String CONFIG_V3 = config(true, "a,b");
+    /** A @Bean method removed. */
+    static final String CONFIG_V4 = config(false, "a,b");
 
     private static String config(boolean motto, String tags) {
         return """

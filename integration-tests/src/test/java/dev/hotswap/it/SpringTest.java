@@ -173,6 +173,13 @@ class SpringTest {
             awaitBody("/stats", b -> b.startsWith("stats:"));
             count();
 
+            // 14. A @Bean method removed: its bean goes (the controller asking the context for it now fails, as after a fresh start).
+            edit(child, classes, compileWith, Map.of("shop.ShopConfig", SpringApp.CONFIG_V4));
+            awaitStatus("/motto", 500);
+            assertThat(child.await("bean 'motto'")).contains("removed from Spring").contains("its @Bean method was removed");
+            assertThat(get("/tags")).isEqualTo("a,b");
+            count();
+
             assertThat(child.output()).doesNotContain("internal error").doesNotContain("FRAMEWORK_FAILED")
                     .doesNotContain("could not");
         }

@@ -23,9 +23,21 @@ public final class Jackson2Follower implements Integration {
         this.context = context;
     }
 
+    private volatile boolean unsettled;
+
     @Override
     public Followed afterSwap(Swap swap) {
-        return Mappers.clearEach(context, swap, mapper -> clear((ObjectMapper) mapper));
+        Followed followed = Mappers.clearEach(context, swap, mapper -> clear((ObjectMapper) mapper));
+        unsettled |= swap.changed().stream().anyMatch(Swap.Changed::reshaped);
+        return followed;
+    }
+
+    @Override
+    public void settle() {
+        if (unsettled) {
+            unsettled = false;
+            Mappers.clearEach(context, mapper -> clear((ObjectMapper) mapper));
+        }
     }
 
     private void clear(ObjectMapper mapper) throws ReflectiveOperationException {

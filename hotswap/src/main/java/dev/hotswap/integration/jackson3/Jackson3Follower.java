@@ -18,8 +18,20 @@ public final class Jackson3Follower implements Integration {
         this.context = context;
     }
 
+    private volatile boolean unsettled;
+
     @Override
     public Followed afterSwap(Swap swap) {
-        return Mappers.clearEach(context, swap, mapper -> ((ObjectMapper) mapper).clearCaches());
+        Followed followed = Mappers.clearEach(context, swap, mapper -> ((ObjectMapper) mapper).clearCaches());
+        unsettled |= swap.changed().stream().anyMatch(Swap.Changed::reshaped);
+        return followed;
+    }
+
+    @Override
+    public void settle() {
+        if (unsettled) {
+            unsettled = false;
+            Mappers.clearEach(context, mapper -> ((ObjectMapper) mapper).clearCaches());
+        }
     }
 }

@@ -241,6 +241,26 @@ final class Beans {
         return added;
     }
 
+    /** The beans made by {@code @Bean} methods of configuration bean {@code config} that its class no longer has. */
+    List<String> removedBeanMethods(String config, Class<?> type) {
+        Set<String> methods = new LinkedHashSet<>();
+        for (Method m : ReflectionUtils.getUniqueDeclaredMethods(type)) {
+            if (AnnotatedElementUtils.hasAnnotation(m, Bean.class)) {
+                methods.add(m.getName());
+            }
+        }
+        List<String> gone = new ArrayList<>();
+        for (String name : factory.getBeanDefinitionNames()) {
+            BeanDefinition d = factory.getBeanDefinition(name);
+            boolean ours = config.equals(d.getFactoryBeanName())
+                    || (d.getFactoryBeanName() == null && type.getName().equals(d.getBeanClassName()));
+            if (ours && d.getFactoryMethodName() != null && !methods.contains(d.getFactoryMethodName())) {
+                gone.add(name);
+            }
+        }
+        return gone;
+    }
+
     /** Makes the registered singletons that are not lazy; each failure is a warning naming the bean. */
     List<Reason> make(Collection<String> names) {
         List<Reason> warnings = new ArrayList<>();

@@ -51,6 +51,14 @@ public final class SpringFollower implements Integration {
     }
 
     @Override
+    public void settle() {
+        // A request that straddled the batch may have filled them from the classes as they were.
+        ReflectionUtils.clearCache();
+        AnnotationUtils.clearCache();
+        ResolvableType.clearCache();
+    }
+
+    @Override
     public Optional<MethodHandle> addedMethod(Class<?> receiverClass, Method added, MethodType type) {
         return Proxies.route(receiverClass, added, type);
     }
@@ -95,7 +103,7 @@ public final class SpringFollower implements Integration {
             if (!swap.resources().isEmpty()) {
                 read.addAll(new Config(app, new Beans(app, factory)).reread(swap.resources(), warnings));
             }
-            follow(app, factory, reshaped, recoded, swap.fresh(), warnings, taken);
+            follow(app, factory, reshaped, recoded, swap.fresh(), warnings, taken, notes);
         }
         return new Followed(warnings, List.copyOf(taken), List.copyOf(read), notes);
     }
@@ -123,7 +131,8 @@ public final class SpringFollower implements Integration {
     }
 
     private void follow(ConfigurableApplicationContext app, DefaultListableBeanFactory factory, List<Swap.Changed> reshaped,
-                        List<Swap.Changed> recoded, List<String> fresh, List<Reason> warnings, Set<String> taken) {
+                        List<Swap.Changed> recoded, List<String> fresh, List<Reason> warnings, Set<String> taken,
+                        List<String> notes) {
         Beans beans = new Beans(app, factory);
         Map<String, Swap.Changed> touched = new LinkedHashMap<>();
         for (Swap.Changed c : reshaped) {
@@ -157,7 +166,11 @@ public final class SpringFollower implements Integration {
                     }
                 }
                 warnings.addAll(Listeners.notRegistered(c, name));
-                made.addAll(beans.newBeanMethods(name, Beans.userClass(factory.getSingleton(name))));
+                Class<?> config = Beans.userClass(factory.getSingleton(name));
+                made.addAll(beans.newBeanMethods(name, config));
+                for (String product : beans.removedBeanMethods(name, config)) {
+                    dropBean(app, factory, product, type, "its @Bean method was removed", List.of(), warnings, notes);
+                }
             } catch (Exception | LinkageError x) {
                 warnings.add(new Reason(type, "", "Spring could not bring bean '" + name + "' up to date ("
                         + Beans.rootCause(x) + "): it may still be wired as before; restart to be sure", Kind.FRAMEWORK_FAILED));
@@ -228,33 +241,41 @@ public final class SpringFollower implements Integration {
                              List<Reason> warnings, List<String> notes) {
         for (String gone : removed) {
             for (String name : factory.getBeanDefinitionNames()) {
-                if (!gone.equals(factory.getBeanDefinition(name).getBeanClassName())) {
-                    continue;
-                }
-                List<String> holders = java.util.Arrays.stream(factory.getDependentBeans(name))
-                        .filter(h -> factory.containsBeanDefinition(h)
-                                && !removed.contains(factory.getBeanDefinition(h).getBeanClassName()))
-                        .toList();
-                if (!holders.isEmpty()) {
-                    warnings.add(new Reason(gone, "", "its class file was deleted, but bean(s) " + String.join(", ", holders)
-                            + " still hold bean '" + name + "': it stays, with its mappings, until a restart",
-                            Kind.FRAMEWORK_NOT_FOLLOWED));
-                    continue;
-                }
-                try {
-                    Class<?> type = factory.getType(name);
-                    if (type != null && Mappings.present(app.getClassLoader())) {
-                        warnings.addAll(new Mappings(app).refresh(Set.of(org.springframework.util.ClassUtils.getUserClass(type)),
-                                List.of()));
-                    }
-                    factory.removeBeanDefinition(name);
-                    notes.add("bean '" + name + "' (" + gone + ") removed from Spring, with its request mappings: its class"
-                            + " file was deleted");
-                } catch (RuntimeException | LinkageError x) {
-                    warnings.add(new Reason(gone, "", "its class file was deleted, but Spring could not drop bean '" + name
-                            + "' (" + Beans.rootCause(x) + "): restart to drop it", Kind.FRAMEWORK_FAILED));
+                if (gone.equals(factory.getBeanDefinition(name).getBeanClassName())) {
+                    dropBean(app, factory, name, gone, "its class file was deleted", removed, warnings, notes);
                 }
             }
+        }
+    }
+
+    /**
+     * Removes bean {@code name} with its request mappings, as a fresh start without it would have
+     * it; unless other beans (of classes not removed too) still hold it, which a fresh start would
+     * refuse: then it stays, and a warning says so.
+     */
+    private static void dropBean(ConfigurableApplicationContext app, DefaultListableBeanFactory factory, String name,
+                                 String where, String why, List<String> removedClasses, List<Reason> warnings,
+                                 List<String> notes) {
+        List<String> holders = java.util.Arrays.stream(factory.getDependentBeans(name))
+                .filter(h -> factory.containsBeanDefinition(h)
+                        && !removedClasses.contains(factory.getBeanDefinition(h).getBeanClassName()))
+                .toList();
+        if (!holders.isEmpty()) {
+            warnings.add(new Reason(where, "", why + ", but bean(s) " + String.join(", ", holders) + " still hold bean '"
+                    + name + "': it stays, with its mappings, until a restart", Kind.FRAMEWORK_NOT_FOLLOWED));
+            return;
+        }
+        try {
+            Class<?> type = factory.getType(name);
+            if (type != null && Mappings.present(app.getClassLoader())) {
+                warnings.addAll(new Mappings(app).refresh(Set.of(org.springframework.util.ClassUtils.getUserClass(type)),
+                        List.of()));
+            }
+            factory.removeBeanDefinition(name);
+            notes.add("bean '" + name + "' (" + where + ") removed from Spring, with its request mappings: " + why);
+        } catch (RuntimeException | LinkageError x) {
+            warnings.add(new Reason(where, "", why + ", but Spring could not drop bean '" + name + "' ("
+                    + Beans.rootCause(x) + "): restart to drop it", Kind.FRAMEWORK_FAILED));
         }
     }
 
