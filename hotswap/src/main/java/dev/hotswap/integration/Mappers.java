@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * What the Jackson followers share: after a batch that reshaped a class (a body edit changes
- * nothing Jackson reads), each object mapper seen forgets what it cached; one that cannot is a
- * warning.
+ * nothing Jackson reads), each object mapper seen forgets what it cached, and once more when the
+ * batch settles; one that cannot is a warning. Reload thread only.
  */
 public final class Mappers {
     /** How one mapper forgets its caches. */
@@ -17,18 +17,32 @@ public final class Mappers {
         void clear(Object mapper) throws Exception;
     }
 
-    private Mappers() {
+    private final Context context;
+    private final Clear clear;
+    private boolean unsettled;
+
+    public Mappers(Context context, Clear clear) {
+        this.context = context;
+        this.clear = clear;
     }
 
-    public static Integration.Followed clearEach(Context context, Swap swap, Clear clear) {
+    public Integration.Followed afterSwap(Swap swap) {
         if (swap.changed().stream().noneMatch(Swap.Changed::reshaped)) {
             return Integration.Followed.NOTHING;
         }
-        return new Integration.Followed(clearEach(context, clear), List.of());
+        unsettled = true;
+        return new Integration.Followed(clearEach(), List.of());
     }
 
-    /** Every mapper seen forgets what it cached; the warnings of those that could not. */
-    public static List<Reason> clearEach(Context context, Clear clear) {
+    /** A call that straddled the batch may have cached what it built from the classes as they were: forgotten again. */
+    public void settle() {
+        if (unsettled) {
+            unsettled = false;
+            clearEach();
+        }
+    }
+
+    private List<Reason> clearEach() {
         List<Reason> warnings = new ArrayList<>();
         for (Object mapper : context.seen()) {
             try {

@@ -18,26 +18,21 @@ import java.util.Map;
  */
 public final class Jackson2Follower implements Integration {
     private final Context context;
+    private final Mappers mappers;
 
     public Jackson2Follower(Context context) {
         this.context = context;
+        this.mappers = new Mappers(context, mapper -> clear((ObjectMapper) mapper));
     }
-
-    private volatile boolean unsettled;
 
     @Override
     public Followed afterSwap(Swap swap) {
-        Followed followed = Mappers.clearEach(context, swap, mapper -> clear((ObjectMapper) mapper));
-        unsettled |= swap.changed().stream().anyMatch(Swap.Changed::reshaped);
-        return followed;
+        return mappers.afterSwap(swap);
     }
 
     @Override
     public void settle() {
-        if (unsettled) {
-            unsettled = false;
-            Mappers.clearEach(context, mapper -> clear((ObjectMapper) mapper));
-        }
+        mappers.settle();
     }
 
     private void clear(ObjectMapper mapper) throws ReflectiveOperationException {

@@ -12,26 +12,19 @@ import tools.jackson.databind.ObjectMapper;
  * added, removed and renamed properties reach JSON both ways on the next call.
  */
 public final class Jackson3Follower implements Integration {
-    private final Context context;
+    private final Mappers mappers;
 
     public Jackson3Follower(Context context) {
-        this.context = context;
+        this.mappers = new Mappers(context, mapper -> ((ObjectMapper) mapper).clearCaches());
     }
-
-    private volatile boolean unsettled;
 
     @Override
     public Followed afterSwap(Swap swap) {
-        Followed followed = Mappers.clearEach(context, swap, mapper -> ((ObjectMapper) mapper).clearCaches());
-        unsettled |= swap.changed().stream().anyMatch(Swap.Changed::reshaped);
-        return followed;
+        return mappers.afterSwap(swap);
     }
 
     @Override
     public void settle() {
-        if (unsettled) {
-            unsettled = false;
-            Mappers.clearEach(context, mapper -> ((ObjectMapper) mapper).clearCaches());
-        }
+        mappers.settle();
     }
 }
