@@ -35,6 +35,8 @@ final class Reloader implements Debouncer.BatchHandler {
     private final java.util.function.BiConsumer<Runnable, Duration> later;
     /** Classes whose class files were deleted and have not come back: reload thread only. */
     private final Set<String> removed = new java.util.HashSet<>();
+    private final Deletions deletions = new Deletions();
+    private boolean deletionCheck;
     /** Made at the first batch (or the warm-up), not at start-up, which it would only slow down. */
     private Parts parts;
 
@@ -130,6 +132,21 @@ final class Reloader implements Debouncer.BatchHandler {
         }
     }
 
+    /** Hands the deletions that have settled to the frameworks; looks again while some have not. */
+    private void settleDeletions() {
+        deletionCheck = false;
+        long now = System.nanoTime();
+        List<String> gone = deletions.settled(now);
+        if (!gone.isEmpty()) {
+            removed.addAll(gone);
+            parts().applier().others(List.of(), List.of(), gone, now);
+        }
+        if (!deletions.isEmpty()) {
+            deletionCheck = true;
+            later.accept(this::settleDeletions, Deletions.QUIET);
+        }
+    }
+
     private static Planner.Plan withFresh(Planner.Plan plan, List<String> back) {
         List<String> fresh = new java.util.ArrayList<>(back);
         if (plan instanceof Planner.Plan.Apply apply) {
@@ -150,16 +167,15 @@ final class Reloader implements Debouncer.BatchHandler {
         // Configuration files go to the frameworks with the batch's classes; the rest of the pipeline reads class files.
         List<Swap.Resource> resources = new java.util.ArrayList<>();
         Set<Path> batch = new java.util.HashSet<>();
-        List<String> gone = new java.util.ArrayList<>();
         for (Path file : files) {
             Optional<Path> root = roots.rootOf(file);
             if (file.toString().endsWith(".class") && root.isPresent() && java.nio.file.Files.notExists(file)) {
-                // Deleted: the JVM keeps the class; a framework may drop what it made of it. A whole
-                // output folder, or package folder, deleted (mvn clean) is a build starting over,
-                // not classes removed: its classes come back with the compile.
+                // Deleted: the JVM keeps the class; a framework may drop what it made of it once the
+                // deletion settles (Deletions). A whole output folder, or package folder, deleted
+                // (mvn clean) is a build starting over, not classes removed.
                 if (java.nio.file.Files.isDirectory(root.get()) && java.nio.file.Files.isDirectory(file.getParent())) {
                     String name = root.get().relativize(file).toString().replace(java.io.File.separatorChar, '.');
-                    gone.add(name.substring(0, name.length() - ".class".length()));
+                    deletions.deleted(file, name.substring(0, name.length() - ".class".length()), started);
                 }
             } else if (FileTree.isConfigFile(file)) {
                 root.ifPresent(r -> resources.add(new Swap.Resource(
@@ -169,10 +185,13 @@ final class Reloader implements Debouncer.BatchHandler {
             }
         }
         resources.sort(java.util.Comparator.comparing(Swap.Resource::name));
-        gone.sort(null);
-        removed.addAll(gone);
+        deletions.batch(started, batch.stream().anyMatch(java.nio.file.Files::exists));
+        if (!deletions.isEmpty() && !deletionCheck) {
+            deletionCheck = true;
+            later.accept(this::settleDeletions, Deletions.QUIET);
+        }
         if (batch.isEmpty()) {
-            p.applier().others(List.of(), resources, gone, started);
+            p.applier().others(List.of(), resources, List.of(), started);
             return Optional.empty();
         }
         BatchReader.Read read = p.reader().read(batch);
@@ -198,10 +217,10 @@ final class Reloader implements Debouncer.BatchHandler {
                 unswappable = refuse.unswappable();
                 Applier.refuse(reporter, refuse.wouldChange(), refuse.reasons(), refuse.hint());
             } else if (plan instanceof Planner.Plan.Apply apply) {
-                refused = p.applier().apply(apply, resources, gone, started);
+                refused = p.applier().apply(apply, resources, List.of(), started);
             } else {
                 refused = false;
-                p.applier().others(((Planner.Plan.Nothing) plan).fresh(), resources, gone, started);
+                p.applier().others(((Planner.Plan.Nothing) plan).fresh(), resources, List.of(), started);
             }
         } catch (RuntimeException | LinkageError e) {
             // A bug of ours: told to the reporter (line, listeners, events) with its cause; nothing was applied.

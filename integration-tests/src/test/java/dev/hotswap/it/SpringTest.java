@@ -163,10 +163,13 @@ class SpringTest {
             assertThat(child.awaitAfter(mark, "hotswap: ")).contains("bean 'tags' was made anew by its changed @Bean method");
             count();
 
-            // 13. A controller's class file deleted (as an IDE build does): its bean and mappings go; put back, they return.
+            // 13. A controller's source deleted: the build deletes its class file and writes the others again; once that
+            // settles, its bean and mappings go. Its file put back, they return.
             Path stats = classes.resolve("shop/StatsController.class");
             byte[] statsBytes = Files.readAllBytes(stats);
             Files.delete(stats);
+            Path tally = classes.resolve("shop/Tally.class");
+            Files.write(tally, Files.readAllBytes(tally));
             awaitStatus("/stats", 404);
             assertThat(child.await("removed from Spring")).contains("bean 'statsController' (shop.StatsController)");
             Files.write(stats, statsBytes);

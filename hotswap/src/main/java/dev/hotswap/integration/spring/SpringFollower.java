@@ -241,9 +241,18 @@ public final class SpringFollower implements Integration {
                              List<Reason> warnings, List<String> notes) {
         for (String gone : removed) {
             for (String name : factory.getBeanDefinitionNames()) {
-                if (gone.equals(factory.getBeanDefinition(name).getBeanClassName())) {
-                    dropBean(app, factory, name, gone, "its class file was deleted", removed, warnings, notes);
+                if (!gone.equals(factory.getBeanDefinition(name).getBeanClassName())) {
+                    continue;
                 }
+                Class<?> type = factory.getType(name);
+                if (type != null && org.springframework.core.annotation.AnnotatedElementUtils.hasAnnotation(
+                        org.springframework.util.ClassUtils.getUserClass(type),
+                        org.springframework.context.annotation.ComponentScan.class)) {
+                    warnings.add(new Reason(gone, "", "its class file was deleted, but it is where the application's"
+                            + " component scan starts: bean '" + name + "' stays until a restart", Kind.FRAMEWORK_NOT_FOLLOWED));
+                    continue;
+                }
+                dropBean(app, factory, name, gone, "its class file was deleted", removed, warnings, notes);
             }
         }
     }
