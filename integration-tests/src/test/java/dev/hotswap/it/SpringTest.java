@@ -183,6 +183,27 @@ class SpringTest {
             assertThat(get("/tags")).isEqualTo("a,b");
             count();
 
+            // 15. As Maven's compiler plugin recompiles: every class file deleted, written again seconds later. Nothing is dropped.
+            int dropped = child.linesMatching(l -> l.contains("removed from Spring")).size();
+            Map<Path, byte[]> built = new LinkedHashMap<>();
+            try (java.util.stream.Stream<Path> files = Files.walk(classes)) {
+                for (Path f : files.filter(f -> f.toString().endsWith(".class")).toList()) {
+                    built.put(f, Files.readAllBytes(f));
+                }
+            }
+            for (Path f : built.keySet()) {
+                Files.delete(f);
+            }
+            Thread.sleep(2500); // javac at work: longer than the quiet a deletion needs once a build has written
+            for (Map.Entry<Path, byte[]> f : built.entrySet()) {
+                Files.write(f.getKey(), f.getValue());
+            }
+            Thread.sleep(2500); // past the settling of any deletion
+            assertThat(get("/stats")).startsWith("stats:");
+            assertThat(get("/products")).isEqualTo("{\"name\":\"pen\",\"price\":3}");
+            assertThat(child.linesMatching(l -> l.contains("removed from Spring"))).as("nothing dropped").hasSize(dropped);
+            count();
+
             assertThat(child.output()).doesNotContain("internal error").doesNotContain("FRAMEWORK_FAILED")
                     .doesNotContain("could not");
         }
