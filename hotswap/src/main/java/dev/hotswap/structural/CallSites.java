@@ -60,9 +60,9 @@ final class CallSites {
     private final List<WeakReference<LinkedSite>> calls = new ArrayList<>();
     private final Map<String, MethodHandle> dispatch = new ConcurrentHashMap<>();
     private volatile Set<String> overriddenAnew = Set.of();
-    private volatile Engine.Receivers receivers = Engine.Receivers.NONE;
+    private volatile Receivers receivers = Receivers.NONE;
 
-    void receivers(Engine.Receivers receivers) {
+    void receivers(Receivers receivers) {
         this.receivers = receivers;
         dispatch.clear();
     }

@@ -283,19 +283,6 @@ public final class Engine {
     }
 
     /** Tells {@code listener} of the classes whose shape a batch changed, as it publishes them (under the engine's lock). */
-    /**
-     * How a call of a method a swap added reaches a receiver whose class the engine does not
-     * manage and that lacks the method (a framework's generated subclass): asked once per
-     * receiver class and method, the answer kept until the next batch.
-     */
-    @FunctionalInterface
-    public interface Receivers {
-        Receivers NONE = (receiverClass, name, descriptor, type) -> Optional.empty();
-
-        /** A handle of {@code type} (receiver first), or empty for the default: the method runs with that receiver. */
-        Optional<MethodHandle> route(Class<?> receiverClass, String name, String descriptor, MethodType type);
-    }
-
     /** Who routes added methods to receivers the engine does not manage ({@link Receivers}). */
     public void receivers(Receivers receivers) {
         sites.receivers(receivers);
