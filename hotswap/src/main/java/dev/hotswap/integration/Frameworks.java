@@ -63,8 +63,17 @@ public final class Frameworks {
         this.problems = problems;
     }
 
+    /** Spring Boot DevTools' restarter: with it, every change also restarts the context, losing its state. */
+    private static final String DEVTOOLS = "org/springframework/boot/devtools/restart/Restarter";
+
     /** A class that is not the program's own is loading: a framework's marker gets its constructor hook. */
     public byte[] transform(ClassLoader loader, String className, byte[] bytes) {
+        if (DEVTOOLS.equals(className) && !"false".equalsIgnoreCase(System.getProperty("spring.devtools.restart.enabled"))) {
+            problems.accept("hotswap: Spring Boot DevTools is on the class path: it restarts the application on every change"
+                    + " (losing its state) while hotswap swaps the classes; remove spring-boot-devtools, or run with"
+                    + " -Dspring.devtools.restart.enabled=false");
+            return null;
+        }
         for (Known k : KNOWN) {
             if (k.marker().equals(className)) {
                 if (!hooksAvailable) {

@@ -27,6 +27,14 @@ class FrameworksTest {
     }
 
     @Test
+    void springBootDevToolsIsNamedOnceItLoads() {
+        Frameworks frameworks = new Frameworks(null, true, problems::add);
+        assertThat(frameworks.transform(getClass().getClassLoader(), "org/springframework/boot/devtools/restart/Restarter",
+                new byte[0])).isNull();
+        assertThat(problems).singleElement().asString().contains("DevTools").contains("spring.devtools.restart.enabled=false");
+    }
+
+    @Test
     void aBatchWithNoFrameworkLoadedChangesNothingAndSaysNothing() {
         Frameworks frameworks = new Frameworks(null, true, problems::add);
         Integration.Followed followed = frameworks.afterSwap(new Swap(List.of(new Swap.Changed(String.class, List.of(), true)),
