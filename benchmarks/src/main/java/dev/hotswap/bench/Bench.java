@@ -324,18 +324,8 @@ public final class Bench {
             if (config.getValue() >= 0) {
                 jvm.add(0, "-javaagent:" + hotswapJar + "=quiet=0ms,verbosity=quiet,watch=" + dir);
             }
-            Options options = new OptionsBuilder()
-                    .include(CallCost.class.getName() + ".call")
-                    .param("swaps", Integer.toString(Math.max(0, config.getValue())))
-                    .param("structural", Boolean.toString(config.getKey().contains("structural")))
-                    .jvmArgs(jvm.toArray(String[]::new))
-                    .forks(quick ? 1 : 2)
-                    .warmupIterations(quick ? 2 : 4)
-                    .warmupTime(TimeValue.seconds(1))
-                    .measurementIterations(quick ? 3 : 6)
-                    .measurementTime(TimeValue.seconds(1))
-                    .shouldDoGC(true)
-                    .build();
+            Options options = jmh(CallCost.class.getName() + ".call", Math.max(0, config.getValue()),
+                    config.getKey().contains("structural"), jvm).shouldDoGC(true).build();
             results.put(config.getKey(), new Runner(options).runSingle());
         }
         double base = results.get("no agent").getPrimaryResult().getScore();
@@ -374,17 +364,8 @@ public final class Bench {
             if (!config[1].equals("-1")) {
                 jvm.add(0, "-javaagent:" + hotswapJar + "=quiet=0ms,verbosity=quiet,watch=" + dir);
             }
-            Options options = new OptionsBuilder()
-                    .include(ReflectCost.class.getName() + ".(invoke|lookup" + (config[2].equals("true") ? "|invokeAdded" : "") + ")$")
-                    .param("swaps", Integer.toString(Math.max(0, Integer.parseInt(config[1]))))
-                    .param("structural", config[2])
-                    .jvmArgs(jvm.toArray(String[]::new))
-                    .forks(quick ? 1 : 2)
-                    .warmupIterations(quick ? 2 : 4)
-                    .warmupTime(TimeValue.seconds(1))
-                    .measurementIterations(quick ? 3 : 6)
-                    .measurementTime(TimeValue.seconds(1))
-                    .build();
+            Options options = jmh(ReflectCost.class.getName() + ".(invoke|lookup" + (config[2].equals("true") ? "|invokeAdded" : "")
+                    + ")$", Math.max(0, Integer.parseInt(config[1])), config[2].equals("true"), jvm).build();
             Map<String, Double> score = new LinkedHashMap<>();
             Map<String, Double> error = new LinkedHashMap<>();
             for (RunResult r : new Runner(options).run()) {
@@ -421,6 +402,21 @@ public final class Bench {
                 Stats.ratio(never.get("invoke") / base.get("invoke")), never.get("invoke") <= 1.05 * base.get("invoke"));
         md.append("\nGoal: a reflective call on a class never swapped within 1.05× of no agent. The cost on a swapped ")
                 .append("class is stated, not a goal.\n");
+    }
+
+    /** The JMH options both call-cost sections share: forks, iterations, the child JVM's flags. */
+    private org.openjdk.jmh.runner.options.ChainedOptionsBuilder jmh(String include, int swaps, boolean structural,
+                                                                     List<String> jvm) {
+        return new OptionsBuilder()
+                .include(include)
+                .param("swaps", Integer.toString(swaps))
+                .param("structural", Boolean.toString(structural))
+                .jvmArgs(jvm.toArray(String[]::new))
+                .forks(quick ? 1 : 2)
+                .warmupIterations(quick ? 2 : 4)
+                .warmupTime(TimeValue.seconds(1))
+                .measurementIterations(quick ? 3 : 6)
+                .measurementTime(TimeValue.seconds(1));
     }
 
     private void spring() throws Exception {

@@ -214,6 +214,17 @@ public final class Frameworks {
      * lacks it (a framework's proxy): a follower's answer, or empty for the engine's default.
      */
     public Optional<MethodHandle> addedMethod(Class<?> receiverClass, String name, String descriptor, MethodType type) {
+        try {
+            return route(receiverClass, name, descriptor, type);
+        } catch (RuntimeException | LinkageError e) {
+            // Asked while a call links: a failure here would fail the program's call; the default stands.
+            problems.accept("hotswap: could not ask the frameworks how " + receiverClass.getName() + " takes " + name
+                    + descriptor + " (" + e + "); it runs with that receiver");
+            return Optional.empty();
+        }
+    }
+
+    private Optional<MethodHandle> route(Class<?> receiverClass, String name, String descriptor, MethodType type) {
         List<Active> followers = actives().stream().filter(a -> a.made != null).toList();
         if (followers.isEmpty()) {
             return Optional.empty();

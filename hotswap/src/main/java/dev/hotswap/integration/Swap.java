@@ -38,31 +38,62 @@ public record Swap(List<Changed> changed, List<String> fresh, List<Resource> res
     }
 
     /**
+     * What comparing a class's two versions tells beyond its structural changes; worked out only
+     * when a follower asks (a program without frameworks never pays for it).
+     */
+    public interface Facts {
+        /** Whether any annotation of the class or of a member differs. */
+        boolean annotationsChanged();
+
+        /** The methods ({@code name + descriptor}) whose code differs or is new. */
+        java.util.Set<String> bodiesChanged();
+
+        static Facts known(boolean annotationsChanged, java.util.Set<String> bodiesChanged) {
+            java.util.Set<String> bodies = java.util.Set.copyOf(bodiesChanged);
+            return new Facts() {
+                @Override
+                public boolean annotationsChanged() {
+                    return annotationsChanged;
+                }
+
+                @Override
+                public java.util.Set<String> bodiesChanged() {
+                    return bodies;
+                }
+            };
+        }
+    }
+
+    /**
      * One swapped class.
      *
      * @param changes its structural changes (empty for a body-only swap)
-     * @param annotationsChanged whether any annotation of the class or of a member differs
-     * @param bodiesChanged the methods ({@code name + descriptor}) whose code differs or is new
      */
-    public record Changed(Class<?> type, List<Change> changes, boolean annotationsChanged,
-                          java.util.Set<String> bodiesChanged) {
+    public record Changed(Class<?> type, List<Change> changes, Facts facts) {
         public Changed {
             changes = List.copyOf(changes);
-            bodiesChanged = java.util.Set.copyOf(bodiesChanged);
         }
 
         public Changed(Class<?> type, List<Change> changes, boolean annotationsChanged) {
-            this(type, changes, annotationsChanged, java.util.Set.of());
+            this(type, changes, Facts.known(annotationsChanged, java.util.Set.of()));
+        }
+
+        public boolean annotationsChanged() {
+            return facts.annotationsChanged();
+        }
+
+        public java.util.Set<String> bodiesChanged() {
+            return facts.bodiesChanged();
         }
 
         /** Whether the method named {@code name} (any overload) has new code. */
         public boolean bodyChanged(String name) {
-            return bodiesChanged.stream().anyMatch(k -> k.startsWith(name + "("));
+            return bodiesChanged().stream().anyMatch(k -> k.startsWith(name + "("));
         }
 
         /** Whether the class's members or their annotations are not as they were (a body edit is neither). */
         public boolean reshaped() {
-            return !changes.isEmpty() || annotationsChanged;
+            return !changes.isEmpty() || annotationsChanged();
         }
     }
 }

@@ -36,9 +36,6 @@ final class Unfollowed {
     static List<Reason> warnings(Swap swap) {
         List<Reason> reasons = new ArrayList<>();
         for (Swap.Changed c : swap.changed()) {
-            if (!c.reshaped()) {
-                continue;
-            }
             Annotation[] annotations;
             try {
                 annotations = c.type().getDeclaredAnnotations();
@@ -47,9 +44,11 @@ final class Unfollowed {
             }
             for (Annotation a : annotations) {
                 String name = a.annotationType().getName();
-                KNOWN.stream().filter(k -> name.startsWith(k.prefix())).findFirst().ifPresent(k -> reasons.add(new Reason(
-                        c.type().getName(), "", k.framework() + " (@" + a.annotationType().getSimpleName() + ") " + k.misses()
-                        + "; hotswap has no integration for it: restart to have it", Kind.FRAMEWORK_NOT_FOLLOWED)));
+                // The class's annotations first (the JDK caches them): the versions are compared only for such a class.
+                KNOWN.stream().filter(k -> name.startsWith(k.prefix())).findFirst().filter(k -> c.reshaped())
+                        .ifPresent(k -> reasons.add(new Reason(c.type().getName(), "", k.framework() + " (@"
+                                + a.annotationType().getSimpleName() + ") " + k.misses()
+                                + "; hotswap has no integration for it: restart to have it", Kind.FRAMEWORK_NOT_FOLLOWED)));
             }
         }
         return reasons;

@@ -4,7 +4,6 @@ import dev.hotswap.ReloadOutcome;
 import dev.hotswap.ReloadOutcome.Kind;
 import dev.hotswap.ReloadOutcome.Reason;
 import dev.hotswap.classfile.AnnotationText;
-import dev.hotswap.classfile.Classifier;
 import dev.hotswap.integration.Frameworks;
 import dev.hotswap.integration.Integration;
 import dev.hotswap.integration.Swap;
@@ -117,7 +116,7 @@ final class Applier {
             running.put(t.type(), new RunningBytes.Running(t.candidate().bytes(), t.candidate().model()));
         }
         // Frameworks follow before the outcome is told: "reloaded" means the program, framework included, runs the new source.
-        Integration.Followed followed = frameworks.afterSwap(new Swap(changed, plan.fresh(), resources, removed));
+        Integration.Followed followed = follow(new Swap(changed, plan.fresh(), resources, removed), classes);
         warnings.addAll(followed.warnings());
         for (String taken : followed.taken()) {
             if (!classes.contains(taken)) {
@@ -165,24 +164,63 @@ final class Applier {
         followed.notes().forEach(note -> reporter.info("hotswap: " + note));
     }
 
-    private static Swap.Changed changed(Planner.Target t) {
-        Optional<RunningBytes.Running> before = t.running();
-        List<dev.hotswap.classfile.Change> changes = before.flatMap(RunningBytes.Running::model)
-                .map(m -> Classifier.diff(m, t.candidate().model())).orElse(List.of());
-        boolean annotations;
+    /**
+     * The frameworks' answer to a batch that went in. A bug of ours there must not turn a swap that
+     * went in into a failure: it is a warning on the outcome.
+     */
+    private Integration.Followed follow(Swap swap, List<String> classes) {
         try {
-            annotations = before.map(r -> !AnnotationText.of(r.bytes).equals(AnnotationText.of(t.candidate().bytes())))
-                    .orElse(true);
-        } catch (RuntimeException e) {
-            annotations = true; // unreadable old bytes: a framework should look again
+            return frameworks.afterSwap(swap);
+        } catch (RuntimeException | LinkageError e) {
+            return new Integration.Followed(List.of(new Reason(classes.size() == 1 ? classes.get(0) : "", "",
+                    "hotswap failed while the frameworks followed the batch (" + e + "): the new code runs, but a framework"
+                    + " may still see the classes as before; restart to be sure", Kind.FRAMEWORK_FAILED)), List.of());
         }
-        java.util.Set<String> bodies = new java.util.HashSet<>();
-        t.candidate().model().bodyHashes().forEach((method, hash) -> {
-            if (before.flatMap(RunningBytes.Running::model).map(m -> !hash.equals(m.bodyHashes().get(method))).orElse(true)) {
-                bodies.add(method);
+    }
+
+    private static Swap.Changed changed(Planner.Target t) {
+        return new Swap.Changed(t.type(), t.changes(), new Compared(t.running(), t.candidate()));
+    }
+
+    /** A class's two versions compared as a follower asks, each answer once (reload thread only). */
+    private static final class Compared implements Swap.Facts {
+        private final Optional<RunningBytes.Running> before;
+        private final Candidate after;
+        private Boolean annotations;
+        private java.util.Set<String> bodies;
+
+        Compared(Optional<RunningBytes.Running> before, Candidate after) {
+            this.before = before;
+            this.after = after;
+        }
+
+        @Override
+        public boolean annotationsChanged() {
+            if (annotations == null) {
+                try {
+                    annotations = before.map(r -> !AnnotationText.of(r.bytes).equals(AnnotationText.of(after.bytes())))
+                            .orElse(true);
+                } catch (RuntimeException e) {
+                    annotations = true; // unreadable old bytes: a framework should look again
+                }
             }
-        });
-        return new Swap.Changed(t.type(), changes, annotations, bodies);
+            return annotations;
+        }
+
+        @Override
+        public java.util.Set<String> bodiesChanged() {
+            if (bodies == null) {
+                Map<String, Long> old = before.flatMap(RunningBytes.Running::model).map(dev.hotswap.classfile.ClassModel::bodyHashes).orElse(Map.of());
+                java.util.Set<String> changed = new java.util.HashSet<>();
+                after.model().bodyHashes().forEach((method, hash) -> {
+                    if (!hash.equals(old.get(method))) {
+                        changed.add(method);
+                    }
+                });
+                bodies = java.util.Set.copyOf(changed);
+            }
+            return bodies;
+        }
     }
 
     static Reason reason(Engine.Problem problem) {

@@ -35,7 +35,7 @@ final class Deletions {
     private long lastEvent;
 
     /** A class file reported and found missing; {@link #batch} follows for the same batch. */
-    void deleted(Path file, String name, long now) {
+    void deleted(Path file, String name) {
         pending.putIfAbsent(file, new Pending(name));
     }
 

@@ -54,8 +54,12 @@ final class Planner {
         List<Engine.Problem> unsupported(Class<?> type, ClassModel running, ClassModel next);
     }
 
-    /** A loaded class and the bytes it is to run; {@code structural} when the engine takes it. */
-    record Target(Class<?> type, Candidate candidate, Optional<RunningBytes.Running> running, boolean structural) {
+    /**
+     * A loaded class and the bytes it is to run; {@code structural} when the engine takes it;
+     * {@code changes} its structural changes against what runs (empty when unknown).
+     */
+    record Target(Class<?> type, Candidate candidate, Optional<RunningBytes.Running> running, boolean structural,
+                  List<Change> changes) {
     }
 
     /** What to do with a batch. */
@@ -180,7 +184,7 @@ final class Planner {
                                 Kind.valueOf(change.kind().name()), change.oldDescriptor(), change.newDescriptor()));
                     }
                 }
-                targets.add(new Target(type, c, now, engineTakes));
+                targets.add(new Target(type, c, now, engineTakes, changes));
             }
         }
         if (refusals.isEmpty() && structural.isEmpty()) {

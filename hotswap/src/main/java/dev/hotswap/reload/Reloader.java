@@ -175,7 +175,7 @@ final class Reloader implements Debouncer.BatchHandler {
                 // (mvn clean) is a build starting over, not classes removed.
                 if (java.nio.file.Files.isDirectory(root.get()) && java.nio.file.Files.isDirectory(file.getParent())) {
                     String name = root.get().relativize(file).toString().replace(java.io.File.separatorChar, '.');
-                    deletions.deleted(file, name.substring(0, name.length() - ".class".length()), started);
+                    deletions.deleted(file, name.substring(0, name.length() - ".class".length()));
                 }
             } else if (FileTree.isConfigFile(file)) {
                 root.ifPresent(r -> resources.add(new Swap.Resource(

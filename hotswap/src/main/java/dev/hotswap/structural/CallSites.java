@@ -348,11 +348,11 @@ final class CallSites {
         // Code of an older version still running (a frame that began before the swap) may call a
         // method the newest version removed: it finishes with its own version's sibling.
         Optional<MethodHandle> implemented = implementation(receiverClass, name, descriptor);
-        if (implemented.isPresent() && registry.get(receiverClass) == null && !declaresAsLoaded(receiverClass, name, descriptor)) {
+        if (implemented.isPresent() && registry.get(receiverClass) == null) {
             // A class hotswap does not manage, lacking a method a swap added (a framework's proxy): its framework may route it.
             Optional<MethodHandle> routed = receivers.route(receiverClass, name, descriptor, type);
-            if (routed.isPresent()) {
-                implemented = Optional.of(routed.get());
+            if (routed.isPresent() && !declaresAsLoaded(receiverClass, name, descriptor)) {
+                implemented = routed;
             }
         }
         if (implemented.isEmpty() && caller.isEmpty()) {

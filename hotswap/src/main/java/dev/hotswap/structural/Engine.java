@@ -5,10 +5,8 @@ import dev.hotswap.classfile.ClassModel;
 import dev.hotswap.classfile.ConstantPool;
 import java.lang.instrument.ClassDefinition;
 import java.lang.instrument.Instrumentation;
-import java.lang.invoke.CallSite;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.lang.invoke.MutableCallSite;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,7 +35,7 @@ import java.util.function.Predicate;
  * classes have), {@link LoadRewriter} (classes as they load).
  *
  * <p>The engine's power (a lookup that reaches every member of every class) serves only code it
- * wrote: each bootstrap method checks its caller ({@link #admit}), and what that code reaches
+ * wrote: each bootstrap method checks its caller ({@link Bootstraps}), and what that code reaches
  * follows the access rules of its source ({@link Access}). Nothing public hands the engine out:
  * {@link #create} needs the JVM's {@link Instrumentation}, which is already every power.
  *
@@ -63,14 +61,7 @@ public final class Engine {
     private final Transaction transaction;
     private final EngineShapes shapes;
     private final NpeMessages npes;
-    /**
-     * Open while a committed batch is being published, initializers included: bootstraps on
-     * other threads wait for it to close, for {@link #PUBLICATION_WAIT} at most. Bounded, since a
-     * thread initializing a class that the batch's initializer needs could otherwise wait forever.
-     */
-    private volatile java.util.concurrent.CountDownLatch publication;
-    private volatile Thread publisher;
-    private static final long PUBLICATION_WAIT_MILLIS = 2_000;
+    private final Bootstraps bootstraps;
     /** Set while the engine defines a class whose bytes it already renamed. */
     private final ThreadLocal<Boolean> definingRenamed = new ThreadLocal<>();
 
@@ -123,6 +114,7 @@ public final class Engine {
         this.transaction = new Transaction(this, registry, sites, policy, instrumentation, trusted);
         this.shapes = new EngineShapes(this, registry, sites, fields, trusted);
         this.npes = new NpeMessages(registry, trusted);
+        this.bootstraps = new Bootstraps(this, registry, sites, fields);
     }
 
     /**
@@ -400,125 +392,9 @@ public final class Engine {
 
     // ---- the bootstrap methods' side ({@link Linker}) ----
 
-    /**
-     * Refuses a caller whose code the engine did not write: only such code may use the engine's
-     * reach. The lookup must be the class's own (full privilege), as the JVM hands a bootstrap.
-     */
-    private void admit(MethodHandles.Lookup caller, String bootstrap) {
-        Class<?> type = caller.lookupClass();
-        if (!caller.hasFullPrivilegeAccess() || !registry.engineWrote(type)) {
-            throw new IllegalCallerException("hotswap: " + type.getName() + " may not call Linker." + bootstrap
-                    + ": only code that hotswap's structural engine wrote may (it reaches members the caller could not)");
-        }
-    }
-
-    /** Opens ({@code true}) or closes the publication of a batch; called by the batch's thread. */
-    void publishing(boolean open) {
-        if (open) {
-            publisher = Thread.currentThread();
-            publication = new java.util.concurrent.CountDownLatch(1);
-        } else {
-            java.util.concurrent.CountDownLatch latch = publication;
-            publication = null;
-            publisher = null;
-            if (latch != null) {
-                latch.countDown();
-            }
-        }
-    }
-
-    /** Waits, boundedly, for a batch being published; never on the publishing thread itself. */
-    private void awaitPublication() {
-        java.util.concurrent.CountDownLatch latch = publication;
-        if (latch != null && publisher != Thread.currentThread()) {
-            try {
-                latch.await(PUBLICATION_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** A bootstrap's work, which may fail as reflection does. */
-    private interface Served<T> {
-        T run(Class<?> caller) throws NoSuchMethodException, IllegalAccessException;
-    }
-
-    /**
-     * Serves a bootstrap method: waits for a batch being published, then, under the engine's lock,
-     * admits the caller and does the work.
-     */
-    private <T> T serve(MethodHandles.Lookup caller, String bootstrap, Served<T> work)
-            throws NoSuchMethodException, IllegalAccessException {
-        awaitPublication();
-        synchronized (this) {
-            admit(caller, bootstrap);
-            return work.run(caller.lookupClass());
-        }
-    }
-
-    /** As {@link #serve}, for work that cannot fail so. */
-    private <T> T serveSafely(MethodHandles.Lookup caller, String bootstrap, Served<T> work) {
-        try {
-            return serve(caller, bootstrap, work);
-        } catch (NoSuchMethodException | IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    MutableCallSite entrySite(MethodHandles.Lookup caller, String name, String descriptor, boolean isStatic,
-                              MethodType type) {
-        return serveSafely(caller, "entry", c -> {
-            if (!registry.manages(c)) {
-                throw new IllegalCallerException("hotswap: " + c.getName() + " is not under the structural engine");
-            }
-            return sites.entrySite(c, name, descriptor, isStatic, type);
-        });
-    }
-
-    CallSite callSite(MethodHandles.Lookup caller, int kind, Class<?> owner, String name, String descriptor,
-                      MethodType type) {
-        return serveSafely(caller, "call", c -> sites.callSite(c, kind, owner, name, descriptor, type));
-    }
-
-    CallSite fieldSite(MethodHandles.Lookup caller, int opcode, Class<?> owner, String name, String descriptor,
-                       MethodType type) {
-        return serveSafely(caller, "field", c -> fields.fieldSite(c, opcode, owner, name, descriptor, type));
-    }
-
-    /** The method a method handle constant in new code means, found in the newest versions ({@link Linker#lambdaOf}). */
-    MethodHandle target(MethodHandles.Lookup caller, int tag, Class<?> owner, String name, String descriptor)
-            throws NoSuchMethodException, IllegalAccessException {
-        return serve(caller, "lambdaOf", c -> sites.target(c, tag, owner, name, descriptor));
-    }
-
-    /** The number of a constructor that a swap added to {@code owner}, or -1. */
-    /** {@link #constructorIndex}'s answer for a constructor the caller's source may not call. */
-    static final int NOT_ALLOWED = -2;
-
-    int constructorIndex(MethodHandles.Lookup caller, Class<?> owner, String descriptor) {
-        // As every bootstrap: after the batch that wrote the caller is published (a request thread may
-        // reach the new code between the commit and the publication), under the engine's lock.
-        return serveSafely(caller, "construct", c -> {
-            Managed m = registry.get(owner);
-            int index = m == null ? -1 : m.addedConstructors.indexOf(descriptor);
-            Version current = m == null ? null : m.current;
-            if (index >= 0 && current != null) {
-                int modifiers = current.method("<init>", descriptor).map(ClassModel.Member::access).orElse(0);
-                if (!Access.allowed(c, owner, modifiers, registry)) {
-                    return NOT_ALLOWED;
-                }
-            }
-            return index;
-        });
-    }
-
-    /** Checks a caller of {@link Linker#lambda}: the lambdas the engine writes into hidden classes. */
-    void admitLambda(MethodHandles.Lookup caller) {
-        awaitPublication();
-        synchronized (this) {
-            admit(caller, "lambda");
-        }
+    /** What the bootstrap methods of the code the engine writes are served by. */
+    Bootstraps bootstraps() {
+        return bootstraps;
     }
 
     /** The exception that started it, for a one-line report (a bootstrap method error says nothing itself). */

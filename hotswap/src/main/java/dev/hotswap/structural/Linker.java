@@ -56,13 +56,13 @@ public final class Linker {
     /** The body of a method of a class that went structural: calls its newest version. */
     public static CallSite entry(MethodHandles.Lookup caller, String name, MethodType type, String descriptor,
                                  int isStatic) {
-        return engine().entrySite(caller, name, descriptor, isStatic != 0, type);
+        return engine().bootstraps().entrySite(caller, name, descriptor, isStatic != 0, type);
     }
 
     /** A call in new code to a member the loaded class lacks: resolved against the newest versions. */
     public static CallSite call(MethodHandles.Lookup caller, String name, MethodType type, int kind, Class<?> owner,
                                 String descriptor) {
-        return engine().callSite(caller, kind, owner, name, descriptor, type);
+        return engine().bootstraps().callSite(caller, kind, owner, name, descriptor, type);
     }
 
     /**
@@ -73,7 +73,7 @@ public final class Linker {
      */
     public static CallSite lambda(MethodHandles.Lookup caller, String name, MethodType type, Object... args)
             throws LambdaConversionException, NoSuchMethodException, IllegalAccessException {
-        engine().admitLambda(caller);
+        engine().bootstraps().admitLambda(caller);
         MethodType samType = (MethodType) args[0];
         MethodHandle implementation = (MethodHandle) args[1];
         if (LAMBDA_FACTORY_CALLS_HIDDEN_BODIES) {
@@ -113,7 +113,7 @@ public final class Linker {
     public static CallSite lambdaOf(MethodHandles.Lookup caller, String name, MethodType type, MethodType samType,
                                     int tag, Class<?> owner, String member, String descriptor)
             throws NoSuchMethodException, IllegalAccessException {
-        MethodHandle target = engine().target(caller, tag, owner, member, descriptor);
+        MethodHandle target = engine().bootstraps().target(caller, tag, owner, member, descriptor);
         try {
             return LambdaClasses.callSite(caller, type, name, samType, target);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
@@ -131,7 +131,7 @@ public final class Linker {
     /** A field that the loaded class lacks (added by a swap): read or written in side storage. */
     public static CallSite field(MethodHandles.Lookup caller, String name, MethodType type, int opcode, Class<?> owner,
                                  String descriptor) {
-        return engine().fieldSite(caller, opcode, owner, name, descriptor, type);
+        return engine().bootstraps().fieldSite(caller, opcode, owner, name, descriptor, type);
     }
 
     private static Engine engine() {
@@ -273,9 +273,9 @@ public final class Linker {
     /** The call to a constructor that a swap added: hands its arguments to the carrier constructor called next. */
     public static CallSite construct(MethodHandles.Lookup caller, String name, MethodType type, Class<?> owner,
                                      String descriptor) {
-        int index = engine().constructorIndex(caller, owner, descriptor);
+        int index = engine().bootstraps().constructorIndex(caller, owner, descriptor);
         if (index < 0) {
-            MethodHandle thrower = MethodHandles.insertArguments(index == Engine.NOT_ALLOWED ? ILLEGAL_ACCESS_VOID
+            MethodHandle thrower = MethodHandles.insertArguments(index == Bootstraps.NOT_ALLOWED ? ILLEGAL_ACCESS_VOID
                     : NO_SUCH_METHOD_VOID, 0, owner.getName() + ".<init>" + descriptor);
             return new ConstantCallSite(MethodHandles.dropArguments(thrower, 0, type.parameterList()));
         }

@@ -184,14 +184,14 @@ final class Transaction {
             synchronized (engine) {
                 commit(structural, definitions);
                 // ---- publish: the batch is in; nothing from here on may undo it ----
-                engine.publishing(true);
+                engine.bootstraps().publishing(true);
                 publish(structural, plans, fresh, generation, definitions, added, names, warnings);
             }
             // User code (initializers, enum constructors) runs without the engine's lock; bootstraps on
             // other threads wait for it, boundedly, so that none links against a half-initialized batch.
             initialize(structural, plans, plain, loaded, warnings);
         } finally {
-            engine.publishing(false); // whatever happened: never leave other threads waiting on a batch
+            engine.bootstraps().publishing(false); // whatever happened: never leave other threads waiting on a batch
         }
         return new Engine.Result.Applied(warnings);
     }

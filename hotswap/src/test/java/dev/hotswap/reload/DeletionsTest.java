@@ -18,7 +18,7 @@ class DeletionsTest {
         // mvn compile: every class file deleted, then, seconds later, written again.
         Deletions d = new Deletions();
         Path a = dir.resolve("A.class");
-        d.deleted(a, "p.A", 0);
+        d.deleted(a, "p.A");
         d.batch(0, false);
         assertThat(d.settled(3 * S)).as("javac still running: no class written since").isEmpty();
         Files.write(a, new byte[] {1});
@@ -30,7 +30,7 @@ class DeletionsTest {
     @Test
     void aFileStillMissingOnceTheBuildAfterItSettledIsRemoved() {
         Deletions d = new Deletions();
-        d.deleted(dir.resolve("Gone.class"), "p.Gone", 0);
+        d.deleted(dir.resolve("Gone.class"), "p.Gone");
         d.batch(0, false);
         d.batch(2 * S, true); // the build wrote the other classes
         assertThat(d.settled(2 * S + S / 2)).as("not quiet yet").isEmpty();
@@ -41,7 +41,7 @@ class DeletionsTest {
     @Test
     void aFileDeletedByHandWithNoBuildAfterItIsRemovedAfterALongerQuiet() {
         Deletions d = new Deletions();
-        d.deleted(dir.resolve("Gone.class"), "p.Gone", 0);
+        d.deleted(dir.resolve("Gone.class"), "p.Gone");
         d.batch(0, false);
         assertThat(d.settled(5 * S)).isEmpty();
         assertThat(d.settled(Deletions.ALONE.toNanos())).containsExactly("p.Gone");

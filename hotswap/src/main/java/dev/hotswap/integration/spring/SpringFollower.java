@@ -50,9 +50,9 @@ public final class SpringFollower implements Integration {
         this.context = context;
     }
 
+    /** Spring's own reflection caches; again when the batch settles: a request that straddled it may have filled them. */
     @Override
     public void settle() {
-        // A request that straddled the batch may have filled them from the classes as they were.
         ReflectionUtils.clearCache();
         AnnotationUtils.clearCache();
         ResolvableType.clearCache();
@@ -82,9 +82,7 @@ public final class SpringFollower implements Integration {
             }
             return new Followed(warnings, List.of());
         }
-        ReflectionUtils.clearCache();
-        AnnotationUtils.clearCache();
-        ResolvableType.clearCache();
+        settle();
         Set<ClassLoader> loaders = new LinkedHashSet<>();
         reshaped.forEach(c -> loaders.add(c.type().getClassLoader()));
         loaders.forEach(CachedIntrospectionResults::clearClassLoader);

@@ -1,0 +1,157 @@
+package dev.hotswap.structural;
+
+import dev.hotswap.classfile.ClassModel;
+import java.lang.invoke.CallSite;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.MutableCallSite;
+
+/**
+ * The bootstrap methods' side of the engine ({@link Linker}): each admits only a caller whose
+ * code the engine wrote, waits for a batch being published, and does its work under the engine's
+ * lock, which a batch's commit and publication hold too, so that no call site links against a
+ * batch half published.
+ */
+final class Bootstraps {
+    private final Engine engine;
+    private final Registry registry;
+    private final CallSites sites;
+    private final AddedFields fields;
+    /**
+     * Open while a committed batch is being published, initializers included: bootstraps on
+     * other threads wait for it to close, for {@link #PUBLICATION_WAIT_MILLIS} at most. Bounded, since a
+     * thread initializing a class that the batch's initializer needs could otherwise wait forever.
+     */
+    private volatile java.util.concurrent.CountDownLatch publication;
+    private volatile Thread publisher;
+    private static final long PUBLICATION_WAIT_MILLIS = 2_000;
+
+    Bootstraps(Engine engine, Registry registry, CallSites sites, AddedFields fields) {
+        this.engine = engine;
+        this.registry = registry;
+        this.sites = sites;
+        this.fields = fields;
+    }
+
+    /**
+     * Refuses a caller whose code the engine did not write: only such code may use the engine's
+     * reach. The lookup must be the class's own (full privilege), as the JVM hands a bootstrap.
+     */
+    private void admit(MethodHandles.Lookup caller, String bootstrap) {
+        Class<?> type = caller.lookupClass();
+        if (!caller.hasFullPrivilegeAccess() || !registry.engineWrote(type)) {
+            throw new IllegalCallerException("hotswap: " + type.getName() + " may not call Linker." + bootstrap
+                    + ": only code that hotswap's structural engine wrote may (it reaches members the caller could not)");
+        }
+    }
+
+    /** Opens ({@code true}) or closes the publication of a batch; called by the batch's thread. */
+    void publishing(boolean open) {
+        if (open) {
+            publisher = Thread.currentThread();
+            publication = new java.util.concurrent.CountDownLatch(1);
+        } else {
+            java.util.concurrent.CountDownLatch latch = publication;
+            publication = null;
+            publisher = null;
+            if (latch != null) {
+                latch.countDown();
+            }
+        }
+    }
+
+    /** Waits, boundedly, for a batch being published; never on the publishing thread itself. */
+    private void awaitPublication() {
+        java.util.concurrent.CountDownLatch latch = publication;
+        if (latch != null && publisher != Thread.currentThread()) {
+            try {
+                latch.await(PUBLICATION_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** A bootstrap's work, which may fail as reflection does. */
+    private interface Served<T> {
+        T run(Class<?> caller) throws NoSuchMethodException, IllegalAccessException;
+    }
+
+    /**
+     * Serves a bootstrap method: waits for a batch being published, then, under the engine's lock,
+     * admits the caller and does the work.
+     */
+    private <T> T serve(MethodHandles.Lookup caller, String bootstrap, Served<T> work)
+            throws NoSuchMethodException, IllegalAccessException {
+        awaitPublication();
+        synchronized (engine) {
+            admit(caller, bootstrap);
+            return work.run(caller.lookupClass());
+        }
+    }
+
+    /** As {@link #serve}, for work that cannot fail so. */
+    private <T> T serveSafely(MethodHandles.Lookup caller, String bootstrap, Served<T> work) {
+        try {
+            return serve(caller, bootstrap, work);
+        } catch (NoSuchMethodException | IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    MutableCallSite entrySite(MethodHandles.Lookup caller, String name, String descriptor, boolean isStatic,
+                              MethodType type) {
+        return serveSafely(caller, "entry", c -> {
+            if (!registry.manages(c)) {
+                throw new IllegalCallerException("hotswap: " + c.getName() + " is not under the structural engine");
+            }
+            return sites.entrySite(c, name, descriptor, isStatic, type);
+        });
+    }
+
+    CallSite callSite(MethodHandles.Lookup caller, int kind, Class<?> owner, String name, String descriptor,
+                      MethodType type) {
+        return serveSafely(caller, "call", c -> sites.callSite(c, kind, owner, name, descriptor, type));
+    }
+
+    CallSite fieldSite(MethodHandles.Lookup caller, int opcode, Class<?> owner, String name, String descriptor,
+                       MethodType type) {
+        return serveSafely(caller, "field", c -> fields.fieldSite(c, opcode, owner, name, descriptor, type));
+    }
+
+    /** The method a method handle constant in new code means, found in the newest versions ({@link Linker#lambdaOf}). */
+    MethodHandle target(MethodHandles.Lookup caller, int tag, Class<?> owner, String name, String descriptor)
+            throws NoSuchMethodException, IllegalAccessException {
+        return serve(caller, "lambdaOf", c -> sites.target(c, tag, owner, name, descriptor));
+    }
+
+    /** {@link #constructorIndex}'s answer for a constructor the caller's source may not call. */
+    static final int NOT_ALLOWED = -2;
+
+    /** The number of a constructor that a swap added to {@code owner}, -1 for none, or {@link #NOT_ALLOWED}. */
+    int constructorIndex(MethodHandles.Lookup caller, Class<?> owner, String descriptor) {
+        // As every bootstrap: after the batch that wrote the caller is published (a request thread may
+        // reach the new code between the commit and the publication), under the engine's lock.
+        return serveSafely(caller, "construct", c -> {
+            Managed m = registry.get(owner);
+            int index = m == null ? -1 : m.addedConstructors.indexOf(descriptor);
+            Version current = m == null ? null : m.current;
+            if (index >= 0 && current != null) {
+                int modifiers = current.method("<init>", descriptor).map(ClassModel.Member::access).orElse(0);
+                if (!Access.allowed(c, owner, modifiers, registry)) {
+                    return NOT_ALLOWED;
+                }
+            }
+            return index;
+        });
+    }
+
+    /** Checks a caller of {@link Linker#lambda}: the lambdas the engine writes into hidden classes. */
+    void admitLambda(MethodHandles.Lookup caller) {
+        awaitPublication();
+        synchronized (engine) {
+            admit(caller, "lambda");
+        }
+    }
+}
