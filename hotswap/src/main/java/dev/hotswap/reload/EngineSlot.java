@@ -14,10 +14,22 @@ final class EngineSlot {
     private final Supplier<Optional<Engine>> factory;
     private final Optional<Mirror> mirror;
     private volatile Optional<Engine> engine;
+    private final boolean named;
 
-    EngineSlot(Supplier<Optional<Engine>> factory, Optional<Mirror> mirror) {
+    /** @param named whether versions are named classes ({@link VersionShape}): then the engine takes body changes too */
+    EngineSlot(Supplier<Optional<Engine>> factory, Optional<Mirror> mirror, boolean named) {
         this.factory = factory;
         this.mirror = mirror;
+        this.named = named;
+    }
+
+    /**
+     * True when method bodies go through the engine as well: with named versions a debugger's
+     * breakpoints follow a swap only if the class is never redefined after it set them (the JVM
+     * clears them silently), and a redefinition keeps its old constant pool for good.
+     */
+    boolean takesBodies() {
+        return named;
     }
 
     /** Reflection's mirror of this JVM, when the JDK took its hooks. */

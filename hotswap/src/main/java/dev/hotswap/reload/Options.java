@@ -77,7 +77,7 @@ public record Options(List<Path> watch, Duration quiet, Optional<Duration> poll,
         }
         properties.keySet().stream().map(Object::toString)
                 .filter(k -> k.startsWith(PROPERTY_PREFIX) && !KEYS.contains(k.substring(PROPERTY_PREFIX.length()))
-                        && !k.equals(DEBUG_PROPERTY))
+                        && !k.equals(DEBUG_PROPERTY) && !k.equals(VersionShape.PROPERTY))
                 .sorted()
                 .forEach(k -> builder.problems.add("unknown property -D" + k + " ignored (known: "
                         + String.join(", ", KEYS) + ")"));

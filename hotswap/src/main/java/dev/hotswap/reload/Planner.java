@@ -51,6 +51,11 @@ final class Planner {
 
         boolean manages(Class<?> type);
 
+        /** True when the engine takes classes whose methods' bodies alone changed, too. */
+        default boolean takesBodies() {
+            return false;
+        }
+
         List<Engine.Problem> unsupported(Class<?> type, ClassModel running, ClassModel next);
     }
 
@@ -168,8 +173,13 @@ final class Planner {
                 }
                 List<Change> changes = now.flatMap(RunningBytes.Running::model)
                         .map(model -> Classifier.diff(model, c.model())).orElse(List.of());
-                boolean engineTakes = now.flatMap(RunningBytes.Running::model).isPresent()
-                        && (engine.manages(type) || ((!changes.isEmpty() || hosts.contains(c.model().name())) && engine.available()));
+                boolean hasModel = now.flatMap(RunningBytes.Running::model).isPresent();
+                boolean engineTakes = hasModel && (engine.manages(type)
+                        || ((!changes.isEmpty() || hosts.contains(c.model().name())) && engine.available()));
+                if (!engineTakes && hasModel && changes.isEmpty() && engine.takesBodies() && engine.available()
+                        && engine.unsupported(type, now.get().model().orElseThrow(), c.model()).isEmpty()) {
+                    engineTakes = true; // bodies alone, where the engine can take the class: as a new version
+                }
                 if (engineTakes) {
                     for (Engine.Problem problem : engine.unsupported(type, now.get().model().orElseThrow(), c.model())) {
                         structural.add(Applier.reason(problem));
@@ -250,7 +260,7 @@ final class Planner {
         candidates.forEach(c -> wanted.add(c.name()));
         Map<String, List<Class<?>>> loaded = new HashMap<>();
         for (Class<?> type : jvm.loadedClasses()) {
-            if (!type.isArray() && wanted.contains(type.getName())) {
+            if (!type.isArray() && wanted.contains(type.getName()) && !dev.hotswap.structural.Engine.isVersion(type)) {
                 loaded.computeIfAbsent(type.getName(), n -> new ArrayList<>()).add(type);
             }
         }

@@ -103,6 +103,11 @@ final class Reloader implements Debouncer.BatchHandler {
             }
 
             @Override
+            public boolean takesBodies() {
+                return engine.takesBodies();
+            }
+
+            @Override
             public boolean manages(Class<?> type) {
                 // An earlier session's engine took classes over: they stay its own.
                 return engine.existing().filter(e -> e.manages(type)).isPresent();

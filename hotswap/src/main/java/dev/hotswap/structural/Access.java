@@ -14,7 +14,7 @@ final class Access {
 
     /** The class whose source the code of {@code caller} is: the host of one of the engine's hidden classes, else itself. */
     static Class<?> source(Class<?> caller, Registry registry) {
-        return caller.isHidden() ? registry.hostOf(caller).orElse(caller) : caller;
+        return caller.isHidden() || VersionLoader.isVersion(caller) ? registry.hostOf(caller).orElse(caller) : caller;
     }
 
     /** True when code of {@code caller} may use a member of {@code owner} with these modifiers. */

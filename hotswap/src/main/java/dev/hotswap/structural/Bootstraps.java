@@ -147,6 +147,45 @@ final class Bootstraps {
         });
     }
 
+    /** A class named in a named version's code, in its host's loader. */
+    Class<?> type(MethodHandles.Lookup caller, String internalName) {
+        return serveSafely(caller, "type", c -> {
+            Class<?> host = registry.hostOf(c).orElseThrow(() -> new IllegalCallerException(
+                    "hotswap: " + c.getName() + " is no version of the engine's"));
+            try {
+                return Class.forName(internalName.replace('/', '.'), false, host.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                NoClassDefFoundError error = new NoClassDefFoundError(internalName);
+                error.initCause(e);
+                throw error;
+            }
+        });
+    }
+
+    /** A constructor called by a named version's code, with its host's access rules. */
+    MethodHandle constructor(MethodHandles.Lookup caller, Class<?> owner, String descriptor) {
+        return serveSafely(caller, "create", c -> {
+            MethodType type = MethodType.fromMethodDescriptorString(descriptor, owner.getClassLoader());
+            MethodHandle handle;
+            try {
+                handle = engine.trusted().findConstructor(owner, type.changeReturnType(void.class));
+            } catch (NoSuchMethodException e) {
+                return CallSites.noSuchMethod(type.changeReturnType(owner), owner.getName() + ".<init>" + descriptor);
+            }
+            // As loaded (a carrier the newest version lacks too); reflection answers as the newest version.
+            Managed m = registry.get(owner);
+            int modifiers = m != null ? m.loaded.methods().stream()
+                    .filter(x -> x.name().equals("<init>") && x.descriptor().equals(descriptor))
+                    .mapToInt(ClassModel.Member::access).findFirst().orElse(0)
+                    : MethodHandles.reflectAs(java.lang.reflect.Constructor.class, handle).getModifiers();
+            if (!Access.allowed(c, owner, modifiers, registry)) {
+                throw new IllegalAccessException(Access.source(c, registry).getName() + " may not reach "
+                        + owner.getName() + ".<init>" + descriptor);
+            }
+            return handle;
+        });
+    }
+
     /** Checks a caller of {@link Linker#lambda}: the lambdas the engine writes into hidden classes. */
     void admitLambda(MethodHandles.Lookup caller) {
         awaitPublication();

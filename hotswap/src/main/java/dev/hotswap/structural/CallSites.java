@@ -396,7 +396,7 @@ final class CallSites {
                 .skip(1).findFirst().<Class<?>>map(StackWalker.StackFrame::getDeclaringClass));
         Optional<Class<?>> host = caller.<Class<?>>map(c -> Access.source(c, registry))
                 .filter(h -> isStatic ? h == owner : h.isAssignableFrom(owner));
-        Optional<Version> version = host.flatMap(h -> caller.get().isHidden() ? registry.versionOf(caller.get())
+        Optional<Version> version = host.flatMap(h -> caller.get().isHidden() || VersionLoader.isVersion(caller.get()) ? registry.versionOf(caller.get())
                 : registry.of(h).map(m -> m.original));
         return version.flatMap(v -> v.method(name, descriptor).filter(x -> x.is(Opcodes.ACC_STATIC) == isStatic)
                         .map(x -> v.methods().get(name + descriptor)))

@@ -225,6 +225,29 @@ public final class Engine {
         return false;
     }
 
+    /**
+     * Whether new versions are ordinary classes of their host's name, each in a loader of its own
+     * ({@link Relocator}), which debuggers, JFR and stack walkers see; else hidden nestmates.
+     */
+    public void namedVersions(boolean named) {
+        this.named = named;
+    }
+
+    boolean namedVersions() {
+        return named;
+    }
+
+    private volatile boolean named;
+
+    void note(String line) {
+        problems.accept(line);
+    }
+
+    /** True when {@code type} is a class the engine defined to hold a version's code, not one of the program. */
+    public static boolean isVersion(Class<?> type) {
+        return VersionLoader.isVersion(type);
+    }
+
     // ---- what reloading asks ----
 
     public boolean manages(Class<?> type) {

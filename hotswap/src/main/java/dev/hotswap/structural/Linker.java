@@ -134,6 +134,50 @@ public final class Linker {
         return engine().bootstraps().fieldSite(caller, opcode, owner, name, descriptor, type);
     }
 
+    /**
+     * A class of the package of a named version's host ({@link Relocator}), which the version
+     * cannot name itself: found in the host's loader, for a caller the engine wrote.
+     */
+    public static Class<?> type(MethodHandles.Lookup caller, String name, Class<?> type, String internalName) {
+        return engine().bootstraps().type(caller, internalName);
+    }
+
+    /** A cast, {@code instanceof} or array creation in a named version, of a class of its host's package. */
+    public static CallSite typeOp(MethodHandles.Lookup caller, String name, MethodType type, int opcode, Class<?> of) {
+        engine().bootstraps().type(caller, of.getName());
+        MethodHandle handle = switch (opcode) {
+            case org.objectweb.asm.Opcodes.CHECKCAST -> MethodHandles.identity(Object.class)
+                    .asType(MethodType.methodType(of, Object.class));
+            case org.objectweb.asm.Opcodes.INSTANCEOF -> IS_INSTANCE.bindTo(of);
+            case org.objectweb.asm.Opcodes.ANEWARRAY -> MethodHandles.arrayConstructor(of.arrayType());
+            default -> MethodHandles.insertArguments(NEW_ARRAY, 0, of.getComponentType())
+                    .asCollector(int[].class, type.parameterCount());
+        };
+        return new ConstantCallSite(handle.asType(type));
+    }
+
+    /** {@code new} of a class of a named version's host's package: its constructor, as the host may call it. */
+    public static CallSite create(MethodHandles.Lookup caller, String name, MethodType type, Class<?> owner,
+                                  String descriptor) {
+        // Its first argument is the null that stands where new's uninitialized object stood.
+        MethodHandle constructor = engine().bootstraps().constructor(caller, owner, descriptor);
+        return new ConstantCallSite(MethodHandles.dropArguments(constructor, 0, Object.class).asType(type));
+    }
+
+    private static final MethodHandle IS_INSTANCE;
+    private static final MethodHandle NEW_ARRAY;
+
+    static {
+        try {
+            IS_INSTANCE = MethodHandles.lookup().findVirtual(Class.class, "isInstance",
+                    MethodType.methodType(boolean.class, Object.class));
+            NEW_ARRAY = MethodHandles.lookup().findStatic(java.lang.reflect.Array.class, "newInstance",
+                    MethodType.methodType(Object.class, Class.class, int[].class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private static Engine engine() {
         Engine current = engine;
         if (current == null) {
@@ -179,6 +223,18 @@ public final class Linker {
                     .dropWhile(f -> f.getClassName().equals(Linker.class.getName()) || Bridges.isBridge(f.getClassName()))
                     .toList());
             int at = trace.length - callers.size();
+            if (at >= 0 && at < trace.length && trace[at].getClassName().equals(className)
+                    && trace[at].getMethodName().equals(method) && trace[at].getLineNumber() == line) {
+                // A named version: its frame is in the trace already; the entry's frame below it goes.
+                if (at + 1 < trace.length && trace[at + 1].getClassName().equals(className)
+                        && trace[at + 1].getMethodName().equals(method) && trace[at + 1].getLineNumber() < 0) {
+                    StackTraceElement[] marked = new StackTraceElement[trace.length - 1];
+                    System.arraycopy(trace, 0, marked, 0, at + 1);
+                    System.arraycopy(trace, at + 2, marked, at + 1, trace.length - at - 2);
+                    thrown.setStackTrace(marked);
+                }
+                return thrown;
+            }
             if (at < 0 || (at < trace.length && !same(trace[at], callers.get(0)))) {
                 return thrown; // made by another call chain (a cached exception): no place to say
             }

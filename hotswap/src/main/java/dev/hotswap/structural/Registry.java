@@ -171,7 +171,7 @@ final class Registry {
 
     /** True when {@code type}'s code was written by the engine: a version, a class under it, a class it rewrote. */
     boolean engineWrote(Class<?> type) {
-        if (type.isHidden()) {
+        if (type.isHidden() || VersionLoader.isVersion(type)) {
             return hidden.containsKey(type);
         }
         if (managed.containsKey(type)) {

@@ -405,23 +405,89 @@ final class Transaction {
         if (!problems.isEmpty()) {
             return null;
         }
-        hiddenBytes = engine.bridged(m.type.getClassLoader(), hiddenBytes);
-        MethodHandles.Lookup host = trusted.in(m.type);
-        // Not STRONG: once no entry points at it and no frame runs it, the version is unloaded.
-        MethodHandles.Lookup hidden = host.defineHiddenClass(hiddenBytes, true, MethodHandles.Lookup.ClassOption.NESTMATE);
+        Class<?> versionClass = engine.namedVersions() ? named(m, hiddenBytes, model.name(), hiddenName) : null;
         Map<String, MethodHandle> methods = new HashMap<>();
-        for (ClassModel.Member method : model.methods()) {
-            if (VersionWriter.belongsInHidden(method)) {
-                MethodType type = MethodType.fromMethodDescriptorString(
-                        VersionWriter.hiddenDescriptor(model.name(), method), m.type.getClassLoader());
-                methods.put(method.name() + method.descriptor(), hidden.findStatic(hidden.lookupClass(), method.name(), type));
+        if (versionClass != null) {
+            MethodHandles.Lookup in = trusted; // in() a class of another package would drop its reach
+            for (ClassModel.Member method : model.methods()) {
+                if (VersionWriter.belongsInHidden(method)) {
+                    String descriptor = VersionWriter.hiddenDescriptor(model.name(), method);
+                    MethodType type = MethodType.fromMethodDescriptorString(descriptor, m.type.getClassLoader());
+                    MethodType erased = MethodType.fromMethodDescriptorString(
+                            Relocator.erasedDescriptor(descriptor, model.name(), erasure(m.type)), m.type.getClassLoader());
+                    methods.put(method.name() + method.descriptor(),
+                            in.findStatic(versionClass, method.name(), erased).asType(type));
+                }
+            }
+        } else {
+            hiddenBytes = engine.bridged(m.type.getClassLoader(), hiddenBytes);
+            MethodHandles.Lookup host = trusted.in(m.type);
+            // Not STRONG: once no entry points at it and no frame runs it, the version is unloaded.
+            MethodHandles.Lookup hidden = host.defineHiddenClass(hiddenBytes, true,
+                    MethodHandles.Lookup.ClassOption.NESTMATE);
+            versionClass = hidden.lookupClass();
+            for (ClassModel.Member method : model.methods()) {
+                if (VersionWriter.belongsInHidden(method)) {
+                    MethodType type = MethodType.fromMethodDescriptorString(
+                            VersionWriter.hiddenDescriptor(model.name(), method), m.type.getClassLoader());
+                    methods.put(method.name() + method.descriptor(), hidden.findStatic(versionClass, method.name(), type));
+                }
             }
         }
-        Version result = new Version(hidden.lookupClass(), model, methods, bytes);
-        registry.definedHidden(hidden.lookupClass(), m.type, result);
+        Version result = new Version(versionClass, model, methods, bytes);
+        registry.definedHidden(versionClass, m.type, result);
         return result;
     }
 
+
+    /**
+     * The version as an ordinary class of the host's name in a loader of its own ({@link Relocator}),
+     * linked, so that a debugger hears of it before any code runs in it; null when it cannot be
+     * one, and then the engine says why and writes a hidden class.
+     */
+    private Class<?> named(Managed m, byte[] hiddenBytes, String host, String hiddenName) {
+        List<String> why = new ArrayList<>();
+        byte[] bytes;
+        try {
+            bytes = Relocator.relocate(hiddenBytes, host, hiddenName, erasure(m.type), why);
+        } catch (RuntimeException e) {
+            why.add(e.toString());
+            bytes = null;
+        }
+        if (bytes != null) {
+            try {
+                VersionLoader loader = new VersionLoader(m.type.getClassLoader(), m.type.getName());
+                Class<?> version = loader.define(bytes);
+                registry.definedHidden(version, m.type, null);
+                Class.forName(version.getName(), true, loader); // linked: a debugger hears of it now
+                return version;
+            } catch (LinkageError | ClassNotFoundException | RuntimeException e) {
+                why.add(Engine.rootCause(e));
+            }
+        }
+        engine.note("hotswap: " + m.type.getName() + ": this version runs as a hidden class, which debuggers and"
+                + " profilers do not see (" + String.join("; ", why) + ")");
+        return null;
+    }
+
+    /** Classes of {@code host}'s package as code outside it may name them: their nearest superclass outside it. */
+    private static Relocator.Erasure erasure(Class<?> host) {
+        String hostPackage = host.getPackageName();
+        return internalName -> {
+            try {
+                Class<?> k = Class.forName(internalName.replace('/', '.'), false, host.getClassLoader());
+                if (k.isInterface()) {
+                    return "java/lang/Object";
+                }
+                while (k.getPackageName().equals(hostPackage)) {
+                    k = k.getSuperclass();
+                }
+                return k.getName().replace('.', '/');
+            } catch (ClassNotFoundException | LinkageError e) {
+                return "java/lang/Object";
+            }
+        };
+    }
 
     /** An enum's constants in declaration order. */
     private static List<String> constants(ClassModel model) {

@@ -56,6 +56,11 @@ final class ChildJvm implements AutoCloseable {
     static ChildJvm start(Path workDir, List<String> args, java.util.Map<String, String> environment) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(java().toString());
+        // The shape of the engine's versions for every child (-Dit.versions=named|hidden), as a user sets it.
+        String versions = System.getProperty("it.versions", "");
+        if (!versions.isEmpty()) {
+            command.add("-Dhotswap.versions=" + versions);
+        }
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
         builder.environment().remove("JAVA_TOOL_OPTIONS");
