@@ -103,6 +103,9 @@ final class Applier {
             internalError(reporter, classes, "preparing", e);
             return true;
         }
+        if (result instanceof Engine.Result.Applied) {
+            plain.forEach(d -> engine.redefined(d.getDefinitionClass()));
+        }
         if (result instanceof Engine.Result.Refused refused) {
             refuse(reporter, classes, refused.problems().stream().map(Applier::reason).toList(),
                     "the structural engine cannot take this change yet: undo it, or restart the program");

@@ -28,8 +28,27 @@ final class EngineSlot {
      * breakpoints follow a swap only if the class is never redefined after it set them (the JVM
      * clears them silently), and a redefinition keeps its old constant pool for good.
      */
-    boolean takesBodies() {
-        return named;
+    boolean takesBodies(Class<?> type) {
+        return named || redefinitions.get(type).get() >= PLAIN_REDEFINITIONS;
+    }
+
+    /**
+     * Body-only swaps of one class the JVM's own redefinition takes before the engine takes the
+     * class over: each redefinition keeps the old version's constants for good (a day of editing
+     * one class would fill Metaspace), while the engine's versions are unloaded once superseded.
+     */
+    static final int PLAIN_REDEFINITIONS = 2;
+
+    private final ClassValue<java.util.concurrent.atomic.AtomicInteger> redefinitions = new ClassValue<>() {
+        @Override
+        protected java.util.concurrent.atomic.AtomicInteger computeValue(Class<?> type) {
+            return new java.util.concurrent.atomic.AtomicInteger();
+        }
+    };
+
+    /** Counts a plain redefinition of {@code type} that went in. */
+    void redefined(Class<?> type) {
+        redefinitions.get(type).incrementAndGet();
     }
 
     /** Reflection's mirror of this JVM, when the JDK took its hooks. */

@@ -51,8 +51,8 @@ final class Planner {
 
         boolean manages(Class<?> type);
 
-        /** True when the engine takes classes whose methods' bodies alone changed, too. */
-        default boolean takesBodies() {
+        /** True when the engine takes this class when its methods' bodies alone changed, too. */
+        default boolean takesBodies(Class<?> type) {
             return false;
         }
 
@@ -176,7 +176,7 @@ final class Planner {
                 boolean hasModel = now.flatMap(RunningBytes.Running::model).isPresent();
                 boolean engineTakes = hasModel && (engine.manages(type)
                         || ((!changes.isEmpty() || hosts.contains(c.model().name())) && engine.available()));
-                if (!engineTakes && hasModel && changes.isEmpty() && engine.takesBodies() && engine.available()
+                if (!engineTakes && hasModel && changes.isEmpty() && engine.takesBodies(type) && engine.available()
                         && engine.unsupported(type, now.get().model().orElseThrow(), c.model()).isEmpty()) {
                     engineTakes = true; // bodies alone, where the engine can take the class: as a new version
                 }

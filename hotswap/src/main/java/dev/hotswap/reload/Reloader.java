@@ -103,8 +103,8 @@ final class Reloader implements Debouncer.BatchHandler {
             }
 
             @Override
-            public boolean takesBodies() {
-                return engine.takesBodies();
+            public boolean takesBodies(Class<?> type) {
+                return engine.takesBodies(type);
             }
 
             @Override

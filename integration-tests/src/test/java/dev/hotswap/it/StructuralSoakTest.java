@@ -16,7 +16,7 @@ import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
 /**
- * A long editing session: one class structurally reloaded 1,000 times, every version with 400
+ * A long editing session: one class reloaded 1,000 times, structurally and by bodies alone, every version with 400
  * new constants in 400 methods, in a JVM limited to 32 MB of Metaspace and 48 MB of heap. Plain redefinition keeps
  * every old constant and runs out of Metaspace long before that; superseded hidden-class
  * versions must be collected. Swaps must not slow down as versions pile up.
@@ -29,7 +29,7 @@ class StructuralSoakTest {
     Path dir;
 
     /** {@code public class Text { public static String v() { return "version k"; } static String cI() {...} } } */
-    private static byte[] version(int k) {
+    private static byte[] version(int k, boolean structural) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
         cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, "app/Text", null, "java/lang/Object", null);
         MethodVisitor v = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "v", "()Ljava/lang/String;", null, null);
@@ -38,7 +38,7 @@ class StructuralSoakTest {
         v.visitInsn(Opcodes.ARETURN);
         v.visitMaxs(0, 0);
         v.visitEnd();
-        for (int i = 0; k > 0 && i < METHODS; i++) {
+        for (int i = 0; (k > 0 || !structural) && i < METHODS; i++) {
             MethodVisitor c = cw.visitMethod(Opcodes.ACC_STATIC, "c" + i, "()Ljava/lang/String;", null, null);
             c.visitCode();
             c.visitLdcInsn("constant " + i + " of version " + k + " with some text to take up room");
@@ -52,6 +52,16 @@ class StructuralSoakTest {
 
     @Test
     void aThousandStructuralEditsInThirtyTwoMegabytesOfMetaspace() throws Exception {
+        soak(true);
+    }
+
+    /** Each edit changes only constants in method bodies: after two plain redefinitions the engine takes the class. */
+    @Test
+    void aThousandBodyEditsInThirtyTwoMegabytesOfMetaspace() throws Exception {
+        soak(false);
+    }
+
+    private void soak(boolean structural) throws Exception {
         Path classes = dir.resolve("classes");
         Map<String, String> main = new LinkedHashMap<>();
         main.put("app.Text", "package app; public class Text { public static String v() { return \"version 0\"; } }");
@@ -72,7 +82,7 @@ class StructuralSoakTest {
                 }
                 """);
         Javac.compile(classes, main);
-        Files.write(classes.resolve("app/Text.class"), version(0));
+        Files.write(classes.resolve("app/Text.class"), version(0, structural));
         // The bounds: 32 MB of Metaspace and 48 MB of heap for the whole session.
         try (ChildJvm child = ChildJvm.start(dir, List.of("-XX:MaxMetaspaceSize=32m", "-Xmx48m",
                 "-javaagent:" + ChildJvm.hotswapJar() + "=quiet=0ms,verbosity=quiet",
@@ -82,7 +92,7 @@ class StructuralSoakTest {
             for (int k = 1; k <= EDITS; k++) {
                 int mark = child.mark();
                 long started = System.nanoTime();
-                Files.write(classes.resolve("app/Text.class"), version(k));
+                Files.write(classes.resolve("app/Text.class"), version(k, structural));
                 child.awaitAfter(mark, "seen version " + k);
                 millis.add((System.nanoTime() - started) / 1_000_000);
             }

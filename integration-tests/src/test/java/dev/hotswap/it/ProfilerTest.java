@@ -1,0 +1,116 @@
+package dev.hotswap.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Profilers and stack walkers after a structural swap, with named versions: JFR's execution
+ * samples, {@code Thread.getStackTrace()} from another thread and {@code StackWalker} name the
+ * user's class, method and line for a method the swap added, which takes most of the CPU.
+ */
+class ProfilerTest {
+    @TempDir
+    Path dir;
+
+    private static final String MAIN = """
+            package app;
+            import java.nio.file.*;
+            public class Main {
+                public static void main(String[] args) throws Exception {
+                    Thread main = Thread.currentThread();
+                    Thread sampler = new Thread(() -> {
+                        while (true) {
+                            for (StackTraceElement e : main.getStackTrace()) {
+                                if (e.getMethodName().equals("spin")) {
+                                    System.out.println("sampled " + e);
+                                }
+                            }
+                            try { Thread.sleep(50); } catch (InterruptedException x) { return; }
+                        }
+                    }, "sampler");
+                    sampler.setDaemon(true);
+                    sampler.start();
+                    Crunch crunch = new Crunch();
+                    while (!Files.exists(Path.of("stop"))) {
+                        System.out.println("tick " + crunch.work());
+                    }
+                    System.exit(0);
+                }
+            }
+            """;
+
+    private static final String CRUNCH_V1 = """
+            package app;
+            public class Crunch {
+                private long total;
+                public String work() {
+                    total++;
+                    return "v1 " + total;
+                }
+            }
+            """;
+
+    // spin() is added; its loop is on line 11.
+    private static final String CRUNCH_V2 = """
+            package app;
+            public class Crunch {
+                private long total;
+                public String work() {
+                    total += spin();
+                    return "v2 " + total + " " + StackWalker.getInstance().walk(s -> s.findFirst()).get();
+                }
+                private long spin() {
+                    long x = 0;
+                    for (int i = 0; i < 3_000_000; i++) {
+                        x += (i ^ total) % 7;
+                    }
+                    return x % 3;
+                }
+            }
+            """;
+
+    @Test
+    void jfrSamplesAndStackTracesNameAMethodTheSwapAdded() throws Exception {
+        Path classes = dir.resolve("classes");
+        Path recording = dir.resolve("rec.jfr");
+        Javac.compile(classes, Map.of("app.Main", MAIN, "app.Crunch", CRUNCH_V1));
+        try (ChildJvm child = ChildJvm.start(dir, List.of("-Dhotswap.versions=named",
+                "-XX:StartFlightRecording=filename=" + recording + ",settings=profile,dumponexit=true",
+                "-javaagent:" + ChildJvm.hotswapJar() + "=quiet=150ms",
+                "-cp", classes + java.io.File.pathSeparator + ChildJvm.hotswapJar(), "app.Main"))) {
+            child.await("tick v1 ");
+            Javac.compile(classes, Map.of("app.Crunch", CRUNCH_V2), classes);
+            String walked = child.await("tick v2 ");
+            assertThat(walked).endsWith(" app.Crunch.work(Crunch.java:6)");
+            String sampled = child.await("sampled ");
+            assertThat(sampled).isEqualTo("sampled app.Crunch.spin(Crunch.java:11)");
+            child.awaitMore(20, "tick v2 ");
+            Files.createFile(dir.resolve("stop"));
+            long deadline = System.nanoTime() + ChildJvm.WAIT.toNanos();
+            while (child.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(child.isAlive()).as("the child exits, dumping its recording").isFalse();
+        }
+        List<RecordedEvent> samples = RecordingFile.readAllEvents(recording).stream()
+                .filter(e -> e.getEventType().getName().equals("jdk.ExecutionSample")).toList();
+        long inSpin = samples.stream().filter(e -> {
+            List<RecordedFrame> frames = e.getStackTrace() == null ? List.of() : e.getStackTrace().getFrames();
+            return !frames.isEmpty() && frames.get(0).getMethod().getType().getName().equals("app.Crunch")
+                    && frames.get(0).getMethod().getName().equals("spin") && frames.get(0).getLineNumber() >= 10
+                    && frames.get(0).getLineNumber() <= 11;
+        }).count();
+        assertThat(samples).isNotEmpty();
+        assertThat(inSpin).as("samples whose top frame is app.Crunch.spin at its loop, of " + samples.size())
+                .isGreaterThan(samples.size() / 4);
+    }
+}
