@@ -92,7 +92,8 @@ class ProfilerTest {
             String walked = child.await("tick v2 ");
             assertThat(walked).endsWith(" app.Crunch.work(Crunch.java:6)");
             String sampled = child.await("sampled ");
-            assertThat(sampled).isEqualTo("sampled app.Crunch.spin(Crunch.java:11)");
+            // Wherever in spin() the other thread caught it: its class, method and one of its lines (9-13).
+            assertThat(sampled).matches("sampled app\\.Crunch\\.spin\\(Crunch\\.java:(9|1[0-3])\\)");
             child.awaitMore(20, "tick v2 ");
             Files.createFile(dir.resolve("stop"));
             long deadline = System.nanoTime() + ChildJvm.WAIT.toNanos();
