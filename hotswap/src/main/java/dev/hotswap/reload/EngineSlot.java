@@ -14,10 +14,10 @@ final class EngineSlot {
     private final Supplier<Optional<Engine>> factory;
     private final Optional<Mirror> mirror;
     private volatile Optional<Engine> engine;
-    private final boolean named;
+    private final java.util.function.BooleanSupplier named;
 
     /** @param named whether versions are named classes ({@link VersionShape}): then the engine takes body changes too */
-    EngineSlot(Supplier<Optional<Engine>> factory, Optional<Mirror> mirror, boolean named) {
+    EngineSlot(Supplier<Optional<Engine>> factory, Optional<Mirror> mirror, java.util.function.BooleanSupplier named) {
         this.factory = factory;
         this.mirror = mirror;
         this.named = named;
@@ -29,7 +29,7 @@ final class EngineSlot {
      * clears them silently), and a redefinition keeps its old constant pool for good.
      */
     boolean takesBodies(Class<?> type) {
-        return named || redefinitions.get(type).get() >= PLAIN_REDEFINITIONS;
+        return redefinitions.get(type).get() >= PLAIN_REDEFINITIONS || named.getAsBoolean();
     }
 
     /**

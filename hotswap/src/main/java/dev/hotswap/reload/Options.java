@@ -80,7 +80,7 @@ public record Options(List<Path> watch, Duration quiet, Optional<Duration> poll,
                         && !k.equals(DEBUG_PROPERTY) && !k.equals(VersionShape.PROPERTY))
                 .sorted()
                 .forEach(k -> builder.problems.add("unknown property -D" + k + " ignored (known: "
-                        + String.join(", ", KEYS) + ")"));
+                        + String.join(", ", KEYS) + ", versions)"));
         boolean watchFromArgs = false;
         if (agentArgs != null && !agentArgs.isBlank()) {
             for (String part : agentArgs.split(",")) {

@@ -176,12 +176,14 @@ final class Planner {
                 boolean hasModel = now.flatMap(RunningBytes.Running::model).isPresent();
                 boolean engineTakes = hasModel && (engine.manages(type)
                         || ((!changes.isEmpty() || hosts.contains(c.model().name())) && engine.available()));
-                if (!engineTakes && hasModel && changes.isEmpty() && engine.takesBodies(type) && engine.available()
-                        && engine.unsupported(type, now.get().model().orElseThrow(), c.model()).isEmpty()) {
-                    engineTakes = true; // bodies alone, where the engine can take the class: as a new version
+                List<Engine.Problem> problems = engineTakes
+                        ? engine.unsupported(type, now.get().model().orElseThrow(), c.model()) : List.of();
+                if (!engineTakes && hasModel && changes.isEmpty() && engine.takesBodies(type) && engine.available()) {
+                    // Bodies alone, as a new version, where the engine can take the class; else as a redefinition.
+                    engineTakes = engine.unsupported(type, now.get().model().orElseThrow(), c.model()).isEmpty();
                 }
                 if (engineTakes) {
-                    for (Engine.Problem problem : engine.unsupported(type, now.get().model().orElseThrow(), c.model())) {
+                    for (Engine.Problem problem : problems) {
                         structural.add(Applier.reason(problem));
                         if (!problem.hint().isEmpty()) {
                             hints.add(problem.hint());

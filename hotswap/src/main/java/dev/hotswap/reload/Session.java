@@ -44,13 +44,13 @@ public final class Session implements AutoCloseable {
         Frameworks followed = new Frameworks(instrumentation, mirror.isPresent(), reporter::problem);
         this.frameworks = followed;
         mirror.ifPresent(m -> m.onSeen(followed::seen));
-        boolean named = VersionShape.named(reporter::problem);
+        java.util.function.BooleanSupplier named = VersionShape.ofThisJvm(reporter::problem);
         EngineSlot engine = new EngineSlot(() -> Engine.create(instrumentation,
                 type -> bytes.location(type.getProtectionDomain()).flatMap(roots::rootOf).isPresent(),
                 type -> bytes.of(type, instrumentation).map(r -> r.bytes), bytes::seen, reporter::problem)
                 .map(e -> {
                     e.receivers(followed::addedMethod);
-                    e.namedVersions(named);
+                    e.namedVersions(named.getAsBoolean());
                     return e;
                 }), mirror, named);
         this.planting = new Planting(running, engine, followed);

@@ -54,9 +54,28 @@ final class VersionShape {
                 || (argument.contains("-agentpath:") && argument.contains("jdwp"));
     }
 
-    /** As {@link #named}, for this JVM. */
-    static boolean named(java.util.function.Consumer<String> problems) {
-        Optional<List<String>> arguments = ProcessHandle.current().info().arguments().map(List::of);
-        return named(System.getProperties(), System.getenv(), arguments, problems);
+    /**
+     * As {@link #named}, for this JVM, worked out at the first question (a swap), not at start-up:
+     * reading the JVM's command line costs a program that never swaps nothing.
+     */
+    static java.util.function.BooleanSupplier ofThisJvm(java.util.function.Consumer<String> problems) {
+        return new java.util.function.BooleanSupplier() {
+            private volatile Boolean named;
+
+            @Override
+            public boolean getAsBoolean() {
+                Boolean answer = named;
+                if (answer == null) {
+                    synchronized (this) {
+                        if (named == null) {
+                            named = VersionShape.named(System.getProperties(), System.getenv(),
+                                    ProcessHandle.current().info().arguments().map(List::of), problems);
+                        }
+                        answer = named;
+                    }
+                }
+                return answer;
+            }
+        };
     }
 }

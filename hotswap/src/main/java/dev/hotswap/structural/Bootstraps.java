@@ -179,18 +179,21 @@ final class Bootstraps {
                     .mapToInt(ClassModel.Member::access).findFirst().orElse(0)
                     : MethodHandles.reflectAs(java.lang.reflect.Constructor.class, handle).getModifiers();
             if (!Access.allowed(c, owner, modifiers, registry)) {
-                throw new IllegalAccessException(Access.source(c, registry).getName() + " may not reach "
-                        + owner.getName() + ".<init>" + descriptor);
+                return CallSites.illegalAccess(type.changeReturnType(owner), Access.source(c, registry).getName()
+                        + " may not reach " + owner.getName() + ".<init>" + descriptor);
             }
             return handle;
         });
     }
 
-    /** Checks a caller of {@link Linker#lambda}: the lambdas the engine writes into hidden classes. */
-    void admitLambda(MethodHandles.Lookup caller) {
+    /**
+     * Checks a caller of a bootstrap that serves only code the engine wrote and needs nothing of
+     * the engine's state ({@link Linker#lambda}, {@link Linker#typeOp}).
+     */
+    void admitted(MethodHandles.Lookup caller, String bootstrap) {
         awaitPublication();
         synchronized (engine) {
-            admit(caller, "lambda");
+            admit(caller, bootstrap);
         }
     }
 }

@@ -465,8 +465,12 @@ final class CallSites {
     }
 
     private MethodHandle illegalAccess(MethodType type, Class<?> caller, String what) {
-        MethodHandle thrower = MethodHandles.insertArguments(ILLEGAL_ACCESS, 0,
-                Access.source(caller, registry).getName() + " may not reach " + what)
+        return illegalAccess(type, Access.source(caller, registry).getName() + " may not reach " + what);
+    }
+
+    /** A target of {@code type} that throws {@code IllegalAccessError} with this message, as the JVM would at the call. */
+    static MethodHandle illegalAccess(MethodType type, String message) {
+        MethodHandle thrower = MethodHandles.insertArguments(ILLEGAL_ACCESS, 0, message)
                 .asType(MethodType.methodType(type.returnType()));
         return MethodHandles.dropArguments(thrower, 0, type.parameterList());
     }

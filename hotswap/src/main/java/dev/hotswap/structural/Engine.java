@@ -64,6 +64,8 @@ public final class Engine {
     private final Bootstraps bootstraps;
     /** Set while the engine defines a class whose bytes it already renamed. */
     private final ThreadLocal<Boolean> definingRenamed = new ThreadLocal<>();
+    /** New versions as named classes ({@link Relocator}); hidden ones otherwise. */
+    private volatile boolean named;
 
     /** Why the engine cannot take a change, or what did not follow after it went in: the class, the member, what. */
     public record Problem(String className, String member, String message, String hint, Kind kind, String oldDescriptor,
@@ -236,8 +238,6 @@ public final class Engine {
     boolean namedVersions() {
         return named;
     }
-
-    private volatile boolean named;
 
     void note(String line) {
         problems.accept(line);

@@ -2,7 +2,6 @@ package dev.hotswap.structural;
 
 import dev.hotswap.ReloadOutcome.Kind;
 import dev.hotswap.classfile.ClassModel;
-import java.lang.instrument.ClassDefinition;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -64,7 +63,7 @@ final class Enums {
      * of {@code enums} (its newest code: from this batch when it is in it). The old arrays are
      * also updated in place, for compiled code that folded the old array in as a constant.
      */
-    static List<Engine.Problem> refreshSwitchTables(Engine engine, List<Class<?>> enums, List<ClassDefinition> batch,
+    static List<Engine.Problem> refreshSwitchTables(Engine engine, List<Class<?>> enums, Map<Class<?>, byte[]> batch,
                                                     CodeRewriter.Loaded loaded) {
         List<Engine.Problem> warnings = new ArrayList<>();
         Set<String> tables = new LinkedHashSet<>();
@@ -83,8 +82,7 @@ final class Enums {
                 }
             }
             if (holds) {
-                Optional<byte[]> bytes = batch.stream().filter(d -> d.getDefinitionClass() == holder).findFirst()
-                        .map(ClassDefinition::getDefinitionClassFile).or(() -> engine.runningBytes(holder));
+                Optional<byte[]> bytes = Optional.ofNullable(batch.get(holder)).or(() -> engine.runningBytes(holder));
                 bytes.flatMap(b -> rerun(engine, holder, b, fields, loaded)).ifPresent(warnings::add);
             }
         }

@@ -73,7 +73,7 @@ public final class Linker {
      */
     public static CallSite lambda(MethodHandles.Lookup caller, String name, MethodType type, Object... args)
             throws LambdaConversionException, NoSuchMethodException, IllegalAccessException {
-        engine().bootstraps().admitLambda(caller);
+        engine().bootstraps().admitted(caller, "lambda");
         MethodType samType = (MethodType) args[0];
         MethodHandle implementation = (MethodHandle) args[1];
         if (LAMBDA_FACTORY_CALLS_HIDDEN_BODIES) {
@@ -144,7 +144,7 @@ public final class Linker {
 
     /** A cast, {@code instanceof} or array creation in a named version, of a class of its host's package. */
     public static CallSite typeOp(MethodHandles.Lookup caller, String name, MethodType type, int opcode, Class<?> of) {
-        engine().bootstraps().type(caller, of.getName());
+        engine().bootstraps().admitted(caller, "typeOp");
         MethodHandle handle = switch (opcode) {
             case org.objectweb.asm.Opcodes.CHECKCAST -> MethodHandles.identity(Object.class)
                     .asType(MethodType.methodType(of, Object.class));

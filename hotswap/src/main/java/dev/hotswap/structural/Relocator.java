@@ -75,24 +75,26 @@ final class Relocator {
         this.problems = problems;
     }
 
+    /** A named version: its bytes, and each method's declared descriptor (name + hidden descriptor to erased). */
+    record Relocated(byte[] bytes, Map<String, String> descriptors) {
+    }
+
     /** The named version, or null with {@code problems} saying why it cannot be one. */
-    static byte[] relocate(byte[] hiddenVersion, String host, String hiddenName, Erasure erasure, List<String> problems) {
+    static Relocated relocate(byte[] hiddenVersion, String host, String hiddenName, Erasure erasure, List<String> problems) {
         return new Relocator(host, hiddenName, erasure, problems).relocate(hiddenVersion);
     }
 
-    /** A version method's descriptor as {@link #relocate} writes it. */
-    static String erasedDescriptor(String descriptor, String host, Erasure erasure) {
-        return new Relocator(host, host, erasure, new ArrayList<>()).eraseMethod(descriptor);
-    }
-
-    private byte[] relocate(byte[] bytes) {
+    private Relocated relocate(byte[] bytes) {
         ClassNode c = new ClassNode();
         new ClassReader(bytes).accept(c, 0);
         c.name = host;
         c.access = Opcodes.ACC_FINAL | Opcodes.ACC_SUPER;
+        Map<String, String> descriptors = new java.util.HashMap<>();
         Set<String> signatures = new HashSet<>();
         for (MethodNode m : c.methods) {
+            String hidden = m.desc;
             m.desc = eraseMethod(m.desc);
+            descriptors.put(m.name + hidden, m.desc);
             if (!signatures.add(m.name + m.desc)) {
                 problems.add("two methods " + m.name + " take the same types once the classes of package "
                         + hostPackage.replace('/', '.') + " are seen from outside it");
@@ -104,7 +106,7 @@ final class Relocator {
         }
         ClassWriter w = new ClassWriter(0);
         c.accept(w);
-        return w.toByteArray();
+        return new Relocated(w.toByteArray(), Map.copyOf(descriptors));
     }
 
     /**
@@ -123,23 +125,23 @@ final class Relocator {
             }
         }
         Set<LabelNode> replacedNews = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-        List<TypeInsnNode> pending = new ArrayList<>();
-        List<Boolean> replacing = new ArrayList<>();
+        // Per new not yet initialized, innermost last: whether it is replaced (javac nests them as brackets).
+        java.util.Deque<Boolean> replacing = new java.util.ArrayDeque<>();
         ListIterator<AbstractInsnNode> it = m.instructions.iterator();
         while (it.hasNext()) {
             AbstractInsnNode insn = it.next();
             if (insn instanceof TypeInsnNode t && t.getOpcode() == Opcodes.NEW) {
                 MethodInsnNode init = initOf(t);
                 boolean replace = init != null && (local(t.desc) || mentionsLocal(init.desc));
-                pending.add(t);
-                replacing.add(replace);
+                if (replace && (!(t.getNext() instanceof InsnNode dup) || dup.getOpcode() != Opcodes.DUP)) {
+                    problems.add(m.name + " makes a " + t.desc.replace('/', '.') + " in a way javac does not");
+                    replace = false;
+                }
+                replacing.push(replace);
                 if (replace) {
-                    if (!(t.getNext() instanceof InsnNode dup) || dup.getOpcode() != Opcodes.DUP) {
-                        problems.add(m.name + " makes a " + t.desc.replace('/', '.') + " in a way javac does not");
-                        continue;
-                    }
-                    for (AbstractInsnNode p = t.getPrevious(); p instanceof LabelNode
-                            || (p != null && p.getOpcode() < 0 && !(p instanceof FrameNode)); p = p.getPrevious()) {
+                    // The frames name the new by the labels just before it: those entries become null.
+                    for (AbstractInsnNode p = t.getPrevious(); p != null && p.getOpcode() < 0 && !(p instanceof FrameNode);
+                         p = p.getPrevious()) {
                         if (p instanceof LabelNode l) {
                             replacedNews.add(l);
                         }
@@ -147,12 +149,11 @@ final class Relocator {
                     it.set(new InsnNode(Opcodes.ACONST_NULL));
                 }
             } else if (insn instanceof MethodInsnNode mi && mi.name.equals("<init>")) {
-                if (pending.isEmpty()) {
+                if (replacing.isEmpty()) {
                     problems.add(m.name + " calls a constructor of " + mi.owner.replace('/', '.') + " outside new");
                     continue;
                 }
-                pending.remove(pending.size() - 1);
-                if (replacing.remove(replacing.size() - 1)) {
+                if (replacing.pop()) {
                     Type[] args = erasedArguments(mi.desc);
                     Type[] withPlaceholder = new Type[args.length + 1];
                     withPlaceholder[0] = Type.getType(Object.class);

@@ -55,6 +55,7 @@ final class Transaction {
     private final Policy policy;
     private final Instrumentation instrumentation;
     private final MethodHandles.Lookup trusted;
+    private final Versions versions;
     private final ReentrantLock batches = new ReentrantLock();
     volatile Faults faults = Faults.NONE;
 
@@ -66,6 +67,7 @@ final class Transaction {
         this.policy = policy;
         this.instrumentation = instrumentation;
         this.trusted = trusted;
+        this.versions = new Versions(engine, registry, trusted);
     }
 
     /** What a class of the batch becomes once it is published. */
@@ -139,7 +141,7 @@ final class Transaction {
             Managed m = isFresh ? fresh.get(s.type()) : registry.get(s.type());
             try {
                 if (isFresh) {
-                    m.original = define(m, s.runningBytes(), s.running(), loaded, found, 0, Set.of());
+                    m.original = versions.define(m, s.runningBytes(), s.running(), loaded, found, 0, Set.of());
                 }
                 ClassModel previous = m.current != null ? m.current.model() : s.running();
                 Set<String> initialize = newStatics(m.loaded, previous, s.next());
@@ -148,7 +150,7 @@ final class Transaction {
                     // The values array is built anew from the constants: kept ones are the same objects.
                     initialize.addAll(valuesArrays(s.next()));
                 }
-                Version version = define(m, s.nextBytes(), s.next(), loaded, found, generation, initialize);
+                Version version = versions.define(m, s.nextBytes(), s.next(), loaded, found, generation, initialize);
                 List<String> constructors = new ArrayList<>(m.addedConstructors);
                 for (ClassModel.Member ctor : s.next().methods()) {
                     if (ctor.name().equals("<init>") && !LoadRewriter.declares(m.loaded, false, "<init>", ctor.descriptor(), false)
@@ -287,7 +289,11 @@ final class Transaction {
         }
         if (!enums.isEmpty()) {
             warnings.addAll(Enums.renumber(trusted, enums));
-            warnings.addAll(Enums.refreshSwitchTables(engine, enums, plain, loaded));
+            // The newest code of each class of the batch, whichever way it went in (bodies alone may go structural).
+            Map<Class<?>, byte[]> batch = new HashMap<>();
+            plain.forEach(d -> batch.put(d.getDefinitionClass(), d.getDefinitionClassFile()));
+            structural.forEach(s -> batch.put(s.type(), s.nextBytes()));
+            warnings.addAll(Enums.refreshSwitchTables(engine, enums, batch, loaded));
         }
     }
 
@@ -326,8 +332,8 @@ final class Transaction {
      */
     private Optional<Engine.Problem> initializeAddedStatics(Version version) {
         try {
-            MethodHandles.Lookup lookup = trusted.in(version.hidden());
-            lookup.findStatic(version.hidden(), VersionWriter.CLINIT, MethodType.methodType(void.class)).invoke();
+            versions.lookup(version.hidden()).findStatic(version.hidden(), VersionWriter.CLINIT,
+                    MethodType.methodType(void.class)).invoke();
             return Optional.empty();
         } catch (Throwable e) {
             return Optional.of(new Engine.Problem(version.model().javaName(), "<clinit>", "its static initializer threw "
@@ -397,97 +403,6 @@ final class Transaction {
         return true;
     }
 
-
-    private Version define(Managed m, byte[] bytes, ClassModel model, CodeRewriter.Loaded loaded, List<String> problems,
-                           int version, Set<String> initialize) throws IllegalAccessException, NoSuchMethodException {
-        String hiddenName = model.name() + "$$hotswap" + version;
-        byte[] hiddenBytes = VersionWriter.write(bytes, model, hiddenName, loaded, problems, initialize);
-        if (!problems.isEmpty()) {
-            return null;
-        }
-        Class<?> versionClass = engine.namedVersions() ? named(m, hiddenBytes, model.name(), hiddenName) : null;
-        Map<String, MethodHandle> methods = new HashMap<>();
-        if (versionClass != null) {
-            MethodHandles.Lookup in = trusted; // in() a class of another package would drop its reach
-            for (ClassModel.Member method : model.methods()) {
-                if (VersionWriter.belongsInHidden(method)) {
-                    String descriptor = VersionWriter.hiddenDescriptor(model.name(), method);
-                    MethodType type = MethodType.fromMethodDescriptorString(descriptor, m.type.getClassLoader());
-                    MethodType erased = MethodType.fromMethodDescriptorString(
-                            Relocator.erasedDescriptor(descriptor, model.name(), erasure(m.type)), m.type.getClassLoader());
-                    methods.put(method.name() + method.descriptor(),
-                            in.findStatic(versionClass, method.name(), erased).asType(type));
-                }
-            }
-        } else {
-            hiddenBytes = engine.bridged(m.type.getClassLoader(), hiddenBytes);
-            MethodHandles.Lookup host = trusted.in(m.type);
-            // Not STRONG: once no entry points at it and no frame runs it, the version is unloaded.
-            MethodHandles.Lookup hidden = host.defineHiddenClass(hiddenBytes, true,
-                    MethodHandles.Lookup.ClassOption.NESTMATE);
-            versionClass = hidden.lookupClass();
-            for (ClassModel.Member method : model.methods()) {
-                if (VersionWriter.belongsInHidden(method)) {
-                    MethodType type = MethodType.fromMethodDescriptorString(
-                            VersionWriter.hiddenDescriptor(model.name(), method), m.type.getClassLoader());
-                    methods.put(method.name() + method.descriptor(), hidden.findStatic(versionClass, method.name(), type));
-                }
-            }
-        }
-        Version result = new Version(versionClass, model, methods, bytes);
-        registry.definedHidden(versionClass, m.type, result);
-        return result;
-    }
-
-
-    /**
-     * The version as an ordinary class of the host's name in a loader of its own ({@link Relocator}),
-     * linked, so that a debugger hears of it before any code runs in it; null when it cannot be
-     * one, and then the engine says why and writes a hidden class.
-     */
-    private Class<?> named(Managed m, byte[] hiddenBytes, String host, String hiddenName) {
-        List<String> why = new ArrayList<>();
-        byte[] bytes;
-        try {
-            bytes = Relocator.relocate(hiddenBytes, host, hiddenName, erasure(m.type), why);
-        } catch (RuntimeException e) {
-            why.add(e.toString());
-            bytes = null;
-        }
-        if (bytes != null) {
-            try {
-                VersionLoader loader = new VersionLoader(m.type.getClassLoader(), m.type.getName());
-                Class<?> version = loader.define(bytes);
-                registry.definedHidden(version, m.type, null);
-                Class.forName(version.getName(), true, loader); // linked: a debugger hears of it now
-                return version;
-            } catch (LinkageError | ClassNotFoundException | RuntimeException e) {
-                why.add(Engine.rootCause(e));
-            }
-        }
-        engine.note("hotswap: " + m.type.getName() + ": this version runs as a hidden class, which debuggers and"
-                + " profilers do not see (" + String.join("; ", why) + ")");
-        return null;
-    }
-
-    /** Classes of {@code host}'s package as code outside it may name them: their nearest superclass outside it. */
-    private static Relocator.Erasure erasure(Class<?> host) {
-        String hostPackage = host.getPackageName();
-        return internalName -> {
-            try {
-                Class<?> k = Class.forName(internalName.replace('/', '.'), false, host.getClassLoader());
-                if (k.isInterface()) {
-                    return "java/lang/Object";
-                }
-                while (k.getPackageName().equals(hostPackage)) {
-                    k = k.getSuperclass();
-                }
-                return k.getName().replace('.', '/');
-            } catch (ClassNotFoundException | LinkageError e) {
-                return "java/lang/Object";
-            }
-        };
-    }
 
     /** An enum's constants in declaration order. */
     private static List<String> constants(ClassModel model) {

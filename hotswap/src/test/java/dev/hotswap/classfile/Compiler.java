@@ -17,11 +17,11 @@ import javax.tools.SimpleJavaFileObject;
 import javax.tools.ToolProvider;
 
 /** Compiles sources in memory for fixtures: class name → source in, internal name → bytes out. */
-final class Compiler {
+public final class Compiler {
     private Compiler() {
     }
 
-    static Map<String, byte[]> compile(Map<String, String> sources) {
+    public static Map<String, byte[]> compile(Map<String, String> sources) {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         Map<String, ByteArrayOutputStream> outputs = new HashMap<>();
         List<JavaFileObject> units = new ArrayList<>();
