@@ -316,7 +316,10 @@ public final class Bench {
         configs.put("agent, after 100 body swaps", 100);
         configs.put("agent, after 1 structural swap", 1);
         configs.put("agent, after 100 structural swaps", 100);
-        configs.put("agent, after 1,000 structural swaps", 1000);
+        configs.put("agent, hidden versions, after 100 body swaps", 100);
+        configs.put("agent, hidden versions, after 1 structural swap", 1);
+        configs.put("agent, hidden versions, after 100 structural swaps", 100);
+        configs.put("agent, hidden versions, after 1,000 structural swaps", 1000);
         for (Map.Entry<String, Integer> config : configs.entrySet()) {
             Path dir = Files.createDirectories(work.resolve("callcost-" + results.size()));
             Files.write(dir.resolve("Hot.class"), ClassGen.operator("Hot", 0));
@@ -324,13 +327,17 @@ public final class Bench {
             if (config.getValue() >= 0) {
                 jvm.add(0, "-javaagent:" + hotswapJar + "=quiet=0ms,verbosity=quiet,watch=" + dir);
             }
+            if (config.getKey().contains("hidden versions")) {
+                jvm.add("-Dhotswap.versions=hidden");
+            }
             Options options = jmh(CallCost.class.getName() + ".call", Math.max(0, config.getValue()),
                     config.getKey().contains("structural"), jvm).shouldDoGC(true).build();
             results.put(config.getKey(), new Runner(options).runSingle());
         }
         double base = results.get("no agent").getPrimaryResult().getScore();
         md.append("\n## 2. Call cost (JMH)\n\n")
-                .append("A small hot instance method (`x * 31 + k`, called through an interface, monomorphic, a chain of ")
+                .append("A small hot instance method (`mul(x) + k`, where `mul` is a private method returning `x * m` of a private ")
+                .append("field `m`; called through an interface, monomorphic, a chain of ")
                 .append(CallCost.CALLS).append(" dependent calls per JMH operation) of a class ")
                 .append("loaded from a watched folder; one JMH fork set per configuration, average time per call. Swaps ")
                 .append("are made through the real pipeline in the fork's setup. Error is JMH's 99.9% confidence half-width.\n\n")
@@ -348,7 +355,10 @@ public final class Bench {
         }
         md.append("\nGoal: every ratio within 1.05. Body swaps go through the JVM's own redefinition, which leaves no ")
                 .append("indirection behind. A structural swap leaves the method an `invokedynamic` entry on a ")
-                .append("`MutableCallSite` that the JIT inlines through.\n");
+                .append("`MutableCallSite` that the JIT inlines through; from a class's third body swap on, the engine ")
+                .append("takes body swaps too. Versions are named by default: they reach the private field and method through ")
+                .append("`invokedynamic` sites linked by the engine; hidden versions (`-Dhotswap.versions=hidden`) are ")
+                .append("nestmates and read them directly.\n");
     }
 
     private void reflectCost() throws Exception {

@@ -17,8 +17,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Call cost of a small hot instance method ({@code x * 31 + k}) of a class loaded from a watched
- * folder. The runner forks one JVM per configuration: no agent; the agent loaded, never swapped;
+ * Call cost of a small hot instance method ({@code mul(x) + k}, {@code mul} a private method
+ * reading a private field) of a class loaded from a watched folder. The runner forks one JVM per configuration: no agent; the agent loaded, never swapped;
  * the agent after 1 and after 100 body swaps made through the real pipeline (file written,
  * watcher, redefinition) in this fork's setup.
  */

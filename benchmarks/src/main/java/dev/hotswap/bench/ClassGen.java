@@ -50,7 +50,9 @@ final class ClassGen {
     }
 
     /**
-     * {@code public class name implements IntUnaryOperator { public int applyAsInt(int x) { return x * 31 + k; } }},
+     * {@code public class name implements IntUnaryOperator { private int m = 31;
+     * public int applyAsInt(int x) { return mul(x) + k; } private int mul(int x) { return x * m; } }}:
+     * a private field and a private method, which a named version reaches through the engine,
      * where k is never 0 (the JIT would drop "+ 0" and make one version cheaper than the others).
      */
     static byte[] operator(String name, int k) {
@@ -58,20 +60,42 @@ final class ClassGen {
     }
 
     static byte[] operator(String name, int k, boolean structural) {
-        ClassWriter cw = start(name, new String[] {"java/util/function/IntUnaryOperator"});
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, name, null, "java/lang/Object",
+                new String[] {"java/util/function/IntUnaryOperator"});
+        cw.visitField(Opcodes.ACC_PRIVATE, "m", "I", null, null).visitEnd();
+        MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
+        init.visitCode();
+        init.visitVarInsn(Opcodes.ALOAD, 0);
+        init.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        init.visitVarInsn(Opcodes.ALOAD, 0);
+        init.visitIntInsn(Opcodes.BIPUSH, 31);
+        init.visitFieldInsn(Opcodes.PUTFIELD, name, "m", "I");
+        init.visitInsn(Opcodes.RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
         if (structural) {
             extra(cw, Opcodes.ACC_PUBLIC, k);
         }
         MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "applyAsInt", "(I)I", null, null);
         mv.visitCode();
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
         mv.visitVarInsn(Opcodes.ILOAD, 1);
-        mv.visitIntInsn(Opcodes.BIPUSH, 31);
-        mv.visitInsn(Opcodes.IMUL);
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, name, "mul", "(I)I", false);
         mv.visitLdcInsn(operatorConstant(k));
         mv.visitInsn(Opcodes.IADD);
         mv.visitInsn(Opcodes.IRETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+        MethodVisitor mul = cw.visitMethod(Opcodes.ACC_PRIVATE, "mul", "(I)I", null, null);
+        mul.visitCode();
+        mul.visitVarInsn(Opcodes.ILOAD, 1);
+        mul.visitVarInsn(Opcodes.ALOAD, 0);
+        mul.visitFieldInsn(Opcodes.GETFIELD, name, "m", "I");
+        mul.visitInsn(Opcodes.IMUL);
+        mul.visitInsn(Opcodes.IRETURN);
+        mul.visitMaxs(0, 0);
+        mul.visitEnd();
         return end(cw);
     }
 

@@ -14,22 +14,22 @@ final class EngineSlot {
     private final Supplier<Optional<Engine>> factory;
     private final Optional<Mirror> mirror;
     private volatile Optional<Engine> engine;
-    private final java.util.function.BooleanSupplier named;
+    private final Supplier<VersionShape.Choice> shape;
 
-    /** @param named whether versions are named classes ({@link VersionShape}): then the engine takes body changes too */
-    EngineSlot(Supplier<Optional<Engine>> factory, Optional<Mirror> mirror, java.util.function.BooleanSupplier named) {
+    /** @param shape the versions' shape ({@link VersionShape}): under a debugger, the engine takes body changes too */
+    EngineSlot(Supplier<Optional<Engine>> factory, Optional<Mirror> mirror, Supplier<VersionShape.Choice> shape) {
         this.factory = factory;
         this.mirror = mirror;
-        this.named = named;
+        this.shape = shape;
     }
 
     /**
-     * True when method bodies go through the engine as well: with named versions a debugger's
-     * breakpoints follow a swap only if the class is never redefined after it set them (the JVM
-     * clears them silently), and a redefinition keeps its old constant pool for good.
+     * True when method bodies go through the engine as well: a debugger's breakpoints follow a
+     * swap only if the class is never redefined after it set them (the JVM clears them silently),
+     * and a redefinition keeps its old constant pool for good.
      */
     boolean takesBodies(Class<?> type) {
-        return redefinitions.get(type).get() >= PLAIN_REDEFINITIONS || named.getAsBoolean();
+        return redefinitions.get(type).get() >= PLAIN_REDEFINITIONS || shape.get().enginesBodies();
     }
 
     /**

@@ -26,10 +26,14 @@ import java.util.regex.Pattern;
  *              batch holding it is given up
  * @param verbosity what is printed on stderr
  * @param events when present, one JSON object per outcome is appended to this file
+ * @param batches when present, the folder where a build announces each complete compile (a file
+ *                {@code *.batch} listing its class and resource files, one path per line); the
+ *                listed files are swapped at once, as one batch, and the watched folders are not
+ *                watched for writes (dev mode's build says where each compile ends)
  * @param problems what could not be understood, one sentence each
  */
 public record Options(List<Path> watch, Duration quiet, Optional<Duration> poll, Duration retry,
-                      Verbosity verbosity, Optional<Path> events, List<String> problems) {
+                      Verbosity verbosity, Optional<Path> events, Optional<Path> batches, List<String> problems) {
 
     public static final Duration DEFAULT_QUIET = Duration.ofMillis(50);
     public static final Duration DEFAULT_POLL = Duration.ofMillis(200);
@@ -37,7 +41,7 @@ public record Options(List<Path> watch, Duration quiet, Optional<Duration> poll,
     static final String PROPERTY_PREFIX = "hotswap.";
     /** Read by {@code dev.hotswap.watch.Debug}, not an option: known, so never called unknown. */
     private static final String DEBUG_PROPERTY = "hotswap.debug";
-    private static final List<String> KEYS = List.of("watch", "quiet", "poll", "retry", "verbosity", "events");
+    private static final List<String> KEYS = List.of("watch", "quiet", "poll", "retry", "verbosity", "events", "batches");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|)", Pattern.CASE_INSENSITIVE);
 
     public Options {
@@ -57,7 +61,7 @@ public record Options(List<Path> watch, Duration quiet, Optional<Duration> poll,
 
     public static Options defaults() {
         return new Options(List.of(), DEFAULT_QUIET, Optional.empty(), DEFAULT_RETRY, Verbosity.NORMAL,
-                Optional.empty(), List.of());
+                Optional.empty(), Optional.empty(), List.of());
     }
 
     /**
@@ -109,6 +113,7 @@ public record Options(List<Path> watch, Duration quiet, Optional<Duration> poll,
         Duration retry = DEFAULT_RETRY;
         Verbosity verbosity = Verbosity.NORMAL;
         Optional<Path> events = Optional.empty();
+        Optional<Path> batches = Optional.empty();
         final List<String> problems = new ArrayList<>();
 
         void set(String key, String value, String where) {
@@ -135,6 +140,7 @@ public record Options(List<Path> watch, Duration quiet, Optional<Duration> poll,
                 }
                 case "verbosity", "verbose" -> verbosity(key, value, where);
                 case "events" -> events = path(value, where);
+                case "batches" -> batches = path(value, where);
                 default -> problems.add("unknown " + where + " ignored (known: " + String.join(", ", KEYS) + ")");
             }
         }
@@ -182,7 +188,7 @@ public record Options(List<Path> watch, Duration quiet, Optional<Duration> poll,
         }
 
         Options build() {
-            return new Options(watch, quiet, poll, retry, verbosity, events, problems);
+            return new Options(watch, quiet, poll, retry, verbosity, events, batches, problems);
         }
     }
 }

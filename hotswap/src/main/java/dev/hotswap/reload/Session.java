@@ -4,6 +4,7 @@ import dev.hotswap.ReloadListener;
 import dev.hotswap.integration.Frameworks;
 import dev.hotswap.reflect.Mirror;
 import dev.hotswap.structural.Engine;
+import dev.hotswap.watch.BatchInbox;
 import dev.hotswap.watch.Debouncer;
 import dev.hotswap.watch.DirectoryWatcher;
 import dev.hotswap.watch.PollingWatcher;
@@ -44,15 +45,15 @@ public final class Session implements AutoCloseable {
         Frameworks followed = new Frameworks(instrumentation, mirror.isPresent(), reporter::problem);
         this.frameworks = followed;
         mirror.ifPresent(m -> m.onSeen(followed::seen));
-        java.util.function.BooleanSupplier named = VersionShape.ofThisJvm(reporter::problem);
+        java.util.function.Supplier<VersionShape.Choice> shape = VersionShape.ofThisJvm(reporter::problem);
         EngineSlot engine = new EngineSlot(() -> Engine.create(instrumentation,
                 type -> bytes.location(type.getProtectionDomain()).flatMap(roots::rootOf).isPresent(),
                 type -> bytes.of(type, instrumentation).map(r -> r.bytes), bytes::seen, reporter::problem)
                 .map(e -> {
                     e.receivers(followed::addedMethod);
-                    e.namedVersions(named.getAsBoolean());
+                    e.namedVersions(shape.get().named(), shape.get().saysFallbacks());
                     return e;
-                }), mirror, named);
+                }), mirror, shape);
         this.planting = new Planting(running, engine, followed);
         this.reloader = new Reloader(instrumentation, roots, running, reporter, options.retry(), engine, followed,
                 this::later);
@@ -60,7 +61,9 @@ public final class Session implements AutoCloseable {
             engine.get(); // an earlier session's engine: classes that load from now on are rewritten for it
         }
         this.debouncer = new Debouncer(options.quiet(), reloader);
-        this.watcher = polls(options)
+        this.watcher = options.batches().isPresent()
+                ? new BatchInbox(options.batches().get(), debouncer::offerComplete, reporter::problem)
+                : polls(options)
                 ? new PollingWatcher(roots.folders(), options.poll().orElse(Options.DEFAULT_POLL), debouncer::offer,
                         reporter::problem)
                 : new DirectoryWatcher(roots.folders(), debouncer::offer, reporter::problem);
@@ -98,7 +101,9 @@ public final class Session implements AutoCloseable {
             session.frameworks.startedLate(instrumentation.getAllLoadedClasses());
             if (!folders.isEmpty()) {
                 session.reporter.info("hotswap: watching " + Reporter.count(folders.size(), "folder", "folders")
-                        + " for changed classes" + (session.watcher instanceof PollingWatcher ? " (polling)" : "") + ": "
+                        + " for changed classes" + (session.watcher instanceof PollingWatcher ? " (polling)"
+                        : session.watcher instanceof BatchInbox ? " (as announced in " + session.watcher.roots().get(0) + ")"
+                        : "") + ": "
                         + folders.stream().map(Path::toString).collect(Collectors.joining(", ")));
             }
         });

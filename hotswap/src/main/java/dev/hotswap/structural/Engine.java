@@ -66,6 +66,7 @@ public final class Engine {
     private final ThreadLocal<Boolean> definingRenamed = new ThreadLocal<>();
     /** New versions as named classes ({@link Relocator}); hidden ones otherwise. */
     private volatile boolean named;
+    private volatile boolean sayFallbacks;
 
     /** Why the engine cannot take a change, or what did not follow after it went in: the class, the member, what. */
     public record Problem(String className, String member, String message, String hint, Kind kind, String oldDescriptor,
@@ -230,9 +231,16 @@ public final class Engine {
     /**
      * Whether new versions are ordinary classes of their host's name, each in a loader of its own
      * ({@link Relocator}), which debuggers, JFR and stack walkers see; else hidden nestmates.
+     *
+     * @param sayFallbacks whether a version that has to be hidden after all is said in a line
      */
-    public void namedVersions(boolean named) {
+    public void namedVersions(boolean named, boolean sayFallbacks) {
         this.named = named;
+        this.sayFallbacks = sayFallbacks;
+    }
+
+    boolean saysFallbacks() {
+        return sayFallbacks;
     }
 
     boolean namedVersions() {

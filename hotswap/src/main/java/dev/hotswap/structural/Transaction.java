@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.objectweb.asm.Opcodes;
 
 /**
@@ -139,6 +141,7 @@ final class Transaction {
             List<String> found = new ArrayList<>();
             boolean isFresh = fresh.containsKey(s.type());
             Managed m = isFresh ? fresh.get(s.type()) : registry.get(s.type());
+            boolean definingNext = false;
             try {
                 if (isFresh) {
                     m.original = versions.define(m, s.runningBytes(), s.running(), loaded, found, 0, Set.of());
@@ -150,7 +153,9 @@ final class Transaction {
                     // The values array is built anew from the constants: kept ones are the same objects.
                     initialize.addAll(valuesArrays(s.next()));
                 }
+                definingNext = true;
                 Version version = versions.define(m, s.nextBytes(), s.next(), loaded, found, generation, initialize);
+                definingNext = false;
                 List<String> constructors = new ArrayList<>(m.addedConstructors);
                 for (ClassModel.Member ctor : s.next().methods()) {
                     if (ctor.name().equals("<init>") && !LoadRewriter.declares(m.loaded, false, "<init>", ctor.descriptor(), false)
@@ -166,6 +171,14 @@ final class Transaction {
                 }
                 plans.put(s.type(), new Plan(m, version, List.copyOf(constructors), !initialize.isEmpty(), isEnum,
                         s.next(), epochs.get(m)));
+            } catch (VerifyError | ClassFormatError e) {
+                if (!definingNext) {
+                    found.add("its new version cannot be defined (" + e + ")");
+                } else {
+                    // The new class file's own fault (its running bytes did verify): said as the JVM says it for a
+                    // plain redefinition, under the user's name.
+                    throw new Engine.CommitFailed(underUserName(e, s.next().name()));
+                }
             } catch (IllegalAccessException | NoSuchMethodException | LinkageError e) {
                 found.add("its new version cannot be defined (" + e + ")");
             }
@@ -199,6 +212,18 @@ final class Transaction {
     }
 
     /** The one redefinition of the batch; the JDK promises that if it throws, nothing changed. */
+    /** {@code e} as the JVM would word it for the class itself: a version's name ({@code $$hotswapN}, hidden suffix) dropped. */
+    static LinkageError underUserName(LinkageError e, String internalName) {
+        String message = e.getMessage();
+        for (String name : List.of(internalName, internalName.replace('/', '.'))) {
+            message = message == null ? null : message.replaceAll(
+                    Pattern.quote(name) + "\\$\\$hotswap\\d+(?:[+/]0x[0-9a-fA-F]+)?", Matcher.quoteReplacement(name));
+        }
+        LinkageError renamed = e instanceof VerifyError ? new VerifyError(message) : new ClassFormatError(message);
+        renamed.setStackTrace(e.getStackTrace());
+        return renamed;
+    }
+
     private void commit(List<Engine.Structural> structural, List<ClassDefinition> definitions) throws Engine.CommitFailed {
         try {
             faults.at(Stage.COMMIT);

@@ -51,7 +51,7 @@ final class Versions {
             lookup = trusted.in(m.type).defineHiddenClass(engine.bridged(loader, hiddenBytes), true,
                     MethodHandles.Lookup.ClassOption.NESTMATE);
             versionClass = lookup.lookupClass();
-            if (!why.isEmpty()) {
+            if (!why.isEmpty() && engine.saysFallbacks()) {
                 // Said only when the hidden class went in: bytes that define neither way are the batch's failure.
                 engine.note("hotswap: " + m.type.getName() + ": this version runs as a hidden class, which debuggers"
                         + " and profilers do not see (" + String.join("; ", why) + ")");

@@ -47,6 +47,16 @@ public final class Debouncer implements AutoCloseable {
         scheduleFlush();
     }
 
+    /**
+     * A complete compile, as its build announced it: handed over now (with any file already
+     * pending), not after a quiet period.
+     */
+    public synchronized void offerComplete(Collection<Path> files) {
+        batcher.addLater(files, System.nanoTime(), java.time.Duration.ZERO);
+        flushScheduled = true; // a flush already scheduled for later finds nothing left, or what came since
+        schedule(0);
+    }
+
     private synchronized void retry(Collection<Path> files, Duration delay) {
         batcher.addLater(files, System.nanoTime(), delay);
         scheduleFlush();

@@ -36,7 +36,8 @@ public final class DirectoryWatcher implements Watcher {
     private final List<Path> roots;
     private final Sink sink;
     private final Problems problems;
-    private final Snapshot snapshot = new Snapshot();
+    private final Selection selection;
+    private final Snapshot snapshot;
     // Touched only by the watcher's thread.
     private final Map<WatchKey, Path> directories = new HashMap<>();
     private final Map<Path, WatchKey> keys = new HashMap<>();
@@ -46,11 +47,23 @@ public final class DirectoryWatcher implements Watcher {
     private volatile Thread thread;
 
     public DirectoryWatcher(List<Path> roots, Sink sink, Problems problems) throws IOException {
-        this(roots, sink, problems, () -> { });
+        this(roots, Selection.CLASSES, sink, problems, () -> { });
+    }
+
+    /** Reporting the files of {@code selection} (class files are the default). */
+    public DirectoryWatcher(List<Path> roots, Selection selection, Sink sink, Problems problems) throws IOException {
+        this(roots, selection, sink, problems, () -> { });
     }
 
     /** With {@code beforeFirstWalk} run on the watcher's thread first: tests write files there. */
     DirectoryWatcher(List<Path> roots, Sink sink, Problems problems, Runnable beforeFirstWalk) throws IOException {
+        this(roots, Selection.CLASSES, sink, problems, beforeFirstWalk);
+    }
+
+    private DirectoryWatcher(List<Path> roots, Selection selection, Sink sink, Problems problems, Runnable beforeFirstWalk)
+            throws IOException {
+        this.selection = selection;
+        this.snapshot = new Snapshot(selection);
         this.roots = List.copyOf(roots);
         this.sink = sink;
         this.problems = problems;
@@ -140,7 +153,7 @@ public final class DirectoryWatcher implements Watcher {
                 for (Path file : snapshotOf(child)) {
                     emit(file);
                 }
-            } else if (event.kind() == ENTRY_DELETE ? FileTree.isClassFile(child) : FileTree.isWatched(child)) {
+            } else if (event.kind() == ENTRY_DELETE ? selection.deleted().test(child) : selection.written().test(child)) {
                 emit(child); // a deleted class file too: a framework may drop what it made of it
             }
         }
@@ -156,7 +169,7 @@ public final class DirectoryWatcher implements Watcher {
     }
 
     private List<Path> snapshotOf(Path newDirectory) {
-        List<Path> files = new ArrayList<>(FileTree.scan(newDirectory, this::register).keySet());
+        List<Path> files = new ArrayList<>(FileTree.scan(newDirectory, this::register, selection.written()).keySet());
         files.sort(null);
         return files;
     }

@@ -66,13 +66,13 @@ public final class FileTree {
     }
 
     /**
-     * Every class file under {@code root} with its stamp, calling {@code onDirectory} for each
+     * Every file under {@code root} that is {@code reported}, with its stamp, calling {@code onDirectory} for each
      * folder before listing it: a watcher registered there first misses nothing created in it
      * afterwards, and a folder replaced meanwhile is listed as it is now (a walk that opens the
      * folder first could list the old one it replaced). Files and folders that vanish during the
      * walk are skipped: builds delete while we read. Symbolic links below the root are not followed.
      */
-    static Map<Path, Stamp> scan(Path root, Consumer<Path> onDirectory) {
+    static Map<Path, Stamp> scan(Path root, Consumer<Path> onDirectory, java.util.function.Predicate<Path> reported) {
         Map<Path, Stamp> files = new HashMap<>();
         if (!Files.isDirectory(root)) {
             return files;
@@ -92,7 +92,7 @@ public final class FileTree {
                     }
                     if (attributes.isDirectory()) {
                         folders.push(entry);
-                    } else if (attributes.isRegularFile() && isWatched(entry)) {
+                    } else if (attributes.isRegularFile() && reported.test(entry)) {
                         files.put(entry, new Stamp(attributes.size(),
                                 attributes.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS)));
                     }

@@ -18,7 +18,7 @@ public final class PollingWatcher implements Watcher {
     private final Duration interval;
     private final Sink sink;
     private final Problems problems;
-    private final Snapshot snapshot = new Snapshot();
+    private final Snapshot snapshot = new Snapshot(Selection.CLASSES);
     private final ScheduledExecutorService executor;
 
     public PollingWatcher(List<Path> roots, Duration interval, Sink sink, Problems problems) {

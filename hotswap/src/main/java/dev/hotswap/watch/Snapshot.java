@@ -14,12 +14,17 @@ import java.util.function.Consumer;
  */
 final class Snapshot {
     private final Map<Path, FileTree.Stamp> known = new HashMap<>();
+    private final Selection selection;
 
-    /** Walks {@code roots}, remembers the result, and returns the files that are new or changed, and the class files gone. */
+    Snapshot(Selection selection) {
+        this.selection = selection;
+    }
+
+    /** Walks {@code roots}, remembers the result, and returns the files that are new or changed, and those gone that are reported deleted. */
     List<Path> rescan(List<Path> roots, Consumer<Path> onDirectory) {
         Map<Path, FileTree.Stamp> now = new HashMap<>();
         for (Path root : roots) {
-            now.putAll(FileTree.scan(root, onDirectory));
+            now.putAll(FileTree.scan(root, onDirectory, selection.written()));
         }
         List<Path> changed = new ArrayList<>();
         now.forEach((file, stamp) -> {
@@ -27,7 +32,7 @@ final class Snapshot {
                 changed.add(file);
             }
         });
-        known.keySet().stream().filter(file -> !now.containsKey(file) && FileTree.isClassFile(file)).forEach(changed::add);
+        known.keySet().stream().filter(file -> !now.containsKey(file) && selection.deleted().test(file)).forEach(changed::add);
         known.clear();
         known.putAll(now);
         changed.sort(null);

@@ -10,7 +10,7 @@ import java.util.List;
  * look whether a reported class file still exists. Implementations run on their own named daemon thread
  * and never throw into the caller after {@link #start}.
  */
-public sealed interface Watcher extends AutoCloseable permits DirectoryWatcher, PollingWatcher {
+public sealed interface Watcher extends AutoCloseable permits BatchInbox, DirectoryWatcher, PollingWatcher {
 
     /** Receives changed class files; called from the watcher's thread. */
     @FunctionalInterface

@@ -112,11 +112,38 @@ class BadInputTest {
         stillRunsV1ThenAcceptsV2();
     }
 
+    @Test
+    void structuralClassThatFailsVerificationIsReportedUnderItsOwnName() throws Exception {
+        // A method added: the structural engine takes it, and the verifier refuses its new version.
+        Files.write(classes.resolve(TARGET), unverifiable(v2("app.Target"), true));
+        String line = child.await("hotswap: reload failed for app.Target:");
+        assertThat(line).contains("java.lang.VerifyError").doesNotContain("$$hotswap")
+                .contains("still running the previous version");
+        stillRunsV1ThenAcceptsV2();
+    }
+
     /** Same members, but {@code value()} returns a String where an int is due. */
     private static byte[] unverifiable(byte[] valid) {
+        return unverifiable(valid, false);
+    }
+
+    /** As {@link #unverifiable(byte[])}; with {@code addMethod}, also a static method {@code added()} v1 lacks. */
+    private static byte[] unverifiable(byte[] valid, boolean addMethod) {
         ClassReader reader = new ClassReader(valid);
         ClassWriter writer = new ClassWriter(0);
         reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+            @Override
+            public void visitEnd() {
+                if (addMethod) {
+                    MethodVisitor mv = super.visitMethod(Opcodes.ACC_STATIC, "added", "()V", null, null);
+                    mv.visitCode();
+                    mv.visitInsn(Opcodes.RETURN);
+                    mv.visitMaxs(0, 0);
+                    mv.visitEnd();
+                }
+                super.visitEnd();
+            }
+
             @Override
             public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                                              String[] exceptions) {

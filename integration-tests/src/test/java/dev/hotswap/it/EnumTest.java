@@ -95,12 +95,13 @@ class EnumTest {
             """;
 
     /**
-     * In both shapes of versions; named ones (a debugger's) also take body-only changes through the
-     * engine, as a class's third body swap goes without a debugger: the switch table holder
-     * {@code Client$1} is then a version, and its tables must come from its newest code.
+     * In both shapes of versions (named, the default; hidden), and under a debugger agent, where
+     * body-only changes go through the engine too, as a class's third body swap goes without one:
+     * the switch table holder {@code Client$1} is then a version, and its tables must come from its
+     * newest code.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"hidden", "named"})
+    @ValueSource(strings = {"hidden", "named", "debugged"})
     void constantsAddedAndRemovedKeepIdentityAndEverySwitchRight(String shape) throws Exception {
         Path classes = dir.resolve("classes");
         Map<String, String> all = new LinkedHashMap<>();
@@ -109,7 +110,9 @@ class EnumTest {
         all.put("app.Client", client("case RED: return \"r\"; case GREEN: return \"g\";"));
         all.put("app.Legacy", LEGACY);
         Javac.compile(classes, all);
-        try (ChildJvm child = ChildJvm.start(dir, List.of("-Dhotswap.versions=" + shape,
+        try (ChildJvm child = ChildJvm.start(dir, List.of(shape.equals("debugged")
+                        ? "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:0"
+                        : "-Dhotswap.versions=" + shape,
                 "-javaagent:" + ChildJvm.hotswapJar() + "=quiet=150ms",
                 "-cp", classes + java.io.File.pathSeparator + ChildJvm.hotswapJar(), "app.Main"))) {
             child.await("values=[RED, GREEN] same=true ordinal=1 yellow=none set=[RED, GREEN] switch=rg legacy=RG end");

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Profilers and stack walkers after a structural swap, with named versions: JFR's execution
+ * Profilers and stack walkers after a structural swap, with hotswap's defaults: JFR's execution
  * samples, {@code Thread.getStackTrace()} from another thread and {@code StackWalker} name the
  * user's class, method and line for a method the swap added, which takes most of the CPU.
  */
@@ -83,7 +83,7 @@ class ProfilerTest {
         Path classes = dir.resolve("classes");
         Path recording = dir.resolve("rec.jfr");
         Javac.compile(classes, Map.of("app.Main", MAIN, "app.Crunch", CRUNCH_V1));
-        try (ChildJvm child = ChildJvm.start(dir, List.of("-Dhotswap.versions=named",
+        try (ChildJvm child = ChildJvm.start(dir, List.of(
                 "-XX:StartFlightRecording=filename=" + recording + ",settings=profile,dumponexit=true",
                 "-javaagent:" + ChildJvm.hotswapJar() + "=quiet=150ms",
                 "-cp", classes + java.io.File.pathSeparator + ChildJvm.hotswapJar(), "app.Main"))) {
