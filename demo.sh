@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The seed's example, live.
-#   ./demo.sh             build, then run examples/demo: "Foo: 1", "Foo: 2", ... every two seconds.
-#                         Edit examples/demo/src/main/java/com/example/Demo.java in another
-#                         terminal and recompile (see README) to see the running program change.
+#   ./demo.sh             build, then run examples/demo with dev mode (mvn hotswap:dev): "Foo: 1",
+#                         "Foo: 2", ... every two seconds. Edit and save
+#                         examples/demo/src/main/java/com/example/Demo.java to see it change.
 #   ./demo.sh --scripted  the same, but the script makes the edit and recompiles by itself after
 #                         three ticks, on a copy of the demo; then adds a method and calls it
 #                         (a structural change), and stops after two more ticks.
@@ -66,20 +66,19 @@ if [ "${1:-}" = "--spring" ]; then
 fi
 
 echo "demo: building hotswap and the demo (mvn install, tests skipped)..."
-# install: so that 'mvn -f examples/demo/pom.xml compile' works from a second terminal
+# install: so that 'mvn -f examples/demo/pom.xml hotswap:dev' finds hotswap and its Maven plugin
 mvn -q -B -Dstyle.color=never -DskipTests install -pl examples/demo -am
 jar=$(ls hotswap/target/hotswap-*.jar | grep -v original- | head -n 1)
 
 if [ "${1:-}" != "--scripted" ]; then
   cat <<MSG
-demo: running com.example.Demo. In another terminal, change "Foo: " to "Bar: " and add " :)":
+demo: running com.example.Demo with hotswap's dev mode (mvn hotswap:dev). In another terminal (or
+      your editor), change "Foo: " to "Bar: " and add " :)", and save:
         sed -i 's/"Foo: " + n/"Bar: " + n + " :)"/' examples/demo/src/main/java/com/example/Demo.java
-      then recompile, either way:
-        mvn -q -f examples/demo/pom.xml compile
-        javac -cp $jar -d examples/demo/target/classes examples/demo/src/main/java/com/example/Demo.java
+      Dev mode compiles the saved file and swaps it in; no recompile of your own is needed.
       Ctrl-C stops the demo.
 MSG
-  exec java -cp "examples/demo/target/classes:$jar" com.example.Demo
+  exec mvn -q -B -Dstyle.color=never -f examples/demo/pom.xml hotswap:dev
 fi
 
 work=$(mktemp -d)

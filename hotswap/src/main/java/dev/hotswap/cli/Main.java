@@ -1,11 +1,16 @@
 package dev.hotswap.cli;
 
 import dev.hotswap.agent.AttachHelper;
+import dev.hotswap.dev.DevMode;
+import dev.hotswap.dev.DevSettings;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
 
 /**
  * {@code java -jar hotswap.jar}: the command line. {@code attach <pid> [options]} loads the agent
- * into a running JVM, which then watches its class path (or the folders named in the options).
+ * into a running JVM, which then watches its class path (or the folders named in the options);
+ * {@code dev --main CLASS …} builds a program's sources, runs it, and swaps each save.
  */
 public final class Main {
     private Main() {
@@ -35,6 +40,16 @@ public final class Main {
                 return 1;
             }
         }
+        if (args[0].equals("dev")) {
+            try {
+                DevSettings settings = DevSettings.parse(List.of(args).subList(1, args.length), Path.of(""));
+                return DevMode.run(settings, err);
+            } catch (DevSettings.UsageException e) {
+                err.println("hotswap " + e.getMessage());
+                usage(err);
+                return 2;
+            }
+        }
         usage(err);
         return 2;
     }
@@ -47,6 +62,10 @@ public final class Main {
     private static void usage(PrintStream out) {
         out.println("""
                 usage: java -jar hotswap.jar attach <pid> [options]   load hotswap into a running JVM
+                       java -jar hotswap.jar dev --main CLASS [--cp PATH] [--src DIR]... [--resources DIR]...
+                                 [--out DIR] [--javac OPTION]... [--jvm OPTION]... [-- ARGS...]
+                           build the sources (default src/main/java) into DIR (default target/classes), run
+                           CLASS with hotswap, and compile and swap each save (resources: src/main/resources)
                        java -jar hotswap.jar version
                 In a program: Hotswap.start() as the first line of main, or java -javaagent:hotswap.jar[=options] ...
                 options (comma-separated, or -Dhotswap.<key>=<value>):
@@ -55,6 +74,7 @@ public final class Main {
                   poll[=200ms]        poll the folders instead of using file-system events
                   retry=1s            how long a half-written class file is waited for
                   verbosity=normal    quiet | normal | verbose
-                  events=FILE         append one JSON line per reload outcome to FILE""");
+                  events=FILE         append one JSON line per reload outcome to FILE
+                  batches=DIR         take complete compiles as a build announces them in DIR (what dev uses)""");
     }
 }

@@ -37,6 +37,23 @@ class DebouncerTest {
     }
 
     @Test
+    void aCompleteCompileIsHandedOverAtOnceWithWhatWasPending() throws Exception {
+        BlockingQueue<Set<Path>> batches = new LinkedBlockingQueue<>();
+        try (Debouncer debouncer = new Debouncer(Duration.ofSeconds(30), batch -> {
+            batches.add(batch);
+            return Optional.empty();
+        })) {
+            long start = System.nanoTime();
+            debouncer.offer(Path.of("Pending.class")); // due only in 30 s
+            debouncer.offerComplete(List.of(Path.of("A.class"), Path.of("B.class")));
+            Set<Path> batch = batches.poll(5, TimeUnit.SECONDS);
+            assertThat(batch).containsExactlyInAnyOrder(Path.of("Pending.class"), Path.of("A.class"), Path.of("B.class"));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            assertThat(batches.poll(200, TimeUnit.MILLISECONDS)).isNull();
+        }
+    }
+
+    @Test
     void aHandlerAskingForARetryGetsTheSameFilesAgain() throws Exception {
         BlockingQueue<Set<Path>> batches = new LinkedBlockingQueue<>();
         AtomicInteger calls = new AtomicInteger();

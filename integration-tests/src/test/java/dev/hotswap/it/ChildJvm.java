@@ -62,6 +62,11 @@ final class ChildJvm implements AutoCloseable {
             command.add("-Dhotswap.versions=" + versions);
         }
         command.addAll(args);
+        return run(workDir, command, environment);
+    }
+
+    /** Starts {@code command} (a launcher that starts JVMs: {@code mvn}) in {@code workDir}. */
+    static ChildJvm run(Path workDir, List<String> command, java.util.Map<String, String> environment) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
         builder.environment().remove("JAVA_TOOL_OPTIONS");
         builder.environment().remove("JDK_JAVA_OPTIONS");
@@ -185,9 +190,25 @@ final class ChildJvm implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The lines printed from {@code from} on, so far. */
+    List<String> linesFrom(int from) {
+        synchronized (lines) {
+            return List.copyOf(lines.subList(from, lines.size()));
+        }
+    }
+
+    /** Asks the process to end, as Ctrl-C or {@code kill} does (its shutdown hooks run); its exit code. */
+    int stop() throws InterruptedException {
+        process.destroy();
+        return awaitExit();
+    }
+
+    /** Kills the process and whatever it started. */
     @Override
     public void close() throws InterruptedException {
+        List<ProcessHandle> started = process.descendants().toList();
         process.destroyForcibly();
+        started.forEach(ProcessHandle::destroyForcibly);
         process.waitFor(10, TimeUnit.SECONDS);
     }
 }
