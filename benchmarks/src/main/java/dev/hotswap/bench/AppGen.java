@@ -25,18 +25,7 @@ final class AppGen {
         List<File> files = new ArrayList<>();
         StringBuilder touch = new StringBuilder();
         for (int i = 0; i < n; i++) {
-            files.add(write(sources.resolve("C" + i + ".java"), """
-                    package app;
-                    import java.util.function.IntSupplier;
-                    public class C%1$d {
-                        private final int x;
-                        public C%1$d(int x) { this.x = x; }
-                        public int a() { return x * 31 + %1$d; }
-                        public String b() { return "C%1$d:" + a(); }
-                        public IntSupplier c() { return () -> a() + b().length(); }
-                        public static int touch() { return new C%1$d(%1$d).c().getAsInt(); }
-                    }
-                    """.formatted(i)));
+            files.add(write(sources.resolve("C" + i + ".java"), source(i, "")));
             touch.append("        s += C").append(i).append(".touch();\n");
         }
         files.add(write(sources.resolve("Main.java"), """
@@ -72,6 +61,22 @@ final class AppGen {
             }
         }
         return classes;
+    }
+
+    /** Class {@code app.C<i>}: a field, a constructor, three methods and a lambda, and {@code more} members. */
+    static String source(int i, String more) {
+        return """
+                package app;
+                import java.util.function.IntSupplier;
+                public class C%1$d {
+                    private final int x;
+                    public C%1$d(int x) { this.x = x; }
+                    public int a() { return x * 31 + %1$d; }
+                    public String b() { return "C%1$d:" + a(); }
+                    public IntSupplier c() { return () -> a() + b().length(); }
+                    public static int touch() { return new C%1$d(%1$d).c().getAsInt(); }
+                %2$s}
+                """.formatted(i, more);
     }
 
     private static File write(Path file, String text) throws IOException {

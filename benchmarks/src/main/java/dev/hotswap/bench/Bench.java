@@ -61,7 +61,7 @@ public final class Bench {
         System.out.println("bench: " + line);
     }
 
-    /** Runs every section, or only those named (latency, restart, startup, memory, callcost, reflectcost, spring). */
+    /** Runs every section, or only those named (latency, restart, startup, memory, callcost, reflectcost, spring, save). */
     private void run(Path out, List<String> only) throws Exception {
         long started = System.nanoTime();
         header();
@@ -85,6 +85,9 @@ public final class Bench {
         }
         if (only.isEmpty() || only.contains("spring")) {
             spring();
+        }
+        if (only.isEmpty() || only.contains("save")) {
+            saveToLive();
         }
         StringBuilder summary = new StringBuilder("\n## Goals at a glance\n\n| goal | measured | met? |\n|---|---|---|\n");
         for (String[] goal : goals) {
@@ -123,28 +126,30 @@ public final class Bench {
         md.append("\n## 1. Swap latency\n\n")
                 .append("From the last `.class` file closed on disk to the running program's first output showing the new ")
                 .append("behaviour (the child polls every 20 µs). ").append(samples())
-                .append(" swaps per row. hotswap waits for the build to go quiet before it swaps (the quiet period, ")
-                .append("50 ms by default, so that one compile is one batch); the row with `quiet=5ms` shows what the ")
-                .append("pipeline itself costs. The floor is the JDK's bare `redefineClasses` of the same bytes, called ")
-                .append("directly in the child, with no file system in between. With `quiet=5ms`, a burst of 100 or ")
-                .append("1,000 files is cut into several batches (the writer is slower than 5 ms), so those rows time only ")
-                .append("the last batch: fast, but not atomic; the default keeps the burst whole.\n\n")
+                .append(" swaps per row. By default hotswap swaps a burst of class files once no file has arrived for 5 ms ")
+                .append("and the files are a complete compile (each parses; every class and member their code names in the ")
+                .append("watched folders is there), and waits up to 1 s of quiet for an incomplete one; `quiet=50ms` is the ")
+                .append("fixed quiet period it used before. The floor is the JDK's bare `redefineClasses` of the same bytes, ")
+                .append("called directly in the child, with no file system in between. The writer here is one loop writing ")
+                .append("every file; a pause of 5 ms in it cuts a burst of 100 or 1,000 independent files into batches, and a ")
+                .append("row then times the last.\n\n")
                 .append("| classes per swap | engine | p50 ms | p95 ms | max ms | p50 / floor p50 |\n")
                 .append("|---:|---|---:|---:|---:|---:|\n");
         for (int n : new int[] {1, 100, 1000}) {
             int swaps = n == 1000 && quick ? 5 : samples();
             Stats floor = latency.floor(n, swaps);
             Map<String, Stats> rows = new LinkedHashMap<>();
-            rows.put("hotswap, default (quiet 50 ms)", latency.hotswap(n, "quiet=50ms", swaps));
-            rows.put("hotswap, quiet=5ms", latency.hotswap(n, "quiet=5ms", swaps));
-            rows.put("hotswap structural (a method added), quiet=5ms", latency.hotswap(n, "quiet=5ms", swaps, true));
+            rows.put("hotswap, default", latency.hotswap(n, "", swaps));
+            rows.put("hotswap structural (a method added), default", latency.hotswap(n, "", swaps, true));
+            rows.put("hotswap, fixed quiet=50ms", latency.hotswap(n, "quiet=50ms", swaps));
             rows.put("floor: bare `redefineClasses`", floor);
+            double[] goal = n == 1 ? new double[] {10, 10} : n == 1000 ? new double[] {150, 250} : null;
             for (Map.Entry<String, Stats> row : rows.entrySet()) {
                 Stats s = row.getValue();
-                if (row.getValue() != floor) {
-                    goal("swap latency p50 within 2× of the bare `redefineClasses` floor, " + n + " class" + (n == 1 ? "" : "es")
-                            + ", " + row.getKey(), Stats.ms(s.p50()) + " ms vs " + Stats.ms(floor.p50()) + " ms = "
-                            + Stats.ratio(s.p50() / floor.p50()), s.p50() <= 2 * floor.p50());
+                if (goal != null && row.getKey().endsWith("default")) {
+                    double limit = row.getKey().contains("structural") ? goal[1] : goal[0];
+                    goal("swap latency p50 ≤ " + (int) limit + " ms, " + n + " class" + (n == 1 ? "" : "es") + ", "
+                            + row.getKey(), Stats.ms(s.p50()) + " ms (floor " + Stats.ms(floor.p50()) + " ms)", s.p50() <= limit);
                 }
                 md.append("| ").append(n).append(" | ").append(row.getKey()).append(" | ").append(Stats.ms(s.p50()))
                         .append(" | ").append(Stats.ms(s.p95())).append(" | ").append(Stats.ms(s.max())).append(" | ")
@@ -157,20 +162,20 @@ public final class Bench {
     private void restart() throws Exception {
         log("restart-style reload");
         Latency latency = new Latency(hotswapJar, benchJar, work);
-        Stats oneClass = latency.hotswap(1, "quiet=50ms", samples());
-        Stats fast = latency.hotswap(1, "quiet=5ms", samples());
+        Stats oneClass = latency.hotswap(1, "", samples());
+        Stats fast = latency.hotswap(1, "quiet=50ms", samples());
         md.append("\n## 1b. Against a restart-style reload\n\n")
                 .append("What Spring Boot DevTools and Quarkus dev mode do: the application lives in its own class loader ")
                 .append("(a `URLClassLoader` over its classes, parent = the JDK's platform loader); a reload drops it, makes ")
                 .append("a new one and runs the application's main again up to its first output. The applications are ")
                 .append("javac-compiled classes, each with a field, a constructor, three methods and a lambda, all used ")
                 .append("before the first output. This is before any framework start-up, and every object of the old run ")
-                .append("is lost; hotswap keeps them. hotswap's row is one class swapped with the default quiet period.\n\n")
+                .append("is lost; hotswap keeps them. hotswap's row is one class swapped with its defaults.\n\n")
                 .append("| reload | first (cold) ms | p50 ms | p95 ms | p50 / hotswap p50 | state kept |\n")
                 .append("|---|---:|---:|---:|---:|---|\n")
                 .append("| hotswap, 1 class changed | – | ").append(Stats.ms(oneClass.p50())).append(" | ")
                 .append(Stats.ms(oneClass.p95())).append(" | 1.00× | yes |\n")
-                .append("| hotswap, 1 class changed, `quiet=5ms` | – | ").append(Stats.ms(fast.p50())).append(" | ")
+                .append("| hotswap, 1 class changed, fixed `quiet=50ms` | – | ").append(Stats.ms(fast.p50())).append(" | ")
                 .append(Stats.ms(fast.p95())).append(" | ").append(Stats.ratio(fast.p50() / oneClass.p50())).append(" | yes |\n");
         for (int n : new int[] {50, 2000}) {
             Path classes = AppGen.generate(work.resolve("restart-" + n), n, hotswapJar);
@@ -189,7 +194,7 @@ public final class Bench {
                 goal("≥ 20× faster than a restart-style reload of a 2,000-class app (hotswap default, 1 class)",
                         Stats.ms(warm.p50()) + " ms vs " + Stats.ms(oneClass.p50()) + " ms = "
                                 + Stats.ratio(warm.p50() / oneClass.p50()), warm.p50() >= 20 * oneClass.p50());
-                goal("… and with `quiet=5ms`", Stats.ms(warm.p50()) + " ms vs " + Stats.ms(fast.p50()) + " ms = "
+                goal("… and with a fixed `quiet=50ms`", Stats.ms(warm.p50()) + " ms vs " + Stats.ms(fast.p50()) + " ms = "
                         + Stats.ratio(warm.p50() / fast.p50()), warm.p50() >= 20 * fast.p50());
             }
             md.append("| restart-style, ").append(n).append("-class app | ").append(Stats.ms(cold)).append(" | ")
@@ -427,6 +432,37 @@ public final class Bench {
                 .warmupTime(TimeValue.seconds(1))
                 .measurementIterations(quick ? 3 : 6)
                 .measurementTime(TimeValue.seconds(1));
+    }
+
+    private void saveToLive() throws Exception {
+        log("save -> new behaviour");
+        int edits = quick ? 4 : 10;
+        SaveToLive.Result r = new SaveToLive(hotswapJar, work).run(edits);
+        md.append("\n## 8. Save → new behaviour: dev mode, `mvn compile` + hotswap, `mvn compile` + restart\n\n")
+                .append("A Maven project of ").append(SaveToLive.CLASSES).append(" classes (those of section 1b) and a main ")
+                .append("class that touches every one before its first output, then prints one class's value every ")
+                .append("millisecond. Each edit rewrites that class's source with a new value, timed from the file closed to ")
+                .append("the first output showing it. Dev mode: `java -jar hotswap.jar dev` (the first two edits, which ")
+                .append("warm its javac, left out). `mvn compile` + hotswap: the program under `-javaagent` with its defaults, ")
+                .append("`mvn -q -o compile` run after each save. Restart: `mvn -q -o compile`, then the program started anew ")
+                .append("up to its first output of the value (its state lost).\n\n")
+                .append("| way | edits | p50 ms | p95 ms | max ms | p50 / dev mode p50 | state kept |\n|---|---:|---:|---:|---:|---:|---|\n");
+        Stats dev = Stats.of(r.dev());
+        row("dev mode", r.dev().size(), dev, dev, "yes");
+        if (r.mvnFound()) {
+            row("`mvn compile` + hotswap", r.mvnHotswap().size(), Stats.of(r.mvnHotswap()), dev, "yes");
+            row("`mvn compile` + restart", r.mvnRestart().size(), Stats.of(r.mvnRestart()), dev, "no");
+        } else {
+            md.append("\n(no `mvn` on the PATH: the Maven rows were not measured)\n");
+        }
+        goal("save → new behaviour ≤ 300 ms p50, one-file edit, " + SaveToLive.CLASSES + "-class app, dev mode",
+                Stats.ms(dev.p50()) + " ms", dev.p50() <= 300);
+    }
+
+    private void row(String way, int n, Stats s, Stats base, String kept) {
+        md.append("| ").append(way).append(" | ").append(n).append(" | ").append(Stats.ms(s.p50())).append(" | ")
+                .append(Stats.ms(s.p95())).append(" | ").append(Stats.ms(s.max())).append(" | ")
+                .append(Stats.ratio(s.p50() / base.p50())).append(" | ").append(kept).append(" |\n");
     }
 
     private void spring() throws Exception {

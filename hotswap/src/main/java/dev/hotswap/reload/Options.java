@@ -20,7 +20,12 @@ import java.util.regex.Pattern;
  * default is used.
  *
  * @param watch folders to watch; empty means every directory on the class path and module path
- * @param quiet how long the folders must stay quiet before a burst of writes becomes one batch
+ * @param quiet with {@code settle} off: how long the folders must stay quiet before a burst of writes
+ *              becomes one batch
+ * @param settle when present, a burst of class files that is a complete compile ({@link Completeness})
+ *               becomes one batch once no file arrived for this long, and an incomplete one once
+ *               none arrived for {@link #INCOMPLETE_PATIENCE}; empty when {@code quiet} was set and
+ *               {@code settle} was not, or with {@code settle=off}
  * @param poll when present, poll at this interval instead of using the OS file events
  * @param retry how long a class file that does not parse (half-written) is retried before the
  *              batch holding it is given up
@@ -32,16 +37,19 @@ import java.util.regex.Pattern;
  *                watched for writes (dev mode's build says where each compile ends)
  * @param problems what could not be understood, one sentence each
  */
-public record Options(List<Path> watch, Duration quiet, Optional<Duration> poll, Duration retry,
+public record Options(List<Path> watch, Duration quiet, Optional<Duration> settle, Optional<Duration> poll, Duration retry,
                       Verbosity verbosity, Optional<Path> events, Optional<Path> batches, List<String> problems) {
 
     public static final Duration DEFAULT_QUIET = Duration.ofMillis(50);
+    public static final Duration DEFAULT_SETTLE = Duration.ofMillis(5);
+    /** How long a compile that is not complete yet waits for its other class files, at most, once writes stop. */
+    public static final Duration INCOMPLETE_PATIENCE = Duration.ofSeconds(1);
     public static final Duration DEFAULT_POLL = Duration.ofMillis(200);
     public static final Duration DEFAULT_RETRY = Duration.ofSeconds(1);
     static final String PROPERTY_PREFIX = "hotswap.";
     /** Read by {@code dev.hotswap.watch.Debug}, not an option: known, so never called unknown. */
     private static final String DEBUG_PROPERTY = "hotswap.debug";
-    private static final List<String> KEYS = List.of("watch", "quiet", "poll", "retry", "verbosity", "events", "batches");
+    private static final List<String> KEYS = List.of("watch", "quiet", "settle", "poll", "retry", "verbosity", "events", "batches");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|)", Pattern.CASE_INSENSITIVE);
 
     public Options {
@@ -60,7 +68,7 @@ public record Options(List<Path> watch, Duration quiet, Optional<Duration> poll,
     }
 
     public static Options defaults() {
-        return new Options(List.of(), DEFAULT_QUIET, Optional.empty(), DEFAULT_RETRY, Verbosity.NORMAL,
+        return new Options(List.of(), DEFAULT_QUIET, Optional.of(DEFAULT_SETTLE), Optional.empty(), DEFAULT_RETRY, Verbosity.NORMAL,
                 Optional.empty(), Optional.empty(), List.of());
     }
 
@@ -109,6 +117,9 @@ public record Options(List<Path> watch, Duration quiet, Optional<Duration> poll,
     private static final class Builder {
         final List<Path> watch = new ArrayList<>();
         Duration quiet = DEFAULT_QUIET;
+        boolean quietSet;
+        Optional<Duration> settle = Optional.of(DEFAULT_SETTLE);
+        boolean settleSet;
         Optional<Duration> poll = Optional.empty();
         Duration retry = DEFAULT_RETRY;
         Verbosity verbosity = Verbosity.NORMAL;
@@ -126,7 +137,22 @@ public record Options(List<Path> watch, Duration quiet, Optional<Duration> poll,
                         }
                     }
                 }
-                case "quiet" -> duration(value, where, false).ifPresent(d -> quiet = d);
+                case "quiet" -> duration(value, where, false).ifPresent(d -> {
+                    quiet = d;
+                    quietSet = true;
+                });
+                case "settle" -> {
+                    String v = value.toLowerCase(Locale.ROOT);
+                    if (v.equals("off") || v.equals("false") || v.equals("no")) {
+                        settle = Optional.empty();
+                        settleSet = true;
+                    } else {
+                        duration(value, where, false).ifPresent(d -> {
+                            settle = Optional.of(d);
+                            settleSet = true;
+                        });
+                    }
+                }
                 case "retry" -> duration(value, where, false).ifPresent(d -> retry = d);
                 case "poll" -> {
                     String v = value.toLowerCase(Locale.ROOT);
@@ -188,7 +214,9 @@ public record Options(List<Path> watch, Duration quiet, Optional<Duration> poll,
         }
 
         Options build() {
-            return new Options(watch, quiet, poll, retry, verbosity, events, batches, problems);
+            // A quiet period asked for by name is a fixed one: the compile's end is not looked for.
+            Optional<Duration> detect = quietSet && !settleSet ? Optional.empty() : settle;
+            return new Options(watch, quiet, detect, poll, retry, verbosity, events, batches, problems);
         }
     }
 }

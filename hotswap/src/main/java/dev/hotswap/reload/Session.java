@@ -60,7 +60,9 @@ public final class Session implements AutoCloseable {
         if (dev.hotswap.structural.Linker.engineRunning()) {
             engine.get(); // an earlier session's engine: classes that load from now on are rewritten for it
         }
-        this.debouncer = new Debouncer(options.quiet(), reloader);
+        this.debouncer = options.settle().isPresent() && options.batches().isEmpty()
+                ? new Debouncer(Options.INCOMPLETE_PATIENCE, options.settle().get(), new Completeness(roots), reloader)
+                : new Debouncer(options.quiet(), reloader);
         this.watcher = options.batches().isPresent()
                 ? new BatchInbox(options.batches().get(), debouncer::offerComplete, reporter::problem)
                 : polls(options)

@@ -17,6 +17,8 @@ final class Batcher {
     private final long quietNanos;
     private final Set<Path> pending = new LinkedHashSet<>();
     private long dueAt;
+    private long lastArrival;
+    private long arrivals;
 
     Batcher(Duration quiet) {
         if (quiet.isNegative()) {
@@ -28,6 +30,33 @@ final class Batcher {
     void add(Path file, long now) {
         pending.add(file);
         dueAt = now + quietNanos;
+        lastArrival = now;
+        arrivals++;
+    }
+
+    /** Nanoseconds since the last file arrived. */
+    long sinceLastArrival(long now) {
+        return now - lastArrival;
+    }
+
+    /** Counts every file offered: equal counts mean nothing arrived in between. */
+    long arrivals() {
+        return arrivals;
+    }
+
+    /** The files pending now, without taking them. */
+    Set<Path> peek() {
+        return Set.copyOf(pending);
+    }
+
+    /** Takes the pending files whatever their due time (a compile found complete). */
+    Optional<Set<Path>> takeNow() {
+        if (pending.isEmpty()) {
+            return Optional.empty();
+        }
+        Set<Path> batch = Set.copyOf(pending);
+        pending.clear();
+        return Optional.of(batch);
     }
 
     void addLater(Collection<Path> files, long now, Duration delay) {

@@ -12,9 +12,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Turns a stream of changed files into batches: a batch is handed over once no new file has
- * arrived for the quiet period. Batches are handed to the handler one at a time on a single
- * named daemon thread, so whatever the handler does is serialised; files that arrive while it
- * works form the next batch. Thread-safe.
+ * arrived for the quiet period, or, with a {@link Completion}, as soon as no file has arrived for
+ * the (much shorter) settle time and the pending files are a complete compile as far as they can
+ * tell (the quiet period is then only the fallback). Batches are handed to the handler one at a
+ * time on a single named daemon thread, so whatever the handler does is serialised; files that
+ * arrive while it works form the next batch. Thread-safe.
  */
 public final class Debouncer implements AutoCloseable {
 
@@ -26,14 +28,33 @@ public final class Debouncer implements AutoCloseable {
     }
 
 
+    /** Whether pending files are one whole compile: each parses, and what their code names is there. */
+    @FunctionalInterface
+    public interface Completion {
+        boolean isComplete(Set<Path> files);
+    }
+
     private final Batcher batcher;
     private final BatchHandler handler;
     private final ScheduledExecutorService executor;
+    private final Completion completion;
+    private final long settleNanos;
     private boolean flushScheduled;
+    private boolean checkScheduled;
 
     public Debouncer(Duration quiet, BatchHandler handler) {
+        this(quiet, Duration.ZERO, null, handler);
+    }
+
+    /**
+     * @param settle how long no file may arrive before the pending files are looked at
+     * @param completion whether they are a complete compile; null: the quiet period alone decides
+     */
+    public Debouncer(Duration quiet, Duration settle, Completion completion, BatchHandler handler) {
         this.batcher = new Batcher(quiet);
         this.handler = handler;
+        this.completion = completion;
+        this.settleNanos = settle.toNanos();
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hotswap-reload");
             t.setDaemon(true);
@@ -45,6 +66,51 @@ public final class Debouncer implements AutoCloseable {
     public synchronized void offer(Path file) {
         batcher.add(file, System.nanoTime());
         scheduleFlush();
+        if (completion != null && !checkScheduled) {
+            checkScheduled = true; // one look at a time: a burst of 1,000 files is looked at once it pauses
+            scheduleCheck(settleNanos);
+        }
+    }
+
+    private void scheduleCheck(long nanos) {
+        try {
+            executor.schedule(this::checkComplete, Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            checkScheduled = false; // closed
+        }
+    }
+
+    /** On the reload thread: once files stop arriving for the settle time, hands them over if they are complete. */
+    private void checkComplete() {
+        Set<Path> files;
+        long seen;
+        synchronized (this) {
+            long since = batcher.sinceLastArrival(System.nanoTime());
+            if (since < settleNanos) {
+                scheduleCheck(settleNanos - since);
+                return;
+            }
+            checkScheduled = false;
+            if (batcher.isEmpty()) {
+                return;
+            }
+            files = batcher.peek();
+            seen = batcher.arrivals();
+        }
+        boolean complete;
+        try {
+            complete = completion.isComplete(files); // reads class files: not under the lock
+        } catch (RuntimeException e) {
+            Debug.log("completion check failed", e);
+            complete = false; // the quiet period decides
+        }
+        Optional<Set<Path>> batch = Optional.empty();
+        synchronized (this) {
+            if (complete && batcher.arrivals() == seen) {
+                batch = batcher.takeNow();
+            }
+        }
+        batch.ifPresent(this::hand);
     }
 
     /**
@@ -98,16 +164,18 @@ public final class Debouncer implements AutoCloseable {
             }
             flushScheduled = false;
         }
-        batch.ifPresent(files -> {
-            try {
-                handler.handle(files).ifPresent(delay -> retry(files, delay));
-            } catch (Throwable e) {
-                // Thread boundary: whatever a batch throws (even an Error from the JVM), later
-                // batches must still run, and the user must hear of it.
-                System.err.println("hotswap: internal error while reloading (" + e + "); later changes will still be applied");
-                Debug.log("batch failed", e);
-            }
-        });
+        batch.ifPresent(this::hand);
+    }
+
+    private void hand(Set<Path> files) {
+        try {
+            handler.handle(files).ifPresent(delay -> retry(files, delay));
+        } catch (Throwable e) {
+            // Thread boundary: whatever a batch throws (even an Error from the JVM), later
+            // batches must still run, and the user must hear of it.
+            System.err.println("hotswap: internal error while reloading (" + e + "); later changes will still be applied");
+            Debug.log("batch failed", e);
+        }
     }
 
     @Override

@@ -16,9 +16,20 @@ class OptionsTest {
         Options options = Options.parse(null, Map.of());
         assertThat(options).isEqualTo(Options.defaults());
         assertThat(options.quiet()).isEqualTo(Duration.ofMillis(50));
+        assertThat(options.settle()).contains(Duration.ofMillis(5));
+        assertThat(options.batches()).isEmpty();
         assertThat(options.poll()).isEmpty();
         assertThat(options.watch()).isEmpty();
         assertThat(options.verbosity()).isEqualTo(Options.Verbosity.NORMAL);
+    }
+
+    @Test
+    void settleDetectsTheCompilesEndUnlessAQuietPeriodAloneIsAskedFor() {
+        assertThat(Options.parse("settle=2ms", Map.of()).settle()).contains(Duration.ofMillis(2));
+        assertThat(Options.parse("quiet=80ms,settle=3ms", Map.of()).settle()).contains(Duration.ofMillis(3));
+        assertThat(Options.parse("settle=off", Map.of()).settle()).isEmpty();
+        assertThat(Options.parse("", Map.of("hotswap.quiet", "30ms")).settle()).isEmpty();
+        assertThat(Options.parse("batches=inbox", Map.of()).batches()).contains(Path.of("inbox").toAbsolutePath());
     }
 
     @Test
@@ -27,6 +38,7 @@ class OptionsTest {
                 + "retry=2s,verbosity=verbose,events=ev.jsonl", Map.of());
         assertThat(options.watch()).containsExactly(Path.of("out/a").toAbsolutePath(), Path.of("out/b").toAbsolutePath());
         assertThat(options.quiet()).isEqualTo(Duration.ofMillis(15));
+        assertThat(options.settle()).isEmpty(); // a quiet period asked for is a fixed one
         assertThat(options.poll()).contains(Duration.ofSeconds(1));
         assertThat(options.retry()).isEqualTo(Duration.ofSeconds(2));
         assertThat(options.verbosity()).isEqualTo(Options.Verbosity.VERBOSE);

@@ -54,6 +54,24 @@ class DebouncerTest {
     }
 
     @Test
+    void aCompleteBurstGoesOnceItSettlesAndAnIncompleteOneWaitsForTheRest() throws Exception {
+        BlockingQueue<Set<Path>> batches = new LinkedBlockingQueue<>();
+        Set<Path> needed = Set.of(Path.of("Caller.class"), Path.of("Callee.class"));
+        Debouncer.Completion complete = files -> !files.contains(Path.of("Caller.class")) || files.containsAll(needed);
+        try (Debouncer debouncer = new Debouncer(Duration.ofSeconds(30), Duration.ofMillis(5), complete, batch -> {
+            batches.add(batch);
+            return Optional.empty();
+        })) {
+            debouncer.offer(Path.of("Body.class"));
+            assertThat(batches.poll(5, TimeUnit.SECONDS)).containsExactly(Path.of("Body.class"));
+            debouncer.offer(Path.of("Caller.class"));
+            assertThat(batches.poll(300, TimeUnit.MILLISECONDS)).isNull(); // its callee is not there yet
+            debouncer.offer(Path.of("Callee.class"));
+            assertThat(batches.poll(5, TimeUnit.SECONDS)).containsExactlyInAnyOrderElementsOf(needed);
+        }
+    }
+
+    @Test
     void aHandlerAskingForARetryGetsTheSameFilesAgain() throws Exception {
         BlockingQueue<Set<Path>> batches = new LinkedBlockingQueue<>();
         AtomicInteger calls = new AtomicInteger();
