@@ -47,6 +47,11 @@ final class Child implements AutoCloseable {
     static Child start(List<String> args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(java().toString());
+        // A profiling aid, not a measurement setting: e.g. BENCH_CHILD_OPTS=-XX:StartFlightRecording=filename=/tmp/c-%p.jfr
+        String extra = System.getenv("BENCH_CHILD_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.strip().split("\\s+")));
+        }
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().remove("JAVA_TOOL_OPTIONS");

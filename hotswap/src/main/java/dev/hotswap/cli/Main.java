@@ -70,7 +70,8 @@ public final class Main {
                 In a program: Hotswap.start() as the first line of main, or java -javaagent:hotswap.jar[=options] ...
                 options (comma-separated, or -Dhotswap.<key>=<value>):
                   watch=DIR[:DIR...]  folders to watch (default: every folder on the class path)
-                  quiet=50ms          how long a build must stay quiet before its classes are swapped
+                  settle=3ms          a complete compile is swapped once no class file arrived for this long
+                  quiet=50ms          with settle=off (or quiet alone set): a fixed quiet period instead
                   poll[=200ms]        poll the folders instead of using file-system events
                   retry=1s            how long a half-written class file is waited for
                   verbosity=normal    quiet | normal | verbose

@@ -41,7 +41,7 @@ public record Options(List<Path> watch, Duration quiet, Optional<Duration> settl
                       Verbosity verbosity, Optional<Path> events, Optional<Path> batches, List<String> problems) {
 
     public static final Duration DEFAULT_QUIET = Duration.ofMillis(50);
-    public static final Duration DEFAULT_SETTLE = Duration.ofMillis(5);
+    public static final Duration DEFAULT_SETTLE = Duration.ofMillis(3);
     /** How long a compile that is not complete yet waits for its other class files, at most, once writes stop. */
     public static final Duration INCOMPLETE_PATIENCE = Duration.ofSeconds(1);
     public static final Duration DEFAULT_POLL = Duration.ofMillis(200);

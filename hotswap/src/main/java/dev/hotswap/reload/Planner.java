@@ -31,7 +31,8 @@ final class Planner {
 
     /** What the planner asks of the running JVM. */
     interface Jvm {
-        Class<?>[] loadedClasses();
+        /** The loaded classes (not arrays) of these binary names. */
+        Map<String, List<Class<?>>> loaded(Set<String> names);
 
         boolean isModifiable(Class<?> type);
 
@@ -261,11 +262,12 @@ final class Planner {
         Set<String> wanted = new LinkedHashSet<>();
         candidates.forEach(c -> wanted.add(c.name()));
         Map<String, List<Class<?>>> loaded = new HashMap<>();
-        for (Class<?> type : jvm.loadedClasses()) {
-            if (!type.isArray() && wanted.contains(type.getName()) && !dev.hotswap.structural.Engine.isVersion(type)) {
-                loaded.computeIfAbsent(type.getName(), n -> new ArrayList<>()).add(type);
+        jvm.loaded(wanted).forEach((name, classes) -> {
+            List<Class<?>> programs = classes.stream().filter(type -> !dev.hotswap.structural.Engine.isVersion(type)).toList();
+            if (!programs.isEmpty()) {
+                loaded.put(name, programs);
             }
-        }
+        });
         return loaded;
     }
 

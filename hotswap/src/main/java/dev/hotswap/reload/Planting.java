@@ -21,8 +21,10 @@ final class Planting implements ClassFileTransformer {
     private final Catchers catchers = new Catchers();
     private final EngineSlot engine;
     private final Frameworks frameworks;
+    private final LoadedIndex loaded;
 
-    Planting(RunningBytes running, EngineSlot engine, Frameworks frameworks) {
+    Planting(RunningBytes running, EngineSlot engine, Frameworks frameworks, LoadedIndex loaded) {
+        this.loaded = loaded;
         this.running = running;
         this.engine = engine;
         this.frameworks = frameworks;
@@ -33,6 +35,9 @@ final class Planting implements ClassFileTransformer {
                             byte[] classfileBuffer) {
         if (loader == null || className == null || classBeingRedefined != null) {
             return null;
+        }
+        if (!dev.hotswap.structural.Engine.isVersionLoader(loader)) {
+            loaded.defining(className); // a version carries its class's name, but is never what a batch replaces
         }
         if (!running.isWatched(domain)) {
             // A framework's class: only the few that tell hotswap of the framework's objects change.

@@ -31,6 +31,7 @@ final class Reloader implements Debouncer.BatchHandler {
     private final Reporter reporter;
     private final Duration giveUpAfter;
     private final EngineSlot engine;
+    private final LoadedIndex loadedIndex;
     private final dev.hotswap.integration.Frameworks frameworks;
     private final java.util.function.BiConsumer<Runnable, Duration> later;
     /** Classes whose class files were deleted and have not come back: reload thread only. */
@@ -46,7 +47,8 @@ final class Reloader implements Debouncer.BatchHandler {
 
     Reloader(Instrumentation instrumentation, Roots roots, RunningBytes running, Reporter reporter, Duration giveUpAfter,
              EngineSlot engine, dev.hotswap.integration.Frameworks frameworks,
-             java.util.function.BiConsumer<Runnable, Duration> later) {
+             java.util.function.BiConsumer<Runnable, Duration> later, LoadedIndex loadedIndex) {
+        this.loadedIndex = loadedIndex;
         this.frameworks = frameworks;
         this.later = later;
         this.instrumentation = instrumentation;
@@ -69,8 +71,8 @@ final class Reloader implements Debouncer.BatchHandler {
     private Planner.Jvm jvm() {
         return new Planner.Jvm() {
             @Override
-            public Class<?>[] loadedClasses() {
-                return instrumentation.getAllLoadedClasses();
+            public Map<String, List<Class<?>>> loaded(Set<String> names) {
+                return loadedIndex.of(names);
             }
 
             @Override

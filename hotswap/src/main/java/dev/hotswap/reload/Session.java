@@ -54,9 +54,10 @@ public final class Session implements AutoCloseable {
                     e.namedVersions(shape.get().named(), shape.get().saysFallbacks());
                     return e;
                 }), mirror, shape);
-        this.planting = new Planting(running, engine, followed);
+        LoadedIndex loaded = new LoadedIndex(instrumentation::getAllLoadedClasses);
+        this.planting = new Planting(running, engine, followed, loaded);
         this.reloader = new Reloader(instrumentation, roots, running, reporter, options.retry(), engine, followed,
-                this::later);
+                this::later, loaded);
         if (dev.hotswap.structural.Linker.engineRunning()) {
             engine.get(); // an earlier session's engine: classes that load from now on are rewritten for it
         }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,10 @@ final class CallSites {
     /** Call sites in versions' code, weakly: a superseded version takes its own sites with it. */
     private final List<WeakReference<LinkedSite>> calls = new ArrayList<>();
     private final Map<String, MethodHandle> dispatch = new ConcurrentHashMap<>();
+    /** Receiver-dispatching targets by site type and member: stateless, so a relink keeps the same one. */
+    private final Map<String, MethodHandle> dispatchers = new ConcurrentHashMap<>();
+    /** While {@link #relink} computes targets: each site's new one, set together at its end. */
+    private Map<MutableCallSite, MethodHandle> deferred;
     private volatile Set<String> overriddenAnew = Set.of();
     private volatile Receivers receivers = Receivers.NONE;
 
@@ -130,6 +135,7 @@ final class CallSites {
                 }
             }
             link(entry);
+            now(entry.site);
             entries.put(key, entry);
         }
         return entry.site;
@@ -155,6 +161,7 @@ final class CallSites {
         }
         LinkedSite site = new LinkedSite(caller, type, kind, owner, name, descriptor);
         link(site);
+        now(site);
         calls.add(new WeakReference<>(site));
         return site;
     }
@@ -163,20 +170,50 @@ final class CallSites {
     void relink() {
         overriddenAnew = overriddenAnew();
         dispatch.clear();
-        List<MutableCallSite> sites = new ArrayList<>();
-        for (EntrySite entry : entries.values()) {
-            link(entry);
-            sites.add(entry.site);
-        }
-        calls.removeIf(ref -> ref.get() == null);
-        for (WeakReference<LinkedSite> ref : calls) {
-            LinkedSite site = ref.get();
-            if (site != null) {
-                link(site);
-                sites.add(site);
+        deferred = new LinkedHashMap<>();
+        try {
+            for (EntrySite entry : entries.values()) {
+                link(entry);
             }
+            calls.removeIf(ref -> ref.get() == null);
+            for (WeakReference<LinkedSite> ref : calls) {
+                LinkedSite site = ref.get();
+                if (site != null) {
+                    link(site);
+                }
+            }
+        } finally {
+            Map<MutableCallSite, MethodHandle> targets = deferred;
+            deferred = null;
+            // All targets set together, and only those that changed: each change deoptimizes the
+            // compiled code that inlined the site (a handshake with every thread), and a hot caller
+            // recompiled between two changes would be deoptimized again, once per site.
+            List<MutableCallSite> changed = new ArrayList<>();
+            targets.forEach((site, target) -> {
+                if (site.getTarget() != target) {
+                    site.setTarget(target);
+                    changed.add(site);
+                }
+            });
+            MutableCallSite.syncAll(changed.toArray(MutableCallSite[]::new));
         }
-        MutableCallSite.syncAll(sites.toArray(MutableCallSite[]::new));
+    }
+
+    /** A site made while {@link #relink} works (its own thread's class initializers) is handed out with its target. */
+    private void now(MutableCallSite site) {
+        MethodHandle target = deferred == null ? null : deferred.remove(site);
+        if (target != null) {
+            site.setTarget(target);
+        }
+    }
+
+    /** Sets a site's target, or, while {@link #relink} works, records it to be set with the others. */
+    void retarget(MutableCallSite site, MethodHandle target) {
+        if (deferred != null) {
+            deferred.put(site, target);
+        } else if (site.getTarget() != target) {
+            site.setTarget(target);
+        }
     }
 
     /** Instance members that some version added or removed in a class: calls to them dispatch on the receiver. */
@@ -220,11 +257,11 @@ final class CallSites {
         String what = entry.owner.getName() + "." + entry.name + entry.descriptor;
         Optional<ClassModel.Member> now = v.method(entry.name, entry.descriptor);
         if (entry.name.startsWith("lambda$")) {
-            LambdaEntries.link(entry, v, type);
+            LambdaEntries.link(this, entry, v, type);
             return;
         }
         if (entry.isStatic) {
-            entry.site.setTarget(now.filter(x -> x.is(Opcodes.ACC_STATIC)).map(x -> v.methods().get(entry.name + entry.descriptor))
+            retarget(entry.site, now.filter(x -> x.is(Opcodes.ACC_STATIC)).map(x -> v.methods().get(entry.name + entry.descriptor))
                     .map(h -> h.asType(type)).orElseGet(() -> removed(type, entry.owner, entry.name, entry.descriptor)));
             return;
         }
@@ -233,15 +270,16 @@ final class CallSites {
             // A planted toString() & co. that the class does not declare now: the inherited one, as
             // the JVM's own dispatch already reached this class's entry for this receiver.
             Class<?> parent = entry.owner.getSuperclass();
-            entry.site.setTarget(implementation(parent, entry.name, entry.descriptor).map(h -> h.asType(type))
+            retarget(entry.site, implementation(parent, entry.name, entry.descriptor).map(h -> h.asType(type))
                     .orElseGet(() -> noSuchMethod(type, what)));
             return;
         }
         boolean direct = now.isPresent() && !now.get().is(Opcodes.ACC_STATIC) && !now.get().is(Opcodes.ACC_ABSTRACT)
                 && (now.get().is(Opcodes.ACC_PRIVATE) || !overriddenAnew.contains(entry.name + entry.descriptor)
                 || Catchers.METHODS.contains(entry.name + entry.descriptor));
-        entry.site.setTarget(direct ? v.methods().get(entry.name + entry.descriptor).asType(type)
-                : dispatcher(type, entry.name, entry.descriptor, Optional.empty()));
+        retarget(entry.site, direct ? v.methods().get(entry.name + entry.descriptor).asType(type)
+                : dispatchers.computeIfAbsent(type + entry.name + entry.descriptor,
+                        k -> dispatcher(type, entry.name, entry.descriptor, Optional.empty())));
     }
 
     private void link(LinkedSite site) {
@@ -252,7 +290,7 @@ final class CallSites {
             case Linker.DIRECT -> newest(site.owner, site.name, site.descriptor, false, Optional.of(site.caller));
             default -> implementation(site.owner, site.name, site.descriptor);
         };
-        site.setTarget(target.map(h -> h == ILLEGAL_ACCESS ? illegalAccess(type, site.caller, what) : h.asType(type))
+        retarget(site, target.map(h -> h == ILLEGAL_ACCESS ? illegalAccess(type, site.caller, what) : h.asType(type))
                 .orElseGet(() -> noSuchMethod(type, what)));
     }
 

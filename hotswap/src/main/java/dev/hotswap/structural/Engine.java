@@ -251,6 +251,11 @@ public final class Engine {
         problems.accept(line);
     }
 
+    /** True when {@code loader} is one the engine made to hold one version's class. */
+    public static boolean isVersionLoader(ClassLoader loader) {
+        return loader instanceof VersionLoader;
+    }
+
     /** True when {@code type} is a class the engine defined to hold a version's code, not one of the program. */
     public static boolean isVersion(Class<?> type) {
         return VersionLoader.isVersion(type);

@@ -27,12 +27,12 @@ final class LambdaEntries {
      * was another lambda's; else its body is gone from the source and it throws
      * {@code NoSuchMethodError}, as DCEVM's does.
      */
-    static void link(CallSites.EntrySite entry, Version v, MethodType type) {
+    static void link(CallSites sites, CallSites.EntrySite entry, Version v, MethodType type) {
         for (ClassModel.Member candidate : v.model().methods()) {
             if (candidate.name().startsWith("lambda$") && candidate.descriptor().equals(entry.descriptor)
                     && candidate.is(Opcodes.ACC_STATIC) == entry.isStatic
                     && v.model().bodyHash(candidate).orElse(1L) == entry.bodyHash) {
-                retarget(entry, v, candidate, type);
+                retarget(sites, entry, v, candidate, type);
                 return;
             }
         }
@@ -40,7 +40,7 @@ final class LambdaEntries {
             Optional<ClassModel.Member> edited = editedInPlace(entry.from, entry.fromName, v.model());
             if (edited.isPresent()) {
                 if (edited.get().descriptor().equals(entry.descriptor) && edited.get().is(Opcodes.ACC_STATIC) == entry.isStatic) {
-                    retarget(entry, v, edited.get(), type);
+                    retarget(sites, entry, v, edited.get(), type);
                 }
                 // Else it now captures other variables: an object made before cannot run the new
                 // body (it holds the old captures), and keeps the body it had.
@@ -49,12 +49,12 @@ final class LambdaEntries {
             Optional<ClassModel.Member> sameName = v.method(entry.fromName, entry.descriptor)
                     .filter(c -> c.is(Opcodes.ACC_STATIC) == entry.isStatic);
             if (sameName.isPresent() && !anotherLambdasBody(entry, v, sameName.get())) {
-                retarget(entry, v, sameName.get(), type);
+                retarget(sites, entry, v, sameName.get(), type);
                 return;
             }
         }
         // Its own body is kept in mind: brought back (an undo), the lambda runs it again.
-        entry.site.setTarget(CallSites.noSuchMethod(type, entry.owner.getName() + "." + entry.name + entry.descriptor));
+        sites.retarget(entry.site, CallSites.noSuchMethod(type, entry.owner.getName() + "." + entry.name + entry.descriptor));
     }
 
     /**
@@ -111,8 +111,8 @@ final class LambdaEntries {
                 && number(m.name()) >= 0).sorted(Comparator.comparingInt(m -> number(m.name()))).toList();
     }
 
-    private static void retarget(CallSites.EntrySite entry, Version v, ClassModel.Member lambda, MethodType type) {
-        entry.site.setTarget(v.methods().get(lambda.name() + lambda.descriptor()).asType(type));
+    private static void retarget(CallSites sites, CallSites.EntrySite entry, Version v, ClassModel.Member lambda, MethodType type) {
+        sites.retarget(entry.site, v.methods().get(lambda.name() + lambda.descriptor()).asType(type));
         entry.bodyHash = v.model().bodyHash(lambda).orElse(0L);
         entry.from = v.model();
         entry.fromName = lambda.name();

@@ -16,7 +16,7 @@ class OptionsTest {
         Options options = Options.parse(null, Map.of());
         assertThat(options).isEqualTo(Options.defaults());
         assertThat(options.quiet()).isEqualTo(Duration.ofMillis(50));
-        assertThat(options.settle()).contains(Duration.ofMillis(5));
+        assertThat(options.settle()).contains(Duration.ofMillis(3));
         assertThat(options.batches()).isEmpty();
         assertThat(options.poll()).isEmpty();
         assertThat(options.watch()).isEmpty();

@@ -9,9 +9,11 @@ import dev.hotswap.classfile.LinkCheck;
 import dev.hotswap.structural.Engine;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.MethodVisitor;
@@ -66,8 +68,14 @@ class PlannerTest {
     private Planner planner() {
         return new Planner(new Planner.Jvm() {
             @Override
-            public Class<?>[] loadedClasses() {
-                return new Class<?>[] {loaded, String.class};
+            public Map<String, List<Class<?>>> loaded(Set<String> names) {
+                Map<String, List<Class<?>>> found = new HashMap<>();
+                for (Class<?> type : new Class<?>[] {loaded, String.class}) {
+                    if (names.contains(type.getName())) {
+                        found.computeIfAbsent(type.getName(), n -> new ArrayList<>()).add(type);
+                    }
+                }
+                return found;
             }
 
             @Override

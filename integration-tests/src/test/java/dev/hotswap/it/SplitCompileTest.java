@@ -2,7 +2,10 @@ package dev.hotswap.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,6 +118,39 @@ class SplitCompileTest {
             child.await("hotswap: reloaded 4 classes");
             child.await(" v2 meow=4 woof=30 end");
             assertThat(child.output()).doesNotContain("failed java.lang.ClassCastException");
+        }
+    }
+
+    /**
+     * With hotswap's defaults (no fixed quiet period): the caller's class file arrives first, the
+     * method it calls a third of a second later. The caller alone is not a complete compile (it
+     * names {@code Animal.weight()}, which is not there yet), so it waits for the rest and the four
+     * go in as one batch: no tick ever runs the new caller against the old animals.
+     */
+    @Test
+    void aCallerWrittenBeforeTheMethodItCallsWaitsForItWithTheDefaults() throws Exception {
+        Path classes = dir.resolve("classes");
+        Javac.compile(classes, Map.of("app.Main", MAIN, "app.Animal", animal("", ""), "app.Dog", pet("Dog", "woof", ""),
+                "app.Cat", pet("Cat", "meow", ""), "app.Shelter", SHELTER_V1));
+        Path next = dir.resolve("next");
+        Javac.compile(next, Map.of("app.Main", MAIN, "app.Animal", animal("", "abstract int weight();"),
+                "app.Dog", pet("Dog", "woof", "int weight() { return 30; }"), "app.Cat", pet("Cat", "meow", "int weight() { return 4; }"),
+                "app.Shelter", shelter("sorted.sort(java.util.Comparator.comparingInt(Animal::weight))")));
+        try (ChildJvm child = ChildJvm.start(dir, List.of("-javaagent:" + ChildJvm.hotswapJar(),
+                "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(), "app.Main"))) {
+            child.await(" v1 woof meow end");
+            child.await("hotswap: watching");
+            Files.copy(next.resolve("app/Shelter.class"), classes.resolve("app/Shelter.class"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Thread.sleep(300); // a hundred times the settle time: the build is slow, not done
+            for (String name : List.of("Animal", "Dog", "Cat")) {
+                Files.copy(next.resolve("app/" + name + ".class"), classes.resolve("app/" + name + ".class"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            assertThat(child.await("hotswap: reloaded")).startsWith("hotswap: reloaded 4 classes");
+            child.await(" v2 meow=4 woof=30 end");
+            assertThat(child.linesMatching(l -> l.startsWith("hotswap: reloaded"))).hasSize(1);
+            assertThat(child.output()).doesNotContain(" failed ");
         }
     }
 }
