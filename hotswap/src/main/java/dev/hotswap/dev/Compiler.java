@@ -42,12 +42,18 @@ final class Compiler {
 
     private final JavaCompiler javac;
     private final List<String> options;
+    private final Path out;
+    private final Path generated;
 
     /**
      * @param classPath what the program's sources compile against (the output folder first)
      * @param options javac's other options ({@code -g}, {@code --release 17}, …)
+     * @param out the output folder: what an annotation processor writes besides class files goes there
+     * @param generated where sources an annotation processor generates go
      */
-    Compiler(List<Path> classPath, List<String> options) {
+    Compiler(List<Path> classPath, List<String> options, Path out, Path generated) {
+        this.out = out;
+        this.generated = generated;
         this.javac = ToolProvider.getSystemJavaCompiler();
         if (javac == null) {
             throw new IllegalStateException("this Java runtime has no compiler (javax.tools): run dev mode with a JDK");
@@ -66,6 +72,10 @@ final class Compiler {
         Map<String, Output> outputs = new LinkedHashMap<>();
         try (StandardJavaFileManager standard = javac.getStandardFileManager(null, null, StandardCharsets.UTF_8);
              Capture capture = new Capture(standard, outputs)) {
+            java.nio.file.Files.createDirectories(out);
+            java.nio.file.Files.createDirectories(generated);
+            standard.setLocationFromPaths(StandardLocation.CLASS_OUTPUT, List.of(out));
+            standard.setLocationFromPaths(StandardLocation.SOURCE_OUTPUT, List.of(generated));
             Iterable<? extends JavaFileObject> units = standard.getJavaFileObjectsFromPaths(sources);
             PrintWriter out = new PrintWriter(diagnostics, true);
             boolean ok = javac.getTask(out, capture, null, options, null, units).call();

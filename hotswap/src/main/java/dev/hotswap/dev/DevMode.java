@@ -48,7 +48,7 @@ public final class DevMode {
         this.settings = settings;
         this.err = err;
         this.inbox = inbox;
-        this.build = new Build(settings, new Compiler(settings.runClassPath(), settings.javacOptions()),
+        this.build = new Build(settings, new Compiler(settings.runClassPath(), settings.javacOptions(), settings.out(), settings.generatedSources()),
                 new PrintWriter(err, true));
     }
 

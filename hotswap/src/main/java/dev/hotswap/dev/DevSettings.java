@@ -47,6 +47,12 @@ public record DevSettings(String mainClass, List<Path> classPath, List<Path> sou
         return all;
     }
 
+    /** Where sources an annotation processor generates go: beside the output folder ({@code target/generated-sources/hotswap-dev}). */
+    public Path generatedSources() {
+        Path parent = out.getParent() == null ? out : out.getParent();
+        return parent.resolve("generated-sources").resolve("hotswap-dev");
+    }
+
     /** A bad command line, said in one sentence. */
     public static final class UsageException extends Exception {
         public UsageException(String message) {

@@ -28,7 +28,7 @@ class BuildTest {
         DevSettings settings = new DevSettings("app.Main", List.of(), List.of(project.resolve("src/main/java")),
                 List.of(project.resolve("src/main/resources")), out, DevSettings.DEFAULT_JAVAC, List.of(), List.of());
         diagnostics = new StringWriter();
-        build = new Build(settings, new Compiler(settings.runClassPath(), settings.javacOptions()), diagnostics);
+        build = new Build(settings, new Compiler(settings.runClassPath(), settings.javacOptions(), settings.out(), settings.generatedSources()), diagnostics);
         write("Lib.java", "package app; public class Lib { public static int twice(int x) { return 2 * x; } }");
         write("Main.java", "package app; public class Main { static int run() { return Lib.twice(3); } }");
         write("Other.java", "package app; public class Other { static String hi() { return \"hi\"; } }");
