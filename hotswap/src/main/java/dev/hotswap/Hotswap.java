@@ -98,6 +98,15 @@ public final class Hotswap implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Swaps back, as one batch, the classes of the last batch that went in, to the bytes they ran
+     * before it (its class files are put back in the watched folders too); waits for the outcome.
+     * Empty when inactive, or when every class already runs those bytes.
+     */
+    public Optional<ReloadOutcome> rollback() {
+        return session.flatMap(Session::rollback);
+    }
+
     /** Stops watching. Classes already reloaded keep their new code. A later {@link #start()} starts afresh. */
     @Override
     public void close() {

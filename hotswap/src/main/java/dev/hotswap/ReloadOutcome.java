@@ -102,6 +102,8 @@ public sealed interface ReloadOutcome {
         NOT_MODIFIABLE,
         /** The new bytes name a class, method or field that does not exist where they say. */
         UNRESOLVED_REFERENCE,
+        /** A rollback asked for where no batch went in yet. */
+        NOTHING_TO_ROLL_BACK,
         // Failures.
         /** The JVM rejected the batch ({@code redefineClasses} threw). */
         JVM_REJECTED,

@@ -34,11 +34,13 @@ final class Applier {
     private final Hooks hooks;
     private final Frameworks frameworks;
     private final java.util.function.BiConsumer<Runnable, Duration> later;
+    private final History history;
     /** When the calls that straddled a batch have ended, so that what they cached can be dropped again. */
     static final Duration SETTLE_DELAY = Duration.ofMillis(500);
 
     Applier(Instrumentation instrumentation, RunningBytes running, Reporter reporter, EngineSlot engine,
-            Frameworks frameworks, java.util.function.BiConsumer<Runnable, Duration> later) {
+            Frameworks frameworks, java.util.function.BiConsumer<Runnable, Duration> later, History history) {
+        this.history = history;
         this.later = later;
         this.instrumentation = instrumentation;
         this.running = running;
@@ -113,6 +115,10 @@ final class Applier {
         }
         List<Reason> warnings = new ArrayList<>(((Engine.Result.Applied) result).warnings().stream().map(Applier::reason).toList());
         // The batch went in: what runs is what the next compile is compared with, warnings or not.
+        Map<java.nio.file.Path, Optional<byte[]>> replaced = new java.util.LinkedHashMap<>();
+        targets.forEach(t -> replaced.put(t.candidate().file(), t.running().map(r -> r.bytes)));
+        toDefine.forEach(c -> replaced.put(c.file(), Optional.empty()));
+        history.replaced(replaced);
         List<Swap.Changed> changed = new ArrayList<>();
         for (Planner.Target t : targets) {
             changed.add(changed(t));

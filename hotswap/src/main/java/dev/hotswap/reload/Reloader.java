@@ -32,6 +32,7 @@ final class Reloader implements Debouncer.BatchHandler {
     private final Duration giveUpAfter;
     private final EngineSlot engine;
     private final LoadedIndex loadedIndex;
+    private final History history;
     private final dev.hotswap.integration.Frameworks frameworks;
     private final java.util.function.BiConsumer<Runnable, Duration> later;
     /** Classes whose class files were deleted and have not come back: reload thread only. */
@@ -47,7 +48,8 @@ final class Reloader implements Debouncer.BatchHandler {
 
     Reloader(Instrumentation instrumentation, Roots roots, RunningBytes running, Reporter reporter, Duration giveUpAfter,
              EngineSlot engine, dev.hotswap.integration.Frameworks frameworks,
-             java.util.function.BiConsumer<Runnable, Duration> later, LoadedIndex loadedIndex) {
+             java.util.function.BiConsumer<Runnable, Duration> later, LoadedIndex loadedIndex, History history) {
+        this.history = history;
         this.loadedIndex = loadedIndex;
         this.frameworks = frameworks;
         this.later = later;
@@ -63,7 +65,7 @@ final class Reloader implements Debouncer.BatchHandler {
         if (parts == null) {
             parts = new Parts(new BatchReader(roots, giveUpAfter), new HeldFiles(reporter::detail),
                     new AnonymousNaming(instrumentation, running, roots, engine, reporter::detail),
-                    new Planner(jvm(), structural(), reporter::detail), new Applier(instrumentation, running, reporter, engine, frameworks, later));
+                    new Planner(jvm(), structural(), reporter::detail), new Applier(instrumentation, running, reporter, engine, frameworks, later, history));
         }
         return parts;
     }

@@ -168,4 +168,12 @@ final class RunningBytes {
         }
     }
 
+    /** The bytes every class of the watched folders runs, by binary name (one class loader's, where several load a name). */
+    Map<String, byte[]> everyRunning() {
+        Map<String, byte[]> all = new java.util.TreeMap<>();
+        synchronized (byLoader) {
+            byLoader.values().forEach(classes -> classes.forEach((name, r) -> all.putIfAbsent(name.replace('/', '.'), r.bytes)));
+        }
+        return all;
+    }
 }

@@ -12,6 +12,7 @@ import dev.hotswap.watch.Watcher;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -32,6 +33,7 @@ public final class Session implements AutoCloseable {
     private final Watcher watcher;
     private final Options options;
     private final Frameworks frameworks;
+    private final SessionBean bean;
 
     private Session(Instrumentation instrumentation, Options options, List<Path> folders) throws IOException {
         this.instrumentation = instrumentation;
@@ -56,8 +58,15 @@ public final class Session implements AutoCloseable {
                 }), mirror, shape);
         LoadedIndex loaded = new LoadedIndex(instrumentation::getAllLoadedClasses);
         this.planting = new Planting(running, engine, followed, loaded);
+        History history = new History();
+        reporter.addListener(history);
         this.reloader = new Reloader(instrumentation, roots, running, reporter, options.retry(), engine, followed,
-                this::later, loaded);
+                this::later, loaded, history);
+        this.bean = new SessionBean(roots.folders(), history, running,
+                new Remote(roots, running, loaded, reloader, reporter, history), this::later,
+                () -> engine.existing().map(e -> "structural engine, " + (shape.get().named() ? "named" : "hidden")
+                        + " versions" + (shape.get().enginesBodies() ? ", bodies too (a debugger is in the JVM)" : ""))
+                        .orElse("the JVM's redefinition (the structural engine starts at the first change it needs)"));
         if (dev.hotswap.structural.Linker.engineRunning()) {
             engine.get(); // an earlier session's engine: classes that load from now on are rewritten for it
         }
@@ -112,6 +121,8 @@ public final class Session implements AutoCloseable {
         });
         // After the program's own start-up, not during it: it competes for the same cores.
         session.debouncer.runLater(session.reloader::warmUp, WARM_UP_DELAY);
+        // On the reload thread, not in the program's start-up: the platform MBean server costs tens of ms to make.
+        session.debouncer.runLater(session::register, Duration.ZERO);
         if (folders.isEmpty()) {
             session.reporter.problem("hotswap: nothing to watch: no folder on the class path;"
                     + " name one with -Dhotswap.watch=DIR or the agent option watch=DIR");
@@ -127,6 +138,19 @@ public final class Session implements AutoCloseable {
         return options;
     }
 
+    /** {@link dev.hotswap.Hotswap#rollback()}: on the reload thread, waited for. */
+    public Optional<dev.hotswap.ReloadOutcome> rollback() {
+        try {
+            return bean.rollbackOutcome();
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            reporter.problem("hotswap: the rollback did not finish (" + e + ")");
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
     public void addListener(ReloadListener listener) {
         reporter.addListener(listener);
     }
@@ -140,8 +164,31 @@ public final class Session implements AutoCloseable {
         reporter.info(line);
     }
 
+    /** The session as {@code dev.hotswap:type=Hotswap}, for {@code push}, {@code status} and the JDK's JMX agent. */
+    private void register() {
+        try {
+            javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+            javax.management.ObjectName name = new javax.management.ObjectName(dev.hotswap.HotswapMXBean.OBJECT_NAME);
+            if (server.isRegistered(name)) {
+                server.unregisterMBean(name); // an earlier session's, closed: this one answers now
+            }
+            server.registerMBean(bean, name);
+        } catch (javax.management.JMException | RuntimeException | LinkageError e) {
+            reporter.problem("hotswap: not reachable over JMX (" + e + "); swapping goes on");
+        }
+    }
+
     @Override
     public void close() {
+        try {
+            javax.management.ObjectName name = new javax.management.ObjectName(dev.hotswap.HotswapMXBean.OBJECT_NAME);
+            var server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+            if (server.isRegistered(name)) {
+                server.unregisterMBean(name);
+            }
+        } catch (javax.management.JMException | RuntimeException | LinkageError e) {
+            // closing: nothing more to tell
+        }
         watcher.close();
         debouncer.close();
         instrumentation.removeTransformer(planting);
