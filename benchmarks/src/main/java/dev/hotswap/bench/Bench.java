@@ -61,7 +61,7 @@ public final class Bench {
         System.out.println("bench: " + line);
     }
 
-    /** Runs every section, or only those named (latency, restart, startup, memory, callcost, reflectcost, spring, save). */
+    /** Runs every section, or only those named (latency, restart, startup, memory, callcost, reflectcost, spring, save, fleet). */
     private void run(Path out, List<String> only) throws Exception {
         long started = System.nanoTime();
         header();
@@ -88,6 +88,9 @@ public final class Bench {
         }
         if (only.isEmpty() || only.contains("save")) {
             saveToLive();
+        }
+        if (only.isEmpty() || only.contains("fleet")) {
+            fleet();
         }
         StringBuilder summary = new StringBuilder("\n## Goals at a glance\n\n| goal | measured | met? |\n|---|---|---|\n");
         for (String[] goal : goals) {
@@ -457,6 +460,26 @@ public final class Bench {
         }
         goal("save → new behaviour ≤ 300 ms p50, one-file edit, " + SaveToLive.CLASSES + "-class app, dev mode",
                 Stats.ms(dev.p50()) + " ms", dev.p50() <= 300);
+    }
+
+    private void fleet() throws Exception {
+        log("push to local JVMs");
+        int pushes = quick ? 3 : 8;
+        FleetPush push = new FleetPush(hotswapJar, benchJar, work);
+        md.append("\n## 9. Push a build to several JVMs\n\n")
+                .append("`java -jar hotswap.jar push --to PID,PID,… DIR` to 3 and to 10 JVMs on this machine (by pid: the ")
+                .append("attach API and each JVM's local management agent), one changed class per push, timed from the ")
+                .append("command started to the last JVM running the new code (each prints when it first sees it, on the ")
+                .append("same monotonic clock). The command's own JVM start is in the time, as a user has it. The first push ")
+                .append("starts every JVM's local management agent; it is shown apart. ").append(pushes)
+                .append(" pushes after it per row.\n\n| JVMs | first push ms | p50 ms | p95 ms | max ms |\n|---:|---:|---:|---:|---:|\n");
+        for (int n : new int[] {3, 10}) {
+            FleetPush.Result r = push.run(n, pushes);
+            Stats s = Stats.of(r.millis());
+            md.append("| ").append(n).append(" | ").append(Stats.ms(r.first())).append(" | ").append(Stats.ms(s.p50()))
+                    .append(" | ").append(Stats.ms(s.p95())).append(" | ").append(Stats.ms(s.max())).append(" |\n");
+            log("push to " + n + " done");
+        }
     }
 
     private void row(String way, int n, Stats s, Stats base, String kept) {

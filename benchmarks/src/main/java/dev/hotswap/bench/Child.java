@@ -79,6 +79,10 @@ final class Child implements AutoCloseable {
         return expect(l -> l.startsWith(prefix), Duration.ofSeconds(60), "line starting with " + prefix);
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     void send(String line) {
         in.println(line);
     }
