@@ -72,7 +72,9 @@ class FleetTest {
     private Path secrets() throws Exception {
         Path password = dir.resolve("jmxremote.password");
         Files.writeString(password, "ops s3cret\n");
-        Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
+        // Read-only: a JVM whose password file it may write replaces the passwords with hashes at its first login,
+        // in place, and three JVMs sharing the file would read it half rewritten.
+        Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("r--------"));
         Files.writeString(dir.resolve("jmxremote.access"), "ops readwrite\n");
         Files.writeString(dir.resolve("ops.password"), "s3cret\n");
         Files.writeString(dir.resolve("wrong.password"), "guess\n");
