@@ -439,53 +439,14 @@ public final class Bench {
 
     private void saveToLive() throws Exception {
         log("save -> new behaviour");
-        int edits = quick ? 4 : 10;
-        SaveToLive.Result r = new SaveToLive(hotswapJar, work).run(edits);
-        md.append("\n## 8. Save → new behaviour: dev mode, `mvn compile` + hotswap, `mvn compile` + restart\n\n")
-                .append("A Maven project of ").append(SaveToLive.CLASSES).append(" classes (those of section 1b) and a main ")
-                .append("class that touches every one before its first output, then prints one class's value every ")
-                .append("millisecond. Each edit rewrites that class's source with a new value, timed from the file closed to ")
-                .append("the first output showing it. Dev mode: `java -jar hotswap.jar dev` (the first two edits, which ")
-                .append("warm its javac, left out). `mvn compile` + hotswap: the program under `-javaagent` with its defaults, ")
-                .append("`mvn -q -o compile` run after each save. Restart: `mvn -q -o compile`, then the program started anew ")
-                .append("up to its first output of the value (its state lost).\n\n")
-                .append("| way | edits | p50 ms | p95 ms | max ms | p50 / dev mode p50 | state kept |\n|---|---:|---:|---:|---:|---:|---|\n");
-        Stats dev = Stats.of(r.dev());
-        row("dev mode", r.dev().size(), dev, dev, "yes");
-        if (r.mvnFound()) {
-            row("`mvn compile` + hotswap", r.mvnHotswap().size(), Stats.of(r.mvnHotswap()), dev, "yes");
-            row("`mvn compile` + restart", r.mvnRestart().size(), Stats.of(r.mvnRestart()), dev, "no");
-        } else {
-            md.append("\n(no `mvn` on the PATH: the Maven rows were not measured)\n");
-        }
-        goal("save → new behaviour ≤ 300 ms p50, one-file edit, " + SaveToLive.CLASSES + "-class app, dev mode",
-                Stats.ms(dev.p50()) + " ms", dev.p50() <= 300);
+        SpringEdit.Result r = new SaveToLive(hotswapJar, work).section(quick ? 4 : 10);
+        md.append(r.markdown());
+        goals.addAll(r.goals());
     }
 
     private void fleet() throws Exception {
         log("push to local JVMs");
-        int pushes = quick ? 3 : 8;
-        FleetPush push = new FleetPush(hotswapJar, benchJar, work);
-        md.append("\n## 9. Push a build to several JVMs\n\n")
-                .append("`java -jar hotswap.jar push --to PID,PID,… DIR` to 3 and to 10 JVMs on this machine (by pid: the ")
-                .append("attach API and each JVM's local management agent), one changed class per push, timed from the ")
-                .append("command started to the last JVM running the new code (each prints when it first sees it, on the ")
-                .append("same monotonic clock). The command's own JVM start is in the time, as a user has it. The first push ")
-                .append("starts every JVM's local management agent; it is shown apart. ").append(pushes)
-                .append(" pushes after it per row.\n\n| JVMs | first push ms | p50 ms | p95 ms | max ms |\n|---:|---:|---:|---:|---:|\n");
-        for (int n : new int[] {3, 10}) {
-            FleetPush.Result r = push.run(n, pushes);
-            Stats s = Stats.of(r.millis());
-            md.append("| ").append(n).append(" | ").append(Stats.ms(r.first())).append(" | ").append(Stats.ms(s.p50()))
-                    .append(" | ").append(Stats.ms(s.p95())).append(" | ").append(Stats.ms(s.max())).append(" |\n");
-            log("push to " + n + " done");
-        }
-    }
-
-    private void row(String way, int n, Stats s, Stats base, String kept) {
-        md.append("| ").append(way).append(" | ").append(n).append(" | ").append(Stats.ms(s.p50())).append(" | ")
-                .append(Stats.ms(s.p95())).append(" | ").append(Stats.ms(s.max())).append(" | ")
-                .append(Stats.ratio(s.p50() / base.p50())).append(" | ").append(kept).append(" |\n");
+        md.append(new FleetPush(hotswapJar, benchJar, work).section(quick ? 3 : 8));
     }
 
     private void spring() throws Exception {

@@ -44,6 +44,24 @@ final class FleetPush {
     record Result(double first, List<Double> millis) {
     }
 
+    /** Section 9 of BENCHMARKS.md: 3 and 10 JVMs. */
+    String section(int pushes) throws Exception {
+        StringBuilder md = new StringBuilder("\n## 9. Push a build to several JVMs\n\n")
+                .append("`java -jar hotswap.jar push --to PID,PID,… DIR` to 3 and to 10 JVMs on this machine (by pid: the ")
+                .append("attach API and each JVM's local management agent), one changed class per push, timed from the ")
+                .append("command started to the last JVM running the new code (each prints when it first sees it, on the ")
+                .append("same monotonic clock). The command's own JVM start is in the time, as a user has it. The first push ")
+                .append("starts every JVM's local management agent; it is shown apart. ").append(pushes)
+                .append(" pushes after it per row.\n\n| JVMs | first push ms | p50 ms | p95 ms | max ms |\n|---:|---:|---:|---:|---:|\n");
+        for (int n : new int[] {3, 10}) {
+            Result r = run(n, pushes);
+            Stats s = Stats.of(r.millis());
+            md.append("| ").append(n).append(" | ").append(Stats.ms(r.first())).append(" | ").append(Stats.ms(s.p50()))
+                    .append(" | ").append(Stats.ms(s.p95())).append(" | ").append(Stats.ms(s.max())).append(" |\n");
+        }
+        return md.toString();
+    }
+
     Result run(int n, int pushes) throws Exception {
         Path build = Files.createDirectories(work.resolve("push-" + n + "-build"));
         List<Child> children = new ArrayList<>();

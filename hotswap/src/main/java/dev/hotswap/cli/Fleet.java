@@ -1,16 +1,14 @@
 package dev.hotswap.cli;
 
 import dev.hotswap.HotswapMXBean;
+import dev.hotswap.classfile.Sha256;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,7 +61,7 @@ final class Fleet {
             Map<String, String> running = bean.classHashes();
             Map<String, byte[]> differ = new TreeMap<>();
             classes.forEach((name, bytes) -> {
-                if (!sha256(bytes).equals(running.get(name))) {
+                if (!Sha256.of(bytes).equals(running.get(name))) {
                     differ.put(name, bytes);
                 }
             });
@@ -220,14 +218,6 @@ final class Fleet {
             }
         }
         return classes;
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 
     /** The exception's own message and its root cause's, on one line. */

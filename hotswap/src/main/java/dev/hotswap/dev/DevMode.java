@@ -109,7 +109,8 @@ public final class DevMode {
         Build.Round round;
         try {
             round = build.next(reported);
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | RuntimeException e) {
+            // javac's own failure too: the program runs on, and the next save compiles again
             err.println("hotswap dev: the build failed (" + e + "); nothing applied; the next save tries again");
             return;
         }

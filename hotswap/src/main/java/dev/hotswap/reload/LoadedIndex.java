@@ -25,10 +25,19 @@ final class LoadedIndex {
         this.everyLoadedClass = everyLoadedClass;
     }
 
-    /** A class of this internal name is being defined: what is known of the name is no longer all there is. */
-    void defining(String internalName) {
-        if (!known.isEmpty()) {
-            known.remove(internalName.replace('/', '.'));
+    /**
+     * A class of this internal name is being defined: what is known of the name is no longer all
+     * there is. Called for every class the JVM defines, so it does nothing unless the name is
+     * known (no class of the engine is loaded for it at start-up); a version the engine defines
+     * carries its class's name but is never what a batch replaces.
+     */
+    void defining(ClassLoader loader, String internalName) {
+        if (known.isEmpty()) {
+            return;
+        }
+        String name = internalName.replace('/', '.');
+        if (known.containsKey(name) && !dev.hotswap.structural.Engine.isVersionLoader(loader)) {
+            known.remove(name);
         }
     }
 

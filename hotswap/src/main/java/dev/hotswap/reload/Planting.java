@@ -36,9 +36,7 @@ final class Planting implements ClassFileTransformer {
         if (loader == null || className == null || classBeingRedefined != null) {
             return null;
         }
-        if (!dev.hotswap.structural.Engine.isVersionLoader(loader)) {
-            loaded.defining(className); // a version carries its class's name, but is never what a batch replaces
-        }
+        loaded.defining(loader, className);
         if (!running.isWatched(domain)) {
             // A framework's class: only the few that tell hotswap of the framework's objects change.
             return frameworks.transform(loader, className, classfileBuffer);

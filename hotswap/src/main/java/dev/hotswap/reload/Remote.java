@@ -119,8 +119,11 @@ final class Remote {
                 reloader.handle(Set.copyOf(files.keySet()));
             }
         } catch (IOException e) {
-            told.set(new ReloadOutcome.Failed(List.of(), List.of(new Reason("", "", "cannot write the class files into"
-                    + " the watched folders (" + e + ")", Kind.INTERNAL_ERROR)), Optional.of(e)));
+            List<String> names = files.keySet().stream().map(f -> roots.rootOf(f).map(r -> Roots.expectedName(r, f).replace('/', '.'))
+                    .orElse(f.toString())).sorted().toList();
+            reporter.outcome(new ReloadOutcome.Failed(names, List.of(new Reason(names.size() == 1 ? names.get(0) : "", "",
+                    "cannot write " + e.getMessage() + " into the watched folders (" + e.getClass().getSimpleName() + ")",
+                    Kind.INTERNAL_ERROR)), Optional.of(e)), "nothing was applied");
         } finally {
             reporter.removeListener(listener);
             history.origin("build");

@@ -34,6 +34,7 @@ public final class Session implements AutoCloseable {
     private final Options options;
     private final Frameworks frameworks;
     private final SessionBean bean;
+    private volatile boolean registered;
 
     private Session(Instrumentation instrumentation, Options options, List<Path> folders) throws IOException {
         this.instrumentation = instrumentation;
@@ -176,6 +177,7 @@ public final class Session implements AutoCloseable {
                 server.unregisterMBean(name); // an earlier session's, closed: this one answers now
             }
             server.registerMBean(bean, name);
+            registered = true;
         } catch (javax.management.JMException | RuntimeException | LinkageError e) {
             reporter.problem("hotswap: not reachable over JMX (" + e + "); swapping goes on");
         }
@@ -184,6 +186,9 @@ public final class Session implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (!registered) {
+                throw new javax.management.InstanceNotFoundException(); // no MBean server to make for nothing
+            }
             javax.management.ObjectName name = new javax.management.ObjectName(dev.hotswap.HotswapMXBean.OBJECT_NAME);
             var server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
             if (server.isRegistered(name)) {

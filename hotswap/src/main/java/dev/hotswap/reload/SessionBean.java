@@ -2,12 +2,10 @@ package dev.hotswap.reload;
 
 import dev.hotswap.HotswapMXBean;
 import dev.hotswap.ReloadOutcome;
+import dev.hotswap.classfile.Sha256;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +75,7 @@ final class SessionBean implements HotswapMXBean {
     @Override
     public Map<String, String> classHashes() {
         Map<String, String> hashes = new LinkedHashMap<>();
-        running.everyRunning().forEach((name, bytes) -> hashes.put(name, sha256(bytes)));
+        running.everyRunning().forEach((name, bytes) -> hashes.put(name, Sha256.of(bytes)));
         return hashes;
     }
 
@@ -153,13 +151,5 @@ final class SessionBean implements HotswapMXBean {
 
     private static List<Reason> reasons(List<ReloadOutcome.Reason> reasons) {
         return reasons.stream().map(r -> new Reason(r.kind().name(), r.className(), r.member(), r.message())).toList();
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 }

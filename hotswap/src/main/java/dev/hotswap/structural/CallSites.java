@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -62,8 +61,7 @@ final class CallSites {
     private final Map<String, MethodHandle> dispatch = new ConcurrentHashMap<>();
     /** Receiver-dispatching targets by site type and member: stateless, so a relink keeps the same one. */
     private final Map<String, MethodHandle> dispatchers = new ConcurrentHashMap<>();
-    /** While {@link #relink} computes targets: each site's new one, set together at its end. */
-    private Map<MutableCallSite, MethodHandle> deferred;
+    private final SiteTargets targets = new SiteTargets();
     private volatile Set<String> overriddenAnew = Set.of();
     private volatile Receivers receivers = Receivers.NONE;
 
@@ -135,7 +133,7 @@ final class CallSites {
                 }
             }
             link(entry);
-            now(entry.site);
+            targets.now(entry.site);
             entries.put(key, entry);
         }
         return entry.site;
@@ -161,7 +159,7 @@ final class CallSites {
         }
         LinkedSite site = new LinkedSite(caller, type, kind, owner, name, descriptor);
         link(site);
-        now(site);
+        targets.now(site);
         calls.add(new WeakReference<>(site));
         return site;
     }
@@ -170,7 +168,7 @@ final class CallSites {
     void relink() {
         overriddenAnew = overriddenAnew();
         dispatch.clear();
-        deferred = new LinkedHashMap<>();
+        targets.gather();
         try {
             for (EntrySite entry : entries.values()) {
                 link(entry);
@@ -183,37 +181,12 @@ final class CallSites {
                 }
             }
         } finally {
-            Map<MutableCallSite, MethodHandle> targets = deferred;
-            deferred = null;
-            // All targets set together, and only those that changed: each change deoptimizes the
-            // compiled code that inlined the site (a handshake with every thread), and a hot caller
-            // recompiled between two changes would be deoptimized again, once per site.
-            List<MutableCallSite> changed = new ArrayList<>();
-            targets.forEach((site, target) -> {
-                if (site.getTarget() != target) {
-                    site.setTarget(target);
-                    changed.add(site);
-                }
-            });
-            MutableCallSite.syncAll(changed.toArray(MutableCallSite[]::new));
+            targets.setGathered();
         }
     }
 
-    /** A site made while {@link #relink} works (its own thread's class initializers) is handed out with its target. */
-    private void now(MutableCallSite site) {
-        MethodHandle target = deferred == null ? null : deferred.remove(site);
-        if (target != null) {
-            site.setTarget(target);
-        }
-    }
-
-    /** Sets a site's target, or, while {@link #relink} works, records it to be set with the others. */
     void retarget(MutableCallSite site, MethodHandle target) {
-        if (deferred != null) {
-            deferred.put(site, target);
-        } else if (site.getTarget() != target) {
-            site.setTarget(target);
-        }
+        targets.set(site, target);
     }
 
     /** Instance members that some version added or removed in a class: calls to them dispatch on the receiver. */

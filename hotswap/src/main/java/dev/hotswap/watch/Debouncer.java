@@ -100,7 +100,7 @@ public final class Debouncer implements AutoCloseable {
         boolean complete;
         try {
             complete = completion.isComplete(files); // reads class files: not under the lock
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             Debug.log("completion check failed", e);
             complete = false; // the quiet period decides
         }

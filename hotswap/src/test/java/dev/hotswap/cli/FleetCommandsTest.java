@@ -50,6 +50,6 @@ class FleetCommandsTest {
         Files.writeString(dir.resolve("a/b/notes.txt"), "x");
         Map<String, byte[]> classes = Fleet.classFiles(dir);
         assertThat(classes).containsOnlyKeys("a.b.C", "a.b.C$1");
-        assertThat(Fleet.sha256(new byte[0])).isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assertThat(dev.hotswap.classfile.Sha256.of(new byte[0])).isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     }
 }
