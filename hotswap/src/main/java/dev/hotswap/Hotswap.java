@@ -1,9 +1,8 @@
 package dev.hotswap;
 
 import dev.hotswap.agent.Attacher;
-import dev.hotswap.reload.Options;
-import dev.hotswap.reload.Session;
-import dev.hotswap.reload.Sessions;
+import dev.hotswap.boot.Boot;
+import dev.hotswap.boot.Core;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -31,9 +30,9 @@ import java.util.Optional;
 public final class Hotswap implements AutoCloseable {
     private static boolean hintGiven;
 
-    private final Optional<Session> session;
+    private final Optional<Core.Running> session;
 
-    private Hotswap(Optional<Session> session) {
+    private Hotswap(Optional<Core.Running> session) {
         this.session = session;
     }
 
@@ -50,19 +49,19 @@ public final class Hotswap implements AutoCloseable {
      *                {@code hotswap.*} system properties are read too
      */
     public static synchronized Hotswap start(String options) {
-        Optional<Session> running = Sessions.current();
-        if (running.isPresent()) {
-            return new Hotswap(running);
-        }
         try {
-            Attacher.Started started = Attacher.start(Options.parse(options, System.getProperties()));
+            Optional<Core.Running> running = Boot.core().current();
+            if (running.isPresent()) {
+                return new Hotswap(running);
+            }
+            Attacher.Started started = Attacher.start(options);
             if (started instanceof Attacher.NotStarted unavailable) {
                 System.err.println("hotswap: cannot swap code in this JVM: " + String.join("; ", unavailable.why())
                         + ". The program runs on without swapping.");
                 return new Hotswap(Optional.empty());
             }
             Attacher.Running attached = (Attacher.Running) started;
-            Session session = attached.session();
+            Core.Running session = attached.session();
             if (attached.dynamic() && !hintGiven) {
                 hintGiven = true;
                 session.info("hotswap: attached to this JVM (" + attached.how() + ", " + attached.took().toMillis()
@@ -79,12 +78,12 @@ public final class Hotswap implements AutoCloseable {
 
     /** True when this JVM swaps code: an instrumentation was had and the watcher runs. */
     public boolean isActive() {
-        return session.isPresent() && Sessions.current().equals(session);
+        return session.isPresent() && session.get().active();
     }
 
     /** The folders watched for changed class files; empty when inactive. */
     public List<Path> watchedFolders() {
-        return session.map(Session::folders).orElse(List.of());
+        return session.map(Core.Running::folders).orElse(List.of());
     }
 
     /** Adds a listener told of every reload, refusal and failure from now on. */
@@ -104,12 +103,12 @@ public final class Hotswap implements AutoCloseable {
      * Empty when inactive, or when every class already runs those bytes.
      */
     public Optional<ReloadOutcome> rollback() {
-        return session.flatMap(Session::rollback);
+        return session.flatMap(Core.Running::rollback);
     }
 
     /** Stops watching. Classes already reloaded keep their new code. A later {@link #start()} starts afresh. */
     @Override
     public void close() {
-        session.ifPresent(Sessions::close);
+        session.ifPresent(Core.Running::close);
     }
 }

@@ -1,8 +1,9 @@
 package dev.hotswap.agent;
 
+import dev.hotswap.boot.Boot;
+import dev.hotswap.boot.Core;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.instrument.Instrumentation;
 import java.lang.module.ModuleFinder;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -36,12 +37,11 @@ public final class Attacher {
     }
 
     /**
-     * @param instrumentation what the agent received
      * @param took how long getting it took here
      * @param dynamic true when the agent had to be loaded now (slower start, JDK 21+ prints a warning)
      * @param how how it was loaded, for the user: {@code "in process"}, {@code "through a helper JVM"}
      */
-    record Attached(Instrumentation instrumentation, Duration took, boolean dynamic, String how) implements Result {
+    record Attached(Duration took, boolean dynamic, String how) implements Result {
     }
 
     /** @param why one sentence per failed attempt; the last one says what to do */
@@ -56,7 +56,7 @@ public final class Attacher {
     }
 
     /** @param dynamic true when the agent had to be loaded now; @param how how, for the user */
-    public record Running(dev.hotswap.reload.Session session, Duration took, boolean dynamic, String how) implements Started {
+    public record Running(Core.Running session, Duration took, boolean dynamic, String how) implements Started {
     }
 
     /** @param why one sentence per failed attempt; the last one says what to do */
@@ -67,23 +67,26 @@ public final class Attacher {
     }
 
     /**
-     * Gets this JVM's instrumentation and starts (or joins) its session with these options. The
-     * instrumentation itself stays here: nothing public hands it out.
+     * Has this JVM's instrumentation handed to hotswap's core (loading the agent when it is not
+     * in yet) and starts (or joins) its session with these options. The instrumentation goes from
+     * the JVM to the core: it never passes through here.
      */
-    public static Started start(dev.hotswap.reload.Options options) throws java.io.IOException {
+    public static Started start(String options) throws java.io.IOException {
         Result result = instrumentation();
         if (result instanceof Unavailable unavailable) {
             return new NotStarted(unavailable.why());
         }
         Attached attached = (Attached) result;
-        return new Running(dev.hotswap.reload.Sessions.startOnce(attached.instrumentation(), options), attached.took(),
-                attached.dynamic(), attached.how());
+        return new Running(Boot.core().start(options), attached.took(), attached.dynamic(), attached.how());
     }
 
     static Result instrumentation() {
-        Optional<Instrumentation> present = loaded();
-        if (present.isPresent()) {
-            return new Attached(present.get(), Duration.ZERO, false, "already loaded");
+        if (loaded()) {
+            return new Attached(Duration.ZERO, false, "already loaded");
+        }
+        Optional<String> elsewhere = runningElsewhere();
+        if (elsewhere.isPresent()) {
+            return new Unavailable(List.of(elsewhere.get()));
         }
         long started = System.nanoTime();
         String javaagent = "start java with -javaagent:" + agentJarHint();
@@ -113,8 +116,8 @@ public final class Attacher {
                 why.add("attaching from inside this JVM failed (" + e + ")");
             }
         }
-        Optional<Instrumentation> attached = loaded();
-        if (attached.isEmpty()) {
+        boolean attached = loaded();
+        if (!attached) {
             // The attach protocol spoken to ourselves: no helper JVM to start.
             Optional<String> notHere = SelfAttach.unavailable(reducedSignals(jvmOptions()));
             if (notHere.isEmpty()) {
@@ -123,13 +126,13 @@ public final class Attacher {
                 attached = loaded();
             }
         }
-        if (attached.isPresent()) {
-            return new Attached(attached.get(), Duration.ofNanos(System.nanoTime() - started), true, "in process");
+        if (attached) {
+            return new Attached(Duration.ofNanos(System.nanoTime() - started), true, "in process");
         }
         helper(pid, agentJar).ifPresent(why::add);
         attached = loaded();
-        if (attached.isPresent()) {
-            return new Attached(attached.get(), Duration.ofNanos(System.nanoTime() - started), true, "through a helper JVM");
+        if (attached) {
+            return new Attached(Duration.ofNanos(System.nanoTime() - started), true, "through a helper JVM");
         }
         if (why.isEmpty()) {
             why.add("the agent loaded but handed over no instrumentation");
@@ -181,24 +184,26 @@ public final class Attacher {
         }
     }
 
-    /** The instrumentation held by our agent class, here or in the system class loader. */
-    private static Optional<Instrumentation> loaded() {
-        Optional<Instrumentation> here = HotswapAgent.received();
-        if (here.isPresent()) {
-            return here;
-        }
-        try {
-            // An agent is always loaded by the system class loader; we may live in another one.
-            Class<?> agent = Class.forName(HotswapAgent.class.getName(), true, ClassLoader.getSystemClassLoader());
-            if (agent == HotswapAgent.class) {
-                return Optional.empty();
-            }
-            Object result = agent.getMethod("instrumentation").invoke(null);
-            return result instanceof Optional<?> o && o.orElse(null) instanceof Instrumentation i
-                    ? Optional.of(i) : Optional.empty();
-        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+    /** True when hotswap's core holds this JVM's instrumentation. */
+    private static boolean loaded() {
+        return Boot.core().instrumented();
+    }
+
+    /**
+     * Why this copy of hotswap cannot get the instrumentation: the JVM loads every agent through
+     * the system class loader, so its instrumentation reaches the core of that loader's copy of
+     * hotswap, never this one's (a copy bundled in a Spring Boot executable jar, say); a core hands
+     * its instrumentation to nobody.
+     */
+    private static Optional<String> runningElsewhere() {
+        ClassLoader system = ClassLoader.getSystemClassLoader();
+        ClassLoader ours = Attacher.class.getClassLoader();
+        if (ours == system) {
             return Optional.empty();
         }
+        return Optional.of("this copy of hotswap is loaded by " + ours + ", but the JVM hands its instrumentation to"
+                + " the system class loader's agent: put hotswap.jar on the class path (or use -javaagent:"
+                + agentJarHint() + ") instead of bundling it in the application's own jar");
     }
 
     /** A JVM flag that forbids loading an agent now, read from the command line and the JVM's environment options. */

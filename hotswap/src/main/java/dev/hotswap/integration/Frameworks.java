@@ -337,6 +337,12 @@ public final class Frameworks {
                     FollowerLoader own = new FollowerLoader(known.name().replace(' ', '-').toLowerCase(java.util.Locale.ROOT),
                             framework, known.followerPackage());
                     followerModule = own.getUnnamedModule();
+                    // A follower uses the core's integration API and class models: exported to it alone.
+                    Module core = Frameworks.class.getModule();
+                    if (core.isNamed()) {
+                        core.addExports(Frameworks.class.getPackageName(), followerModule);
+                        core.addExports(dev.hotswap.classfile.Change.class.getPackageName(), followerModule);
+                    }
                     made = (Integration) Class.forName(known.follower(), true, own).getConstructor(Context.class)
                             .newInstance(this);
                 } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {

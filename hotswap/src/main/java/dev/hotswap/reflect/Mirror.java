@@ -110,7 +110,7 @@ public final class Mirror {
             return Optional.of(installed);
         }
         try {
-            MethodHandles.Lookup trusted = Vault.trustedLookup(instrumentation);
+            MethodHandles.Lookup trusted = Trusted.lookup(instrumentation);
             Mirror mirror = new Mirror(instrumentation, trusted, problems);
             Class<?> hooks = StartHooks.defineHooks(trusted);
             mirror.connect(hooks, trusted);

@@ -1,5 +1,6 @@
 package dev.hotswap.structural;
 
+import dev.hotswap.boot.Link;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -20,18 +21,18 @@ import org.objectweb.asm.commons.SimpleRemapper;
 
 /**
  * Structural swaps for class loaders that cannot see hotswap (a plugin loader whose parent is
- * the platform loader, say). The code the engine writes calls {@link Linker}, which such a loader
+ * the platform loader, say). The code the engine writes calls {@link Link}, which such a loader
  * cannot resolve; for it, the engine defines a small public class in the loader, a bridge with
- * the same static methods, each calling {@link Linker}'s through a method handle it takes from
+ * the same static methods, each calling {@link Link}'s through a method handle it takes from
  * the system class loader, and points the code it writes for that loader at the bridge. The
  * bridge's methods are bootstrap methods and run once per call site: the calls they link go
  * straight to the new code.
  */
 final class Bridges {
-    static final String LINKER = Type.getInternalName(Linker.class);
+    static final String LINKER = Type.getInternalName(Link.class);
     private static final String SIMPLE_NAME = "hotswap$Linker";
 
-    /** Per loader: the bridge's internal name, or empty when the loader sees our {@link Linker}. */
+    /** Per loader: the bridge's internal name, or empty when the loader sees our {@link Link}. */
     private final Map<ClassLoader, Optional<String>> byLoader = Collections.synchronizedMap(new WeakHashMap<>());
 
     /** True for the name of a bridge class ({@code Class.getName()} form). */
@@ -46,12 +47,12 @@ final class Bridges {
 
     /** True when classes of {@code loader} can run code written by the engine, bridged or not. */
     static boolean possible(ClassLoader loader) {
-        return sees(loader) || Linker.class.getClassLoader() == ClassLoader.getSystemClassLoader();
+        return sees(loader) || Link.class.getClassLoader() == ClassLoader.getSystemClassLoader();
     }
 
     private static boolean sees(ClassLoader loader) {
         try {
-            return Class.forName(Linker.class.getName(), false, loader) == Linker.class;
+            return Class.forName(Link.class.getName(), false, loader) == Link.class;
         } catch (ClassNotFoundException | LinkageError e) {
             return false;
         }
@@ -75,7 +76,7 @@ final class Bridges {
         }
     }
 
-    /** {@code bytes} with their calls to {@link Linker} pointed at the loader's bridge, if it has one. */
+    /** {@code bytes} with their calls to {@link Link} pointed at the loader's bridge, if it has one. */
     byte[] bridged(ClassLoader loader, byte[] bytes) {
         Optional<String> bridge = loader == null ? Optional.empty() : byLoader.getOrDefault(loader, Optional.empty());
         if (bridge.isEmpty() || bytes == null) {
@@ -87,36 +88,14 @@ final class Bridges {
         return writer.toByteArray();
     }
 
-    /** The methods a bridge mirrors: {@link Linker}'s public static ones whose types are all the JDK's own. */
+    /** The methods a bridge mirrors, in the order of {@link Link#bridgeHandles()}. */
     static List<Method> bridged() {
-        List<Method> methods = new ArrayList<>();
-        for (Method m : Linker.class.getDeclaredMethods()) {
-            if (Modifier.isPublic(m.getModifiers()) && Modifier.isStatic(m.getModifiers()) && jdkOnly(m)
-                    && !m.getName().equals("bridgeHandles")) {
-                methods.add(m);
-            }
-        }
-        methods.sort(Comparator.comparing((Method m) -> m.getName() + Type.getMethodDescriptor(m)));
-        return methods;
-    }
-
-    private static boolean jdkOnly(Method m) {
-        List<Class<?>> types = new ArrayList<>(List.of(m.getParameterTypes()));
-        types.add(m.getReturnType());
-        for (Class<?> t : types) {
-            while (t.isArray()) {
-                t = t.getComponentType();
-            }
-            if (!t.isPrimitive() && t.getModule() != Object.class.getModule()) {
-                return false;
-            }
-        }
-        return true;
+        return Link.bridged();
     }
 
     /**
-     * {@code public final class <name> { static final MethodHandle[] H = Linker.bridgeHandles();
-     * public static R m(A a) { return (R) H[i].invokeExact(a); } ... }}, with {@code Linker}
+     * {@code public final class <name> { static final MethodHandle[] H = Link.bridgeHandles();
+     * public static R m(A a) { return (R) H[i].invokeExact(a); } ... }}, with {@code Link}
      * found through the system class loader and called reflectively.
      */
     private static byte[] write(String name) {
@@ -127,7 +106,7 @@ final class Bridges {
                 null, null).visitEnd();
         MethodVisitor init = cw.visitMethod(Opcodes.ACC_STATIC, "<clinit>", "()V", null, null);
         init.visitCode();
-        init.visitLdcInsn(Linker.class.getName());
+        init.visitLdcInsn(Link.class.getName());
         init.visitInsn(Opcodes.ICONST_1);
         init.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/ClassLoader", "getSystemClassLoader",
                 "()Ljava/lang/ClassLoader;", false);

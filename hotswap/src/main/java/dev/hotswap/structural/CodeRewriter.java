@@ -16,11 +16,11 @@ import org.objectweb.asm.Type;
  * stay valid.
  */
 final class CodeRewriter extends MethodVisitor {
-    static final Handle CALL = new Handle(Opcodes.H_INVOKESTATIC, "dev/hotswap/structural/Linker", "call",
+    static final Handle CALL = new Handle(Opcodes.H_INVOKESTATIC, "dev/hotswap/boot/Link", "call",
             "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;ILjava/lang/Class;"
                     + "Ljava/lang/String;)Ljava/lang/invoke/CallSite;", false);
 
-    static final Handle LAMBDA = new Handle(Opcodes.H_INVOKESTATIC, "dev/hotswap/structural/Linker", "lambda",
+    static final Handle LAMBDA = new Handle(Opcodes.H_INVOKESTATIC, "dev/hotswap/boot/Link", "lambda",
             "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;[Ljava/lang/Object;)"
                     + "Ljava/lang/invoke/CallSite;", false);
 
@@ -31,7 +31,7 @@ final class CodeRewriter extends MethodVisitor {
     record Carrier(String descriptor, boolean isPrivate, String nestHost) {
     }
 
-    static final Handle CONSTRUCT = new Handle(Opcodes.H_INVOKESTATIC, "dev/hotswap/structural/Linker", "construct",
+    static final Handle CONSTRUCT = new Handle(Opcodes.H_INVOKESTATIC, "dev/hotswap/boot/Link", "construct",
             "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;Ljava/lang/Class;"
                     + "Ljava/lang/String;)Ljava/lang/invoke/CallSite;", false);
 
@@ -91,7 +91,7 @@ final class CodeRewriter extends MethodVisitor {
         }
     }
 
-    static final Handle FIELD = new Handle(Opcodes.H_INVOKESTATIC, "dev/hotswap/structural/Linker", "field",
+    static final Handle FIELD = new Handle(Opcodes.H_INVOKESTATIC, "dev/hotswap/boot/Link", "field",
             "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;ILjava/lang/Class;"
                     + "Ljava/lang/String;)Ljava/lang/invoke/CallSite;", false);
 
@@ -330,7 +330,7 @@ final class CodeRewriter extends MethodVisitor {
         super.visitFieldInsn(opcode, owner, name, descriptor);
     }
 
-    static final Handle LAMBDA_OF = new Handle(Opcodes.H_INVOKESTATIC, "dev/hotswap/structural/Linker", "lambdaOf",
+    static final Handle LAMBDA_OF = new Handle(Opcodes.H_INVOKESTATIC, "dev/hotswap/boot/Link", "lambdaOf",
             "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;"
                     + "Ljava/lang/invoke/MethodType;ILjava/lang/Class;Ljava/lang/String;Ljava/lang/String;)"
                     + "Ljava/lang/invoke/CallSite;", false);

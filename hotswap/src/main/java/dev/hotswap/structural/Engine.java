@@ -43,7 +43,7 @@ import java.util.function.Predicate;
  * publication hold this object's lock, which is never held while user code runs.
  */
 public final class Engine {
-    private static final String LINKER = Linker.class.getName().replace('.', '/');
+    private static final String LINKER = dev.hotswap.boot.Link.class.getName().replace('.', '/');
 
     private final Instrumentation instrumentation;
     private final MethodHandles.Lookup trusted;
@@ -121,9 +121,9 @@ public final class Engine {
     }
 
     /**
-     * The engine, if this JVM lets the agent open {@code java.lang.invoke} to a module of its own
-     * ({@link dev.hotswap.reflect.Vault}: the one lookup that may define a nestmate of any class, loaded before the
-     * agent or not). One per
+     * The engine, if this JVM lets the agent open {@code java.lang.invoke} to hotswap's core module
+     * ({@link dev.hotswap.reflect.Trusted}: the one lookup that may define a nestmate of any class,
+     * loaded before the agent or not). One per
      * JVM: the classes it took over keep their entries, linked to its call sites, across sessions
      * ({@code Hotswap.close()} then {@code start()} again); it is handed only to a caller with an
      * instrumentation the JVM made (a class of {@code java.instrument}). When there is none,
@@ -144,8 +144,8 @@ public final class Engine {
             }
             if (engine == null) {
                 try {
-                    engine = new Engine(instrumentation, dev.hotswap.reflect.Vault.trustedLookup(instrumentation));
-                } catch (ReflectiveOperationException | java.io.IOException | RuntimeException e) {
+                    engine = new Engine(instrumentation, dev.hotswap.reflect.Trusted.lookup(instrumentation));
+                } catch (ReflectiveOperationException | RuntimeException e) {
                     problems.accept("hotswap: the structural engine is not available in this JVM (" + rootCause(e)
                             + "); method bodies still swap, structural changes are refused");
                     return Optional.empty();
@@ -356,7 +356,7 @@ public final class Engine {
         try {
             ConstantPool pool = ConstantPool.of(bytes);
             if (namesEngine(pool)) {
-                problems.accept("hotswap: " + internalName.replace('/', '.') + " names " + Linker.class.getName()
+                problems.accept("hotswap: " + internalName.replace('/', '.') + " names " + dev.hotswap.boot.Link.class.getName()
                         + ", hotswap's internal class; it loads as compiled, and its calls to it are refused");
                 return null;
             }

@@ -114,7 +114,7 @@ final class FrameMarker extends MethodVisitor {
             super.visitLabel(nullHandlers.get(i));
             super.visitFrame(Opcodes.F_FULL, 0, new Object[0], 1, new Object[] {"java/lang/NullPointerException"});
             super.visitLdcInsn(nulls.get(i).key());
-            super.visitMethodInsn(Opcodes.INVOKESTATIC, "dev/hotswap/structural/Linker", "helpful",
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, "dev/hotswap/boot/Link", "helpful",
                     "(Ljava/lang/Throwable;Ljava/lang/String;)Ljava/lang/Throwable;", false);
             super.visitLdcInsn(lineAt(nulls.get(i).start().getOffset(), offsets));
             super.visitJumpInsn(Opcodes.GOTO, tail);
@@ -128,7 +128,7 @@ final class FrameMarker extends MethodVisitor {
         } else {
             super.visitLdcInsn(sourceFile);
         }
-        super.visitMethodInsn(Opcodes.INVOKESTATIC, "dev/hotswap/structural/Linker", "passing",
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, "dev/hotswap/boot/Link", "passing",
                 "(Ljava/lang/Throwable;ILjava/lang/String;Ljava/lang/String;Ljava/lang/String;)Ljava/lang/Throwable;", false);
         super.visitInsn(Opcodes.ATHROW);
         super.visitMaxs(Math.max(maxStack, 5), maxLocals);

@@ -9,13 +9,12 @@ import java.lang.invoke.MethodHandleProxies;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.List;
+import dev.hotswap.boot.Link;
 
 /**
- * Bootstrap methods of the call sites that the structural engine writes into reloaded code.
- * Public because the reloaded classes' constant pools name them; not an API, and of no use to
- * any other code: each refuses a caller whose code the engine did not write
- * ({@code IllegalCallerException}). Every call site is owned by the engine and relinked when a
- * newer version arrives.
+ * Bootstrap methods of the call sites that the structural engine writes into reloaded code,
+ * reached through {@link Link} (which the reloaded classes' constant pools name) and the core's
+ * facade. Every call site is owned by the engine and relinked when a newer version arrives.
  */
 public final class Linker {
     /** Kinds of call to a member that the loaded class does not have, or may not have any more. */
@@ -38,19 +37,6 @@ public final class Linker {
      */
     public static boolean engineRunning() {
         return engine != null;
-    }
-
-    /**
-     * The handles a bridge calls ({@link Bridges}), in the order of {@link Bridges#bridged()}:
-     * called reflectively by a bridge's static initializer, in a loader that cannot see this class.
-     */
-    public static MethodHandle[] bridgeHandles() throws IllegalAccessException {
-        java.util.List<java.lang.reflect.Method> methods = Bridges.bridged();
-        MethodHandle[] handles = new MethodHandle[methods.size()];
-        for (int i = 0; i < handles.length; i++) {
-            handles[i] = MethodHandles.lookup().unreflect(methods.get(i)).asFixedArity();
-        }
-        return handles;
     }
 
     /** The body of a method of a class that went structural: calls its newest version. */
@@ -220,7 +206,7 @@ public final class Linker {
             }
             // The frames below the hidden one, as a trace shows them (reflection frames too, hidden ones not).
             List<StackWalker.StackFrame> callers = StackWalker.getInstance(StackWalker.Option.SHOW_REFLECT_FRAMES).walk(s -> s
-                    .dropWhile(f -> f.getClassName().equals(Linker.class.getName()) || Bridges.isBridge(f.getClassName()))
+                    .dropWhile(f -> ours(f.getClassName()))
                     .toList());
             int at = trace.length - callers.size();
             if (at >= 0 && at < trace.length && trace[at].getClassName().equals(className)
@@ -272,15 +258,14 @@ public final class Linker {
             if (engine != null && thrown instanceof NullPointerException npe) {
                 // The handler's frame: a method of a hidden version, whose class file holds the message.
                 Class<?> version = HIDDEN_FRAMES.walk(s -> s.map(StackWalker.StackFrame::getDeclaringClass)
-                        .filter(c -> c != Linker.class && !Bridges.isBridge(c.getName())).findFirst()).orElse(null);
+                        .filter(c -> !ours(c.getName())).findFirst()).orElse(null);
                 String message = version == null ? null : engine.npes().message(version, key);
                 if (message == null) {
                     return thrown;
                 }
                 StackTraceElement[] trace = npe.getStackTrace();
                 List<StackWalker.StackFrame> callers = StackWalker.getInstance(StackWalker.Option.SHOW_REFLECT_FRAMES)
-                        .walk(s -> s.dropWhile(f -> f.getClassName().equals(Linker.class.getName())
-                                || Bridges.isBridge(f.getClassName())).toList());
+                        .walk(s -> s.dropWhile(f -> ours(f.getClassName())).toList());
                 int extra = trace.length - callers.size();
                 if (trace.length == 0 || extra < 0 || !same(trace[extra], callers.get(0))) {
                     return thrown;
@@ -305,6 +290,14 @@ public final class Linker {
 
     private static final StackWalker HIDDEN_FRAMES = StackWalker.getInstance(java.util.Set.of(
             StackWalker.Option.RETAIN_CLASS_REFERENCE, StackWalker.Option.SHOW_HIDDEN_FRAMES));
+
+    private static final java.util.Set<String> OURS = java.util.Set.of(Linker.class.getName(), Link.class.getName(),
+            "dev.hotswap.core.Entry");
+
+    /** True for a class between the engine's code and this one: the way in ({@link Link}, the core's facade, a bridge) and this. */
+    private static boolean ours(String className) {
+        return OURS.contains(className) || Bridges.isBridge(className);
+    }
 
     private static boolean same(StackTraceElement element, StackWalker.StackFrame frame) {
         return element.getClassName().equals(frame.getClassName()) && element.getMethodName().equals(frame.getMethodName());

@@ -44,7 +44,7 @@ import org.objectweb.asm.tree.TypeInsnNode;
  * cannot rewrite is said in {@code problems} (the version is then written as a hidden class).
  */
 final class Relocator {
-    private static final String LINKER = "dev/hotswap/structural/Linker";
+    private static final String LINKER = "dev/hotswap/boot/Link";
     static final Handle TYPE = new Handle(Opcodes.H_INVOKESTATIC, LINKER, "type",
             "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;Ljava/lang/String;)Ljava/lang/Class;",
             false);

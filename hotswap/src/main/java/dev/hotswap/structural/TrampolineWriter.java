@@ -19,7 +19,7 @@ import org.objectweb.asm.Type;
  * kept as loaded (it never runs again).
  */
 final class TrampolineWriter {
-    static final Handle ENTRY = new Handle(Opcodes.H_INVOKESTATIC, "dev/hotswap/structural/Linker", "entry",
+    static final Handle ENTRY = new Handle(Opcodes.H_INVOKESTATIC, "dev/hotswap/boot/Link", "entry",
             "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;Ljava/lang/String;I)"
                     + "Ljava/lang/invoke/CallSite;", false);
 
@@ -47,7 +47,7 @@ final class TrampolineWriter {
                         Label dispatch = new Label();
                         boolean carries = descriptor.equals(carrier) && !added.isEmpty();
                         if (carries) {
-                            mv.visitMethodInsn(Opcodes.INVOKESTATIC, "dev/hotswap/structural/Linker", "takePending",
+                            mv.visitMethodInsn(Opcodes.INVOKESTATIC, "dev/hotswap/boot/Link", "takePending",
                                     "()[Ljava/lang/Object;", false);
                             mv.visitInsn(Opcodes.DUP);
                             mv.visitJumpInsn(Opcodes.IFNONNULL, dispatch);

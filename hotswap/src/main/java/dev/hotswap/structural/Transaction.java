@@ -229,9 +229,9 @@ final class Transaction {
             faults.at(Stage.COMMIT);
             for (Engine.Structural s : structural) {
                 Module module = s.type().getModule();
-                if (module.isNamed() && !module.canRead(Linker.class.getModule())) {
+                if (module.isNamed() && !module.canRead(dev.hotswap.boot.Link.class.getModule())) {
                     // Entries call our bootstrap methods: a named module must read hotswap's module.
-                    instrumentation.redefineModule(module, Set.of(Linker.class.getModule()), Map.of(), Map.of(),
+                    instrumentation.redefineModule(module, Set.of(dev.hotswap.boot.Link.class.getModule()), Map.of(), Map.of(),
                             Set.of(), Map.of());
                 }
             }
@@ -345,7 +345,7 @@ final class Transaction {
     /** A class file that names the engine's bootstrap class: only code the engine writes may call it. */
     private static void refuseEngineNames(String className, byte[] bytes, List<Engine.Problem> problems) {
         if (Engine.namesEngine(bytes)) {
-            problems.add(new Engine.Problem(className, "", "names " + Linker.class.getName()
+            problems.add(new Engine.Problem(className, "", "names " + dev.hotswap.boot.Link.class.getName()
                     + ", hotswap's internal class, which only code that hotswap writes may call", Kind.UNSUPPORTED_CHANGE));
         }
     }

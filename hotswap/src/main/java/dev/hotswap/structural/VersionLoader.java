@@ -10,7 +10,7 @@ package dev.hotswap.structural;
  * the class is unloaded with it.
  */
 final class VersionLoader extends ClassLoader {
-    private static final String LINKER = Linker.class.getName();
+    private static final String LINK = dev.hotswap.boot.Link.class.getName();
 
     static {
         registerAsParallelCapable();
@@ -37,8 +37,8 @@ final class VersionLoader extends ClassLoader {
             }
             throw new ClassNotFoundException(name);
         }
-        if (name.equals(LINKER)) {
-            return Linker.class;
+        if (name.equals(LINK)) {
+            return dev.hotswap.boot.Link.class;
         }
         return super.loadClass(name, resolve);
     }

@@ -66,6 +66,9 @@ class TransactionTest {
             vm.detach();
         }
         assertThat(instrumentation).as("agent loaded").isNotNull();
+        // The engine's classes come from a folder here, not from its module: this test opens what its module would get.
+        instrumentation.redefineModule(Object.class.getModule(), java.util.Set.of(), Map.of(),
+                Map.of("java.lang.invoke", java.util.Set.of(TransactionTest.class.getModule())), java.util.Set.of(), Map.of());
     }
 
     private static final String V1 = "package t; public class Counter { public static String v() { return \"v1\"; } }";
@@ -177,7 +180,7 @@ class TransactionTest {
         byte[] before = running.get(key(type));
         // A class file that names the engine's bootstrap class is never taken.
         byte[] naming = Files.readAllBytes(compile("refused2", V2.replace("\"+\"",
-                "dev.hotswap.structural.Linker.class.getName()")).resolve("t/Counter.class"));
+                "dev.hotswap.boot.Link.class.getName()")).resolve("t/Counter.class"));
         Engine.Result result = engine.apply(List.of(), List.of(new Engine.Structural(type, before, ClassModel.parse(before),
                 naming, ClassModel.parse(naming))), List.of(), Optional.empty());
         assertThat(result).isInstanceOf(Engine.Result.Refused.class);

@@ -67,8 +67,7 @@ class EngineAccessTest {
     /** Each attempt prints "attempt NAME refused ..." or "attempt NAME GOT ...". */
     private static final String PROBE = """
             package app;
-            import dev.hotswap.structural.Engine;
-            import dev.hotswap.structural.Linker;
+            import dev.hotswap.boot.Link;
             import java.lang.invoke.CallSite;
             import java.lang.invoke.MethodHandle;
             import java.lang.invoke.MethodHandles;
@@ -93,29 +92,29 @@ class EngineAccessTest {
 
                 static void run() {
                     MethodHandles.Lookup me = MethodHandles.lookup();
-                    attempt("field-String.value", () -> Linker.field(me, "value",
+                    attempt("field-String.value", () -> Link.field(me, "value",
                             MethodType.methodType(byte[].class, String.class), 180, String.class, "[B")
                             .dynamicInvoker().invoke("abc"));
-                    attempt("field-Secret.key", () -> Linker.field(me, "key", MethodType.methodType(String.class), 178,
+                    attempt("field-Secret.key", () -> Link.field(me, "key", MethodType.methodType(String.class), 178,
                             Secret.class, "Ljava/lang/String;").dynamicInvoker().invoke());
-                    attempt("call-Secret.hidden", () -> Linker.call(me, "hidden", MethodType.methodType(String.class), 0,
+                    attempt("call-Secret.hidden", () -> Link.call(me, "hidden", MethodType.methodType(String.class), 0,
                             Secret.class, "()Ljava/lang/String;").dynamicInvoker().invoke());
-                    attempt("call-String.isLatin1", () -> Linker.call(me, "isLatin1",
+                    attempt("call-String.isLatin1", () -> Link.call(me, "isLatin1",
                             MethodType.methodType(boolean.class, String.class), 3, String.class, "()Z")
                             .dynamicInvoker().invoke("abc"));
-                    attempt("lambdaOf-Secret.hidden", () -> ((Supplier<?>) Linker.lambdaOf(me, "get",
+                    attempt("lambdaOf-Secret.hidden", () -> ((Supplier<?>) Link.lambdaOf(me, "get",
                             MethodType.methodType(Supplier.class), MethodType.methodType(Object.class), 6, Secret.class,
                             "hidden", "()Ljava/lang/String;").dynamicInvoker().invoke()).get());
-                    attempt("construct-Secret", () -> Linker.construct(me, "construct",
+                    attempt("construct-Secret", () -> Link.construct(me, "construct",
                             MethodType.methodType(void.class, int.class), Secret.class, "(I)V").dynamicInvoker().invoke(1));
-                    attempt("entry-Secret.hidden", () -> Linker.entry(MethodHandles.privateLookupIn(Secret.class, me),
+                    attempt("entry-Secret.hidden", () -> Link.entry(MethodHandles.privateLookupIn(Secret.class, me),
                             "hidden", MethodType.methodType(String.class), "()Ljava/lang/String;", 1)
                             .dynamicInvoker().invoke());
-                    attempt("lambda", () -> Linker.lambda(me, "call", MethodType.methodType(Callable.class),
+                    attempt("lambda", () -> Link.lambda(me, "call", MethodType.methodType(Callable.class),
                             MethodType.methodType(Object.class), me.findStatic(Probe.class, "describe",
                                     MethodType.methodType(String.class, Object.class)), MethodType.methodType(Object.class)));
                     attempt("bridgeHandles-field", () -> {
-                        for (MethodHandle h : Linker.bridgeHandles()) {
+                        for (MethodHandle h : Link.bridgeHandles()) {
                             if (h.type().parameterCount() == 6 && h.type().parameterType(3) == int.class
                                     && h.type().parameterType(4) == Class.class) {
                                 CallSite site = (CallSite) h.invokeWithArguments(me, "value",
@@ -125,14 +124,17 @@ class EngineAccessTest {
                         }
                         throw new IllegalStateException("no field handle");
                     });
-                    attempt("agent-instrumentation", () -> dev.hotswap.agent.HotswapAgent.instrumentation().orElseThrow());
-                    attempt("engine-create", () -> Engine.create(null, t -> true, t -> java.util.Optional.empty(),
-                            (l, n) -> java.util.Optional.empty(), m -> { }).orElseThrow());
+                    attempt("agent-instrumentation", () -> dev.hotswap.agent.HotswapAgent.class.getMethod("instrumentation")
+                            .invoke(null));
+                    // The engine is in hotswap's core module, which no class loader of the class path can load.
+                    attempt("engine-class", () -> Class.forName("dev.hotswap.structural.Engine"));
                     java.lang.instrument.Instrumentation fake = (java.lang.instrument.Instrumentation) java.lang.reflect.Proxy
                             .newProxyInstance(Probe.class.getClassLoader(),
                                     new Class<?>[] {java.lang.instrument.Instrumentation.class}, (p, m, a) -> null);
-                    attempt("engine-create-fake", () -> Engine.create(fake, t -> true, t -> java.util.Optional.empty(),
-                            (l, n) -> java.util.Optional.empty(), m -> { }).orElseThrow());
+                    attempt("core-agent-fake", () -> {
+                        dev.hotswap.boot.Boot.core().agent("", fake);
+                        return dev.hotswap.boot.Boot.core().instrumented() ? "instrumented" : null;
+                    });
 
                     // The engine's lookup came from java.lang.invoke opened to a module of hotswap's own,
                     // never to the unnamed module the program shares with hotswap's jar.
@@ -153,7 +155,7 @@ class EngineAccessTest {
 
     private static final List<String> ATTEMPTS = List.of("field-String.value", "field-Secret.key", "call-Secret.hidden",
             "call-String.isLatin1", "lambdaOf-Secret.hidden", "construct-Secret", "entry-Secret.hidden", "lambda",
-            "bridgeHandles-field", "agent-instrumentation", "engine-create", "engine-create-fake",
+            "bridgeHandles-field", "agent-instrumentation", "engine-class", "core-agent-fake",
             "setAccessible-IMPL_LOOKUP", "setAccessible-String.value");
 
     @Test

@@ -119,11 +119,11 @@ class SwapModesTest {
         main.putValue("Can-Retransform-Classes", "true");
         main.put(Attributes.Name.CLASS_PATH, "classes/");
         Path jar = dir.resolve("fat.jar");
-        // hotswap's classes copied into the application's jar, as a shading build does.
+        // hotswap's classes and its core (META-INF/hotswap/) copied into the application's jar, as a shading build does.
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream fat = new JarOutputStream(out, manifest);
              java.util.jar.JarFile ours = new java.util.jar.JarFile(ChildJvm.hotswapJar().toFile())) {
             for (var entry : java.util.Collections.list(ours.entries())) {
-                if (entry.getName().endsWith(".class")) {
+                if (entry.getName().endsWith(".class") || entry.getName().startsWith("META-INF/hotswap/")) {
                     fat.putNextEntry(new java.util.jar.JarEntry(entry.getName()));
                     try (var in = ours.getInputStream(entry)) {
                         in.transferTo(fat);
