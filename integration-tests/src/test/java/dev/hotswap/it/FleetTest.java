@@ -69,21 +69,28 @@ class FleetTest {
         }
     }
 
-    private Path secrets() throws Exception {
-        Path password = dir.resolve("jmxremote.password");
-        Files.writeString(password, "ops s3cret\n");
-        // Read-only: a JVM whose password file it may write replaces the passwords with hashes at its first login,
-        // in place, and three JVMs sharing the file would read it half rewritten.
-        Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("r--------"));
+    private void secrets() throws Exception {
         Files.writeString(dir.resolve("jmxremote.access"), "ops readwrite\n");
         Files.writeString(dir.resolve("ops.password"), "s3cret\n");
         Files.writeString(dir.resolve("wrong.password"), "guess\n");
+    }
+
+    /**
+     * One program's own password file. A JVM that may write its password file replaces the passwords with
+     * hashes at its first login, in place, so JVMs sharing one would read it half rewritten; read-only is no
+     * help where the tests run as root, who may write it anyway.
+     */
+    private Path passwordFile(int program) throws Exception {
+        Path password = dir.resolve("jmxremote" + program + ".password");
+        Files.writeString(password, "ops s3cret\n");
+        Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
         return password;
     }
 
     private void startPrograms(int n) throws Exception {
-        Path password = secrets();
+        secrets();
         for (int i = 0; i < n; i++) {
+            Path password = passwordFile(i);
             Path classes = dir.resolve("classes" + i);
             Javac.compile(classes, Map.of("app.Main", MAIN, "app.Greeter", greeter("return \"v1\";", "")));
             int port = freePort();
