@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -133,10 +134,14 @@ final class Fleet {
         JMXConnector connector;
         try {
             connector = connect(target);
-        } catch (SecurityException e) {
-            return new Answer("login refused (" + e.getMessage() + ")", false);
         } catch (IOException | RuntimeException e) {
-            return new Answer("cannot reach it (" + rootMessage(e) + ")", false);
+            Optional<String> tls = login.ssl() ? Tls.refusal(e, host(target)) : Optional.empty();
+            if (tls.isPresent()) {
+                return new Answer(tls.get(), false);
+            }
+            return e instanceof SecurityException
+                    ? new Answer("login refused (" + e.getMessage() + ")", false)
+                    : new Answer("cannot reach it (" + rootMessage(e) + ")", false);
         }
         try (connector) {
             MBeanServerConnection server = connector.getMBeanServerConnection();
@@ -163,14 +168,30 @@ final class Fleet {
             throw new IOException("'" + target + "' is neither a pid nor host:port");
         }
         JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + target + "/jmxrmi");
+        return JMXConnectorFactory.connect(url, environment());
+    }
+
+    /** The JMX environment of a host:port target: the credentials, and with {@code --ssl} TLS that checks names and refuses a downgrade. */
+    Map<String, Object> environment() throws IOException {
         Map<String, Object> env = new HashMap<>();
         if (login.user().isPresent()) {
             env.put(JMXConnector.CREDENTIALS, new String[] {login.user().get(), password()});
         }
         if (login.ssl()) {
-            env.put("com.sun.jndi.rmi.factory.socket", new javax.rmi.ssl.SslRMIClientSocketFactory());
+            try {
+                env.putAll(Tls.environment());
+            } catch (NoSuchAlgorithmException e) {
+                throw new IOException("this JVM has no default TLS context (" + e.getMessage() + ")", e);
+            }
         }
-        return JMXConnectorFactory.connect(url, env);
+        return env;
+    }
+
+    /** The host of {@code host:port}, without the brackets of an IPv6 address. */
+    private static String host(String target) {
+        int colon = target.lastIndexOf(':');
+        String host = colon < 0 ? target : target.substring(0, colon);
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
     private String password() throws IOException {

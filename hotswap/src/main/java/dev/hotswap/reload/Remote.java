@@ -51,6 +51,12 @@ final class Remote {
         for (Map.Entry<String, byte[]> e : new java.util.TreeMap<>(classes).entrySet()) {
             String name = e.getKey();
             byte[] bytes = e.getValue();
+            Optional<String> badName = notABinaryName(name);
+            if (badName.isPresent()) {
+                refusals.add(new Reason(name, "", "is not a binary class name (" + badName.get() + "); send each class"
+                        + " under the name its class file declares, as in com.example.Demo$Inner", Kind.UNREADABLE_CLASS_FILE));
+                continue;
+            }
             if (bytes == null || bytes.length == 0) {
                 refusals.add(new Reason(name, "", "no class file was sent", Kind.UNREADABLE_CLASS_FILE));
                 continue;
@@ -151,12 +157,18 @@ final class Remote {
                     continue;
                 }
                 Optional<Path> location = running.location(type.getProtectionDomain());
-                Optional<Path> root = location.flatMap(roots::rootOf).filter(location.get()::equals);
+                if (location.isEmpty()) {
+                    refusals.add(new Reason(name, "", "is not from a file (its class loader defined it from bytes of its own),"
+                            + " so not from this program's watched folders; change it where it is made, and restart",
+                            Kind.NOT_FROM_WATCHED_FOLDER));
+                    return Optional.empty();
+                }
+                Optional<Path> root = roots.rootOf(location.get()).filter(location.get()::equals);
                 if (root.isPresent()) {
                     return Optional.of(root.get().resolve(relative));
                 }
-                refusals.add(new Reason(name, "", "is not in this program's watched folders (loaded from "
-                        + location.map(Path::toString).orElse("a source hotswap cannot see") + ")", Kind.NOT_FROM_WATCHED_FOLDER));
+                refusals.add(new Reason(name, "", "is not in this program's watched folders (loaded from " + location.get() + ")",
+                        Kind.NOT_FROM_WATCHED_FOLDER));
                 return Optional.empty();
             }
         }
@@ -177,6 +189,31 @@ final class Remote {
             return Optional.empty();
         }
         return Optional.of(roots.folders().get(0).resolve(relative)); // a new class: beside the others
+    }
+
+    /**
+     * Why {@code name} is not a binary class name hotswap can make a file path of, or empty: parts
+     * between dots, none empty, with none of the characters the JVM forbids in a class name
+     * ({@code / ; [}), no control character and no backslash. A name such as {@code .tmp.x} would
+     * otherwise resolve outside the watched folder.
+     */
+    static Optional<String> notABinaryName(String name) {
+        if (name.isEmpty()) {
+            return Optional.of("it is empty");
+        }
+        if (name.startsWith(".") || name.endsWith(".") || name.contains("..")) {
+            return Optional.of("it has an empty part between dots");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '/' || c == ';' || c == '[' || c == '\\') {
+                return Optional.of("it holds '" + c + "', which a class name may not");
+            }
+            if (Character.isISOControl(c)) {
+                return Optional.of("it holds the control character U+" + String.format("%04X", (int) c));
+            }
+        }
+        return Optional.empty();
     }
 
     private static boolean isJdk(String name) {

@@ -5,11 +5,14 @@ import dev.hotswap.ReloadListener;
 import dev.hotswap.ReloadOutcome;
 import dev.hotswap.ReloadOutcome.Reason;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -31,6 +34,8 @@ final class Reporter {
     private final Supplier<PrintStream> err;
     private final List<ReloadListener> listeners = new CopyOnWriteArrayList<>();
     private boolean eventsBroken;
+    /** This process's user, once an events file was there before us (null until then). */
+    private UserPrincipal us;
 
     Reporter(Options options, Supplier<PrintStream> err) {
         this.verbosity = options.verbosity();
@@ -142,16 +147,75 @@ final class Reporter {
     }
 
     private void writeEvent(Path file, ReloadOutcome outcome) {
-        String json = json(outcome, Instant.now()) + "\n";
+        byte[] json = (json(outcome, Instant.now()) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
-            Files.writeString(file, json, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND, StandardOpenOption.WRITE);
-        } catch (IOException e) {
+            // Never through a link, and never into a file of someone else's: another user could have put either there
+            // beforehand (in /tmp, say) to have us write where they cannot.
+            boolean exists = Files.exists(file, LinkOption.NOFOLLOW_LINKS);
+            if (us == null && exists) {
+                us = us();
+            }
+            Optional<String> notOurs = exists ? notOurs(file, us) : Optional.empty();
+            if (notOurs.isPresent()) {
+                if (!eventsBroken) {
+                    eventsBroken = true;
+                    print("hotswap: not writing events to " + file + ": " + notOurs.get() + "; remove it, or give events="
+                            + " a file of your own; reloading goes on");
+                }
+                return;
+            }
+            // A file made by someone else between that look and this open is not written to: CREATE_NEW fails on it.
+            try (OutputStream out = Files.newOutputStream(file, exists ? StandardOpenOption.APPEND : StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                out.write(json);
+            }
+        } catch (IOException | RuntimeException e) {
             if (!eventsBroken) {
                 eventsBroken = true;
                 print("hotswap: cannot write events to " + file + " (" + e + "); reloading goes on");
             }
             Debug.log("events file", e);
+        }
+    }
+
+    /**
+     * Why an existing events file is not ours to append to: a symbolic link, not a regular file,
+     * another user's, or with other names (hard links); empty when it is ours.
+     */
+    static Optional<String> notOurs(Path file, UserPrincipal us) throws IOException {
+        if (Files.isSymbolicLink(file)) {
+            return Optional.of("it is a symbolic link (to " + Files.readSymbolicLink(file) + ")");
+        }
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.of("it is not a regular file");
+        }
+        if (!file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return Optional.empty(); // no owners to compare the POSIX way (Windows): the link check above is what applies
+        }
+        UserPrincipal owner = Files.getOwner(file, LinkOption.NOFOLLOW_LINKS);
+        if (!owner.equals(us)) {
+            return Optional.of("it belongs to " + owner.getName() + ", not to this program's user, " + us.getName());
+        }
+        if (file.getFileSystem().supportedFileAttributeViews().contains("unix")) {
+            int links = (Integer) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+            if (links > 1) {
+                return Optional.of("it has " + links + " names (hard links), so it may be another file of ours as well");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** This process's user: the owner of its {@code /proc} entry on Linux, else of a file it makes. */
+    static UserPrincipal us() throws IOException {
+        Path self = Path.of("/proc/self");
+        if (Files.exists(self)) {
+            return Files.getOwner(self);
+        }
+        Path made = Files.createTempFile("hotswap-owner", ".tmp");
+        try {
+            return Files.getOwner(made);
+        } finally {
+            Files.deleteIfExists(made);
         }
     }
 

@@ -84,7 +84,9 @@ final class SessionBean implements HotswapMXBean {
         if (classes == null || classes.isEmpty()) {
             return new Batch(java.time.Instant.now().toString(), "jmx", "nothing", List.of(), List.of(), 0);
         }
-        Map<String, byte[]> copy = new LinkedHashMap<>(classes);
+        Map<String, byte[]> copy = new LinkedHashMap<>();
+        // A key JMX let through as null is refused as an empty name, not a NullPointerException on the reload thread.
+        classes.forEach((name, bytes) -> copy.put(name == null ? "" : name, bytes));
         return onReloadThread(() -> remote.reload(copy), "jmx", List.copyOf(copy.keySet()));
     }
 

@@ -115,4 +115,57 @@ class ReporterTest {
                 "names java.lang.Str\ning\r\u0001", Kind.UNRESOLVED_REFERENCE))), "rebuild");
         assertThat(line).doesNotContain("\n").doesNotContain("\r").contains("names java.lang.Str?ing??");
     }
+
+    /** A reporter writing events to {@code events}, its stderr in {@code err}; told one refusal and one reload. */
+    private List<ReloadOutcome> twoOutcomes(Path events, ByteArrayOutputStream err) {
+        PrintStream stream = new PrintStream(err, true, StandardCharsets.UTF_8);
+        Reporter reporter = new Reporter(Options.parse("events=" + events, java.util.Map.of()), () -> stream);
+        List<ReloadOutcome> heard = new ArrayList<>();
+        reporter.addListener(heard::add);
+        reporter.outcome(new ReloadOutcome.Refused(List.of("A"), List.of(new Reason("A", "f", "field int f added", Kind.FIELD_ADDED))), "");
+        reporter.outcome(new ReloadOutcome.Reloaded(List.of("A"), Duration.ofMillis(1)), "");
+        return heard;
+    }
+
+    @Test
+    void anEventsFileThatIsALinkIsNotWrittenThroughAndReloadingGoesOn() throws Exception {
+        Path target = Files.writeString(dir.resolve("someone-elses.txt"), "theirs\n");
+        Path events = Files.createSymbolicLink(dir.resolve("events.jsonl"), target);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertThat(twoOutcomes(events, err)).hasSize(2);
+        assertThat(Files.readString(target)).isEqualTo("theirs\n");
+        assertThat(err.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("events"))).containsExactly(
+                "hotswap: not writing events to " + events + ": it is a symbolic link (to " + target + "); remove it, or give"
+                        + " events= a file of your own; reloading goes on");
+        // A link to a file not there yet: the file is not made either.
+        Path dangling = Files.createSymbolicLink(dir.resolve("dangling.jsonl"), dir.resolve("made-for-them"));
+        twoOutcomes(dangling, new ByteArrayOutputStream());
+        assertThat(dir.resolve("made-for-them")).doesNotExist();
+    }
+
+    @Test
+    void anEventsFileOfAnotherUserIsNotWritten() throws Exception {
+        Path events = Files.writeString(dir.resolve("events.jsonl"), "theirs\n");
+        // Only root can give a file away; as another user this case cannot be made.
+        org.junit.jupiter.api.Assumptions.assumeTrue(Reporter.us().getName().equals("root"),
+                "needs root to make a file owned by another user (uid 65534)");
+        Files.setAttribute(events, "unix:uid", 65534);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertThat(twoOutcomes(events, err)).hasSize(2);
+        assertThat(Files.readString(events)).isEqualTo("theirs\n");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("hotswap: not writing events to " + events + ": it belongs to ")
+                .contains(", not to this program's user, root; remove it");
+    }
+
+    @Test
+    void anEventsFileOfOursIsAppendedToAndOneWithAnotherNameIsNot() throws Exception {
+        Path events = Files.writeString(dir.resolve("events.jsonl"), "{}\n");
+        twoOutcomes(events, new ByteArrayOutputStream());
+        assertThat(Files.readAllLines(events)).hasSize(3);
+        Path alias = Files.createLink(dir.resolve("alias.jsonl"), events);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        twoOutcomes(alias, err);
+        assertThat(Files.readAllLines(events)).hasSize(3);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("it has 2 names (hard links)");
+    }
 }
