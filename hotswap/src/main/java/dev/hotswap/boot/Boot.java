@@ -10,10 +10,11 @@ import java.lang.module.ModuleReference;
 import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -76,11 +77,16 @@ public final class Boot {
             // boundary either; the trusted lookup is not taken there (Trusted), so nothing is given away.
             return (Core) Class.forName(ENTRY, true, Boot.class.getClassLoader()).getMethod("core").invoke(null);
         }
+        // Loops, not streams or lambdas: this runs in the program's start-up, before anything warmed them up.
         List<String> entries = index(base);
-        Set<String> packages = entries.stream().filter(e -> e.endsWith(".class") && e.indexOf('/') > 0)
-                .map(e -> e.substring(0, e.lastIndexOf('/')).replace('/', '.')).collect(Collectors.toSet());
+        Set<String> packages = new HashSet<>();
+        for (String e : entries) {
+            if (e.endsWith(".class") && e.indexOf('/') > 0) {
+                packages.add(e.substring(0, e.lastIndexOf('/')).replace('/', '.'));
+            }
+        }
         ModuleDescriptor descriptor = ModuleDescriptor.newModule(MODULE).packages(packages).build();
-        Set<String> names = Set.copyOf(entries);
+        Set<String> names = new HashSet<>(entries);
         ModuleReference reference = new ModuleReference(descriptor, null) {
             @Override
             public ModuleReader open() {
@@ -140,8 +146,13 @@ public final class Boot {
 
     private static List<String> index(String base) throws IOException {
         try (InputStream in = URI.create(base + INDEX).toURL().openStream()) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
-                    .filter(l -> !l.isEmpty()).toList();
+            List<String> entries = new ArrayList<>();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (!line.isBlank()) {
+                    entries.add(line.strip());
+                }
+            }
+            return entries;
         } catch (IOException e) {
             throw new IOException("no " + INDEX + " beside " + SELF + " in " + base
                     + " (hotswap runs from its packaged jar, whose core is there)", e);
