@@ -175,9 +175,17 @@ final class AddedFields {
         return java.util.OptionalInt.empty();
     }
 
+    /**
+     * True when the newest version of {@code declaring} declares the field. A class not under the
+     * engine has only the fields the JVM knows: none a swap added (a batch's classes are published
+     * before any code of it links), so no storage is made up for a field of the JDK's.
+     */
     private boolean declaredByNewest(Class<?> declaring, String name, String descriptor, boolean isStatic) {
         Managed m = registry.get(declaring);
-        ClassModel newest = m == null ? null : registry.newest(m).orElse(null);
+        if (m == null) {
+            return false;
+        }
+        ClassModel newest = registry.newest(m).orElse(null);
         return newest == null || LoadRewriter.declares(newest, true, name, descriptor, isStatic);
     }
 

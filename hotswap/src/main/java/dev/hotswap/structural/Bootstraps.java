@@ -222,6 +222,11 @@ final class Bootstraps {
         awaitPublication();
         synchronized (engine) {
             admit(caller, bootstrap);
+            // Both serve only versions' code (a lambda in a version; a cast in a named version): no other caller needs them.
+            if (registry.hostOf(caller.lookupClass()).isEmpty()) {
+                throw new IllegalCallerException("hotswap: " + caller.lookupClass().getName() + " may not call Linker."
+                        + bootstrap + ": only a version's code may");
+            }
         }
     }
 }

@@ -151,10 +151,14 @@ final class CallSites {
         } catch (IllegalAccessException e) {
             return new ConstantCallSite(illegalAccess(type, access.refusal(what, e)));
         }
+        MethodType member = MethodType.fromMethodDescriptorString(descriptor, owner.getClassLoader());
+        int receivers = type.parameterCount() - member.parameterCount();
+        if (receivers != (kind == Linker.STATIC ? 0 : 1) && kind != Linker.PROTECTED) {
+            throw new IllegalArgumentException("hotswap: a call of kind " + kind + " to " + what + " of type " + type);
+        }
         if (kind == Linker.PROTECTED) {
             // A member the JVM has: resolved, checked and dispatched by the JDK, with the source's rights
             // (the hidden class holding the code is no subclass of the member's class; its source is).
-            MethodType member = MethodType.fromMethodDescriptorString(descriptor, owner.getClassLoader());
             try {
                 MethodHandle handle = type.parameterCount() == member.parameterCount()
                         ? access.lookup().findStatic(owner, name, member) : access.lookup().findVirtual(owner, name, member);
