@@ -529,20 +529,19 @@ final class CallSites {
             Verdict v = verdict;
             int now = epoch;
             if (v == null || v.epoch() != now) {
-                synchronized (CallSites.this) {
-                    Optional<Resolved> resolved = resolution(owner, name, descriptor);
-                    String refusal = null;
-                    if (resolved.isPresent()) {
-                        try {
-                            access.member(owner, resolved.get().declaring(), resolved.get().modifiers(),
-                                    owner.getName() + "." + name + descriptor);
-                        } catch (IllegalAccessException e) {
-                            refusal = e.getMessage();
-                        }
+                // No lock: two threads may both work it out, to the same verdict.
+                Optional<Resolved> resolved = resolution(owner, name, descriptor);
+                String refusal = null;
+                if (resolved.isPresent()) {
+                    try {
+                        access.member(owner, resolved.get().declaring(), resolved.get().modifiers(),
+                                owner.getName() + "." + name + descriptor);
+                    } catch (IllegalAccessException e) {
+                        refusal = e.getMessage();
                     }
-                    v = new Verdict(now, resolved, refusal);
-                    verdict = v;
                 }
+                v = new Verdict(now, resolved, refusal);
+                verdict = v;
             }
             return v;
         }

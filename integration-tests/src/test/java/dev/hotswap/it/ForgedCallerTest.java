@@ -89,6 +89,8 @@ class ForgedCallerTest {
             public class Worker {
                 static String version() { return "v2" + extra(); }
                 static String extra() { return "+"; }
+                private String kept() { return "kept"; }
+                String near() { return "near"; }
             }
             """;
 
@@ -312,6 +314,20 @@ class ForgedCallerTest {
                             new Object[] {type(Object.class), MethodHandles.lookup().findStatic(Secret.class, "check",
                                     type(String.class)), type(String.class)}));
 
+                    // ---- Lookup's answers for methods a swap added: the JDK's checks (a fresh start's, in the control) ----
+                    attempt("lookup", "publicLookup-findSpecial-Worker.kept", () -> MethodHandles.publicLookup().findSpecial(
+                            Worker.class, "kept", type(String.class), Worker.class));
+                    attempt("lookup", "lookup-findSpecial-Worker.kept", () -> MethodHandles.lookup().findSpecial(
+                            Worker.class, "kept", type(String.class), Worker.class));
+                    attempt("lookup", "forged-findSpecial-Worker.near-for-Probe", () -> forged.findSpecial(
+                            Worker.class, "near", type(String.class), Probe.class));
+                    attempt("lookup", "publicLookup-findVirtual-Worker.near", () -> MethodHandles.publicLookup().findVirtual(
+                            Worker.class, "near", type(String.class)));
+                    attempt("lookup", "publicLookup-findStatic-Worker.extra", () -> MethodHandles.publicLookup().findStatic(
+                            Worker.class, "extra", type(String.class)));
+                    attempt("lookup", "in-String-findVirtual-Worker.near", () -> MethodHandles.lookup().in(String.class)
+                            .findVirtual(Worker.class, "near", type(String.class)));
+
                     // ---- what the module may do itself: reached through the same calls ----
                     attempt("allowed", "call-Worker.extra", () -> site("call", forged, "extra", type(String.class), 0,
                             Worker.class, "()Ljava/lang/String;").invoke());
@@ -331,12 +347,12 @@ class ForgedCallerTest {
             "java.lang.IllegalCallerException", "java.lang.NoSuchMethodError", "java.lang.NoSuchFieldError",
             "java.lang.NoSuchMethodException", "java.lang.IllegalArgumentException", "java.lang.ClassCastException");
 
-    private Map<String, String> sources() {
+    private Map<String, String> sources(String worker) {
         Map<String, String> all = new LinkedHashMap<>();
         all.put("app.Main", MAIN);
         all.put("app.Secret", SECRET);
         all.put("other.Vault", VAULT);
-        all.put("app.Worker", WORKER_V1);
+        all.put("app.Worker", worker);
         all.put("app.Probe", PROBE.replace("%BOOTSTRAPS%", BOOTSTRAPS));
         return all;
     }
@@ -348,7 +364,7 @@ class ForgedCallerTest {
     @Test
     void aForgedLookupOfAClassTheEngineWroteReachesNothingItsModuleCouldNot() throws Exception {
         Path classes = dir.resolve("classes");
-        Javac.compile(classes, sources(), ChildJvm.hotswapJar());
+        Javac.compile(classes, sources(WORKER_V1), ChildJvm.hotswapJar());
         try (ChildJvm child = ChildJvm.start(dir, List.of("-javaagent:" + ChildJvm.hotswapJar() + "=quiet=150ms",
                 "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(), "app.Main"))) {
             child.await(" v1 key=s3cret code=c0de");
@@ -366,6 +382,13 @@ class ForgedCallerTest {
             assertThat(child.await("allowed call-VIRTUAL-String.length ")).endsWith(" GOT 3");
             assertThat(child.await("allowed field-File.separator ")).endsWith(" GOT " + File.separator);
             assertThat(child.await("canary ")).isEqualTo("canary canary true shared a");
+            // Lookup's answers for the methods the swap added: refused as after a fresh start (the control's).
+            List<String> lookups = attempts(child, "lookup");
+            assertThat(lookups).hasSize(6).allMatch(l -> l.contains(" refused java.lang.IllegalAccessException: "));
+            for (String special : List.of("publicLookup-findSpecial-Worker.kept", "lookup-findSpecial-Worker.kept",
+                    "forged-findSpecial-Worker.near-for-Probe")) {
+                assertThat(child.await("lookup " + special + " ")).contains("no private access for invokespecial");
+            }
             int mark = child.mark();
             // The program runs on, its swapped code too, its secrets untouched.
             child.awaitAfter(mark, " v2+ key=s3cret code=c0de");
@@ -378,13 +401,19 @@ class ForgedCallerTest {
     @Test
     void withoutTheAgentTheSameProbeIsRefused() throws Exception {
         Path classes = dir.resolve("classes");
-        Javac.compile(classes, sources(), ChildJvm.hotswapJar());
+        // A fresh start of the swapped code: the JDK answers the look-ups of the methods the swap added.
+        Javac.compile(classes, sources(WORKER_V2), ChildJvm.hotswapJar());
         try (ChildJvm child = ChildJvm.start(dir, List.of("-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(),
                 "app.Main", "control"))) {
             child.await("probe done");
             assertThat(attempts(child, "attempt")).hasSizeGreaterThanOrEqualTo(150).allMatch(l -> l.contains(" refused "));
             assertThat(attempts(child, "allowed")).isNotEmpty().allMatch(l -> l.contains(" refused "));
             assertThat(child.await("canary ")).isEqualTo("canary canary true shared a");
+            assertThat(attempts(child, "lookup")).hasSize(6).allMatch(l -> l.contains(" refused java.lang.IllegalAccessException: "));
+            for (String special : List.of("publicLookup-findSpecial-Worker.kept", "lookup-findSpecial-Worker.kept",
+                    "forged-findSpecial-Worker.near-for-Probe")) {
+                assertThat(child.await("lookup " + special + " ")).contains("no private access for invokespecial");
+            }
         }
     }
 }
