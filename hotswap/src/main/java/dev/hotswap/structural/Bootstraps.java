@@ -12,7 +12,8 @@ import java.util.Optional;
  * The bootstrap methods' side of the engine ({@link Linker}): each admits only a caller whose
  * code the engine wrote, waits for a batch being published, and does its work under the engine's
  * lock, which a batch's commit and publication hold too, so that no call site links against a
- * batch half published.
+ * batch half published. What each hands out is checked against the rights of the caller's source
+ * class ({@link Access}), never the lookup's: a forged caller gets what its module has, no more.
  */
 final class Bootstraps {
     private final Engine engine;
