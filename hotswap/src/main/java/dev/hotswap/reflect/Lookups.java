@@ -46,17 +46,22 @@ final class Lookups {
                 if (found == null) {
                     return null;
                 }
-                check(lookup, found.declaring, found.access, refc, (String) b);
-                if (isStatic) {
-                    return shapes.method(found.declaring, (String) b, type.toMethodDescriptorString(), true).asType(type);
-                }
                 if (method.equals("findSpecial")) {
                     Class<?> caller = (Class<?>) d;
+                    if (caller == null) {
+                        return null;
+                    }
+                    MethodHandles.Lookup special = specialLookup(lookup, caller, refc, found.declaring, (String) b);
+                    check(special, found.declaring, found.access, refc, (String) b, false);
                     return shapes.special(found.declaring, (String) b, type.toMethodDescriptorString())
                             .asType(type.insertParameterTypes(0, caller));
                 }
+                check(lookup, found.declaring, found.access, refc, (String) b, false);
+                if (isStatic) {
+                    return shapes.method(found.declaring, (String) b, type.toMethodDescriptorString(), true).asType(type);
+                }
                 return shapes.method(found.declaring, (String) b, type.toMethodDescriptorString(), false)
-                        .asType(type.insertParameterTypes(0, refc));
+                        .asType(type.insertParameterTypes(0, receiver(lookup, refc, found.declaring, found.access)));
             }
             case "findConstructor" -> {
                 Class<?> refc = (Class<?>) a;
@@ -77,7 +82,7 @@ final class Lookups {
                 if (!v.isAdded(m.get().key())) {
                     return null;
                 }
-                check(lookup, refc, m.get().access(), refc, "<init>");
+                check(lookup, refc, m.get().access(), refc, "<init>", true);
                 return shapes.constructor(refc, descriptor).asType(type.changeReturnType(refc));
             }
             case "findGetter", "findSetter", "findStaticGetter", "findStaticSetter" -> {
@@ -105,14 +110,14 @@ final class Lookups {
                     if (!v.isAdded(m.get().key())) {
                         return null;
                     }
-                    check(lookup, k, m.get().access(), refc, name);
+                    check(lookup, k, m.get().access(), refc, name, false);
                     if (setter && Modifier.isFinal(m.get().access())) {
                         throw new IllegalAccessException("final field has no write access: " + k.getName() + "." + name);
                     }
                     MethodHandle h = setter ? shapes.setter(k, name, descriptor, isStatic)
                             : shapes.getter(k, name, descriptor, isStatic);
                     MethodType wanted = setter ? MethodType.methodType(void.class, fieldType) : MethodType.methodType(fieldType);
-                    return h.asType(isStatic ? wanted : wanted.insertParameterTypes(0, refc));
+                    return h.asType(isStatic ? wanted : wanted.insertParameterTypes(0, receiver(lookup, refc, k, m.get().access())));
                 }
                 return null;
             }
@@ -142,17 +147,28 @@ final class Lookups {
             if (!v.isAdded(m.getName() + descriptor + (isStatic ? "S" : "I"))) {
                 return null;
             }
-            if (!opened) {
-                check(lookup, k, m.getModifiers(), k, m.getName());
-            }
             MethodType type = MethodType.methodType(m.getReturnType(), m.getParameterTypes());
+            if (method.equals("unreflectSpecial")) {
+                if (caller == null) {
+                    return null;
+                }
+                // Whether or not the method was made accessible: this is another kind of access (as the JDK's).
+                MethodHandles.Lookup special = specialLookup(lookup, caller, k, k, m.getName());
+                check(special, k, m.getModifiers(), k, m.getName(), false);
+                if (isStatic) {
+                    throw new IllegalAccessException("expected a non-static method: " + k.getName() + "." + m.getName()
+                            + ", from " + lookup);
+                }
+                return shapes.special(k, m.getName(), descriptor).asType(type.insertParameterTypes(0, caller));
+            }
+            if (!opened) {
+                check(lookup, k, m.getModifiers(), k, m.getName(), false);
+            }
             if (isStatic) {
                 return shapes.method(k, m.getName(), descriptor, true).asType(type);
             }
-            if (method.equals("unreflectSpecial")) {
-                return shapes.special(k, m.getName(), descriptor).asType(type.insertParameterTypes(0, caller));
-            }
-            return shapes.method(k, m.getName(), descriptor, false).asType(type.insertParameterTypes(0, k));
+            return shapes.method(k, m.getName(), descriptor, false)
+                    .asType(type.insertParameterTypes(0, opened ? k : receiver(lookup, k, k, m.getModifiers())));
         }
         if (member instanceof Constructor<?> ctor) {
             String descriptor = View.descriptor(ctor);
@@ -160,7 +176,7 @@ final class Lookups {
                 return null;
             }
             if (!opened) {
-                check(lookup, k, ctor.getModifiers(), k, "<init>");
+                check(lookup, k, ctor.getModifiers(), k, "<init>", true);
             }
             return shapes.constructor(k, descriptor).asType(MethodType.methodType(k, ctor.getParameterTypes()));
         }
@@ -170,7 +186,7 @@ final class Lookups {
             return null;
         }
         if (!opened) {
-            check(lookup, k, f.getModifiers(), k, f.getName());
+            check(lookup, k, f.getModifiers(), k, f.getName(), false);
         }
         boolean setter = method.equals("unreflectSetter");
         if (setter && Modifier.isFinal(f.getModifiers()) && (isStatic || !opened)) {
@@ -179,7 +195,7 @@ final class Lookups {
         MethodHandle h = setter ? shapes.setter(k, f.getName(), descriptor, isStatic) : shapes.getter(k, f.getName(), descriptor,
                 isStatic);
         MethodType wanted = setter ? MethodType.methodType(void.class, f.getType()) : MethodType.methodType(f.getType());
-        return h.asType(isStatic ? wanted : wanted.insertParameterTypes(0, k));
+        return h.asType(isStatic ? wanted : wanted.insertParameterTypes(0, opened ? k : receiver(lookup, k, k, f.getModifiers())));
     }
 
     @SuppressWarnings("deprecation")
@@ -238,28 +254,78 @@ final class Lookups {
         throw e;
     }
 
-    /** The access check of a fresh start (JVMS 5.4.4 as {@code Lookup} applies it), for a member of {@code declaring}. */
-    static void check(MethodHandles.Lookup lookup, Class<?> declaring, int access, Class<?> refc, String name)
-            throws IllegalAccessException {
-        Class<?> from = lookup.lookupClass();
-        int modes = lookup.lookupModes();
-        boolean samePackage = from.getClassLoader() == declaring.getClassLoader()
-                && from.getPackageName().equals(declaring.getPackageName());
-        boolean allowed;
-        if (Modifier.isPublic(access)) {
-            allowed = (modes & MethodHandles.Lookup.PUBLIC) != 0 || (modes & MethodHandles.Lookup.UNCONDITIONAL) != 0;
-        } else if (Modifier.isPrivate(access)) {
-            allowed = (modes & MethodHandles.Lookup.PRIVATE) != 0 && from.getNestHost() == declaring.getNestHost();
-        } else if (Modifier.isProtected(access)) {
-            allowed = samePackage && (modes & MethodHandles.Lookup.PACKAGE) != 0
-                    || (modes & MethodHandles.Lookup.PROTECTED) != 0 && declaring.isAssignableFrom(from);
-        } else {
-            allowed = samePackage && (modes & MethodHandles.Lookup.PACKAGE) != 0;
+    /**
+     * The access check {@code Lookup} makes (JVMS 5.4.4 with its modes, and the module system's),
+     * for a member of {@code declaring} named through {@code refc}: the class must be accessible
+     * to the lookup ({@code accessClass}: for a {@code publicLookup}, public in a package exported
+     * to all), then the member, by the lookup's modes and class. A protected constructor counts as
+     * package-private ({@code new} of it from a subclass elsewhere is refused).
+     */
+    static void check(MethodHandles.Lookup lookup, Class<?> declaring, int access, Class<?> refc, String name,
+                      boolean constructor) throws IllegalAccessException {
+        try {
+            lookup.accessClass(refc);
+        } catch (IllegalAccessException e) {
+            throw new IllegalAccessException("symbolic reference class is not accessible: " + refc.getName() + "." + name
+                    + ", from " + lookup + " (" + e.getMessage() + ")");
         }
-        if (!allowed) {
+        if (constructor && Modifier.isProtected(access)) {
+            access &= ~Modifier.PROTECTED;
+        }
+        if (!allowed(lookup.lookupClass(), lookup.lookupModes(), declaring, access)) {
             String kind = Modifier.isPrivate(access) ? "private" : Modifier.isProtected(access) ? "protected"
                     : Modifier.isPublic(access) ? "public" : "package-private";
             throw new IllegalAccessException("member is " + kind + ": " + refc.getName() + "." + name + ", from " + lookup);
         }
+    }
+
+    /** The member rule of {@code Lookup}'s check: a lookup of {@code from} with these modes, a member of {@code declaring}. */
+    static boolean allowed(Class<?> from, int modes, Class<?> declaring, int access) {
+        boolean samePackage = from.getClassLoader() == declaring.getClassLoader()
+                && from.getPackageName().equals(declaring.getPackageName());
+        if (Modifier.isPublic(access)) {
+            return (modes & (MethodHandles.Lookup.PUBLIC | MethodHandles.Lookup.UNCONDITIONAL)) != 0;
+        }
+        if (Modifier.isPrivate(access)) {
+            return (modes & MethodHandles.Lookup.PRIVATE) != 0 && from.getNestHost() == declaring.getNestHost();
+        }
+        if (Modifier.isProtected(access)) {
+            return samePackage && (modes & MethodHandles.Lookup.PACKAGE) != 0
+                    || (modes & MethodHandles.Lookup.PROTECTED) != 0 && declaring.isAssignableFrom(from);
+        }
+        return samePackage && (modes & MethodHandles.Lookup.PACKAGE) != 0;
+    }
+
+    /**
+     * The receiver type of an instance member's handle: {@code refc}, or the lookup's class for a
+     * protected member of another package's class (JVMS 5.4.4: only on itself or a subclass), as
+     * the JDK narrows it.
+     */
+    private static Class<?> receiver(MethodHandles.Lookup lookup, Class<?> refc, Class<?> declaring, int access) {
+        Class<?> from = lookup.lookupClass();
+        boolean samePackage = from.getClassLoader() == declaring.getClassLoader()
+                && from.getPackageName().equals(declaring.getPackageName());
+        boolean restricted = Modifier.isProtected(access) && !Modifier.isStatic(access) && declaring != from && !samePackage;
+        return restricted && refc.isAssignableFrom(from) ? from : refc;
+    }
+
+    /**
+     * {@code findSpecial}'s and {@code unreflectSpecial}'s first check: only a lookup with private
+     * access, for its own class (or a superinterface's method, for a class implementing it), may
+     * call a method as {@code invokespecial} does; the method must be of a superclass of that
+     * class. The lookup to check the member with, as seen from that class.
+     */
+    static MethodHandles.Lookup specialLookup(MethodHandles.Lookup lookup, Class<?> specialCaller, Class<?> refc,
+                                              Class<?> declaring, String name) throws IllegalAccessException {
+        if ((lookup.lookupModes() & MethodHandles.Lookup.PRIVATE) == 0
+                || (specialCaller != lookup.lookupClass() && !(refc.isInterface() && refc.isAssignableFrom(specialCaller)))) {
+            throw new IllegalAccessException("no private access for invokespecial: " + specialCaller.getName()
+                    + ", from " + lookup);
+        }
+        if (!declaring.isAssignableFrom(specialCaller)) {
+            throw new IllegalAccessException("caller class must be a subclass below the method: " + declaring.getName() + "."
+                    + name + ", from " + specialCaller.getName());
+        }
+        return specialCaller == lookup.lookupClass() ? lookup : lookup.in(specialCaller);
     }
 }

@@ -50,8 +50,24 @@ final class AddedFields {
         this.trusted = trusted;
     }
 
-    CallSite fieldSite(Class<?> caller, int opcode, Class<?> owner, String name, String descriptor, MethodType type) {
+    /** {@link #fieldSite(Optional, int, Class, String, String, MethodType)} unchecked, for reflection (which checks on its own). */
+    CallSite fieldSite(Class<?> owner, int opcode, Class<?> named, String name, String descriptor, MethodType type) {
+        return fieldSite(Optional.empty(), opcode, named, name, descriptor, type);
+    }
+
+    /**
+     * A field access in code the engine wrote, checked for {@code access} (the caller's source's
+     * rights) when present; without, the asker checked it (reflection).
+     */
+    CallSite fieldSite(Optional<Access> access, int opcode, Class<?> owner, String name, String descriptor, MethodType type) {
+        if (opcode != Opcodes.GETFIELD && opcode != Opcodes.PUTFIELD && opcode != Opcodes.GETSTATIC
+                && opcode != Opcodes.PUTSTATIC) {
+            throw new IllegalArgumentException("hotswap: no field access of opcode " + opcode + " (" + owner.getName() + "."
+                    + name + ")");
+        }
         boolean isStatic = opcode == Opcodes.GETSTATIC || opcode == Opcodes.PUTSTATIC;
+        boolean write = opcode == Opcodes.PUTFIELD || opcode == Opcodes.PUTSTATIC;
+        String what = owner.getName() + "." + name;
         Class<?> declaring = declaringClass(owner, name, descriptor, isStatic);
         // Each time the field comes back after a removal it is a new field, with storage of its own.
         int epoch = registry.of(declaring).map(m -> registry.epoch(m, name, descriptor, isStatic)).orElse(0);
@@ -70,37 +86,80 @@ final class AddedFields {
         try {
             if (physical.isPresent()) {
                 Field f = physical.get();
+                declaring = f.getDeclaringClass();
                 // As the newest version declares it: its modifiers may have changed since it loaded.
-                int modifiers = newestModifiers(f.getDeclaringClass(), name, descriptor).orElse(f.getModifiers());
-                if (!Access.allowed(caller, f.getDeclaringClass(), modifiers, registry)) {
-                    throw new IllegalAccessException(Access.source(caller, registry).getName() + " may not reach the field "
-                            + f.getDeclaringClass().getName() + "." + name);
-                }
-                // A private field of another class of a nest that a new nested class had to leave.
-                MethodHandles.Lookup in = trusted; // itself: in() would drop the right to set a final field
-                handle = switch (opcode) {
-                    case Opcodes.GETFIELD -> in.findGetter(f.getDeclaringClass(), name, fieldType);
-                    case Opcodes.PUTFIELD -> in.findSetter(f.getDeclaringClass(), name, fieldType);
-                    case Opcodes.GETSTATIC -> in.findStaticGetter(f.getDeclaringClass(), name, fieldType);
-                    default -> in.findStaticSetter(f.getDeclaringClass(), name, fieldType);
-                };
-            } else if (isStatic) {
-                Object holder = storage.computeIfAbsent(key,
-                        k -> Array.newInstance(fieldType.isPrimitive() ? fieldType : Object.class, 1));
-                MethodHandle access = opcode == Opcodes.GETSTATIC
-                        ? MethodHandles.arrayElementGetter(holder.getClass()) : MethodHandles.arrayElementSetter(holder.getClass());
-                handle = MethodHandles.insertArguments(access, 0, holder, 0);
+                int modifiers = newestModifiers(declaring, name, descriptor).orElse(f.getModifiers());
+                handle = physical(access, opcode, owner, f, modifiers, fieldType);
             } else {
-                Object defaultValue = fieldType.isPrimitive() ? Array.get(Array.newInstance(fieldType, 1), 0) : null;
-                FieldStore store = (FieldStore) storage.computeIfAbsent(key, k -> new FieldStore(defaultValue));
-                handle = (opcode == Opcodes.GETFIELD ? FIELD_GET : FIELD_SET).bindTo(store);
+                if (access.isPresent()) {
+                    // Added by a swap: only the newest version knows its modifiers (none known: the class's own package's).
+                    int modifiers = newestModifiers(declaring, name, descriptor).orElse(0);
+                    access.get().member(owner, declaring, modifiers, what);
+                    if (write) {
+                        access.get().finalWrite(declaring, modifiers, what);
+                    }
+                }
+                if (isStatic) {
+                    Object holder = storage.computeIfAbsent(key,
+                            k -> Array.newInstance(fieldType.isPrimitive() ? fieldType : Object.class, 1));
+                    MethodHandle element = opcode == Opcodes.GETSTATIC
+                            ? MethodHandles.arrayElementGetter(holder.getClass()) : MethodHandles.arrayElementSetter(holder.getClass());
+                    handle = MethodHandles.insertArguments(element, 0, holder, 0);
+                } else {
+                    Object defaultValue = fieldType.isPrimitive() ? Array.get(Array.newInstance(fieldType, 1), 0) : null;
+                    FieldStore store = (FieldStore) storage.computeIfAbsent(key, k -> new FieldStore(defaultValue));
+                    handle = (opcode == Opcodes.GETFIELD ? FIELD_GET : FIELD_SET).bindTo(store);
+                    if (access.isPresent()) {
+                        int modifiers = newestModifiers(declaring, name, descriptor).orElse(0);
+                        handle = access.get().receiver(handle.asType(handle.type().changeParameterType(0, owner)), declaring,
+                                modifiers, false);
+                    }
+                }
             }
         } catch (IllegalAccessException e) {
-            throw new IllegalCallerException("hotswap: " + e.getMessage(), e);
+            Access a = access.orElseThrow(() -> new IllegalStateException("cannot reach field " + key, e));
+            return new ConstantCallSite(CallSites.illegalAccess(type, a.refusal("the field " + what, e)));
         } catch (RuntimeException | ReflectiveOperationException e) {
             throw new IllegalStateException("cannot make storage for field " + key, e);
         }
         return new ConstantCallSite(handle.asType(type));
+    }
+
+    /**
+     * A field the JVM has. Checked by hand first (its modifiers may be the newest version's); then
+     * the JDK resolves it with the source's rights, and checks it again, except what only the
+     * engine's lookup can do for the source: write a final field of the source's own class (its
+     * initializers, run from a version), reach a private field of a nest the source left as it
+     * loaded, or a field whose newest modifiers the JVM does not know.
+     */
+    private MethodHandle physical(Optional<Access> access, int opcode, Class<?> owner, Field f, int modifiers,
+                                  Class<?> fieldType) throws IllegalAccessException, NoSuchFieldException {
+        Class<?> declaring = f.getDeclaringClass();
+        String name = f.getName();
+        boolean isStatic = opcode == Opcodes.GETSTATIC || opcode == Opcodes.PUTSTATIC;
+        boolean write = opcode == Opcodes.PUTFIELD || opcode == Opcodes.PUTSTATIC;
+        MethodHandles.Lookup in = trusted; // itself: in() would drop the right to set a final field
+        if (access.isPresent()) {
+            Access a = access.get();
+            String what = declaring.getName() + "." + name;
+            a.member(owner, declaring, modifiers, what);
+            if (write) {
+                a.finalWrite(declaring, modifiers, what);
+            }
+            boolean jdkKnows = modifiers == f.getModifiers() && !(write && Modifier.isFinal(modifiers))
+                    && !(Modifier.isPrivate(modifiers) && !a.nestmateOf(declaring));
+            if (jdkKnows) {
+                in = a.lookup();
+                declaring = owner; // resolved from the class the code names, as the JVM does
+            }
+        }
+        MethodHandle handle = switch (opcode) {
+            case Opcodes.GETFIELD -> in.findGetter(declaring, name, fieldType);
+            case Opcodes.PUTFIELD -> in.findSetter(declaring, name, fieldType);
+            case Opcodes.GETSTATIC -> in.findStaticGetter(declaring, name, fieldType);
+            default -> in.findStaticSetter(declaring, name, fieldType);
+        };
+        return access.isPresent() ? access.get().receiver(handle, f.getDeclaringClass(), modifiers, isStatic) : handle;
     }
 
     private java.util.OptionalInt newestModifiers(Class<?> declaring, String name, String descriptor) {
@@ -116,9 +175,17 @@ final class AddedFields {
         return java.util.OptionalInt.empty();
     }
 
+    /**
+     * True when the newest version of {@code declaring} declares the field. A class not under the
+     * engine has only the fields the JVM knows: none a swap added (a batch's classes are published
+     * before any code of it links), so no storage is made up for a field of the JDK's.
+     */
     private boolean declaredByNewest(Class<?> declaring, String name, String descriptor, boolean isStatic) {
         Managed m = registry.get(declaring);
-        ClassModel newest = m == null ? null : registry.newest(m).orElse(null);
+        if (m == null) {
+            return false;
+        }
+        ClassModel newest = registry.newest(m).orElse(null);
         return newest == null || LoadRewriter.declares(newest, true, name, descriptor, isStatic);
     }
 
