@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.tools.attach.VirtualMachine;
-import dev.hotswap.reflect.Vault;
+import dev.hotswap.reflect.Trusted;
 import java.io.OutputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandle;
@@ -168,7 +168,11 @@ class AccessTest {
         } finally {
             vm.detach();
         }
-        trusted = Vault.trustedLookup(instrumentation);
+        // The engine's classes come from a folder here, not from its module: this test opens what its module would get.
+        instrumentation.redefineModule(Object.class.getModule(), java.util.Set.of(), java.util.Map.of(),
+                java.util.Map.of("java.lang.invoke", java.util.Set.of(AccessTest.class.getModule())), java.util.Set.of(),
+                java.util.Map.of());
+        trusted = Trusted.lookup(instrumentation);
     }
 
     @Test

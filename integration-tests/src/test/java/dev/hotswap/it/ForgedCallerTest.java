@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ForgedCallerTest {
     /** The class whose public static methods the engine's call sites bootstrap with: named once, it may move. */
-    static final String BOOTSTRAPS = "dev.hotswap.structural.Linker";
+    static final String BOOTSTRAPS = "dev.hotswap.boot.Link";
 
     @TempDir
     Path dir;
