@@ -296,7 +296,7 @@ public final class Engine {
 
     /** The newest version of a static method of a class (for {@code @OnReload} hooks that may be new). */
     public synchronized Optional<MethodHandle> newestStatic(Class<?> owner, String name, String descriptor) {
-        return sites.newest(owner, name, descriptor, true, Optional.empty());
+        return sites.newest(owner, name, descriptor, true);
     }
 
     // ---- what reflection asks ({@link EngineShapes}) and NPE messages ({@link NpeMessages}) ----

@@ -57,7 +57,7 @@ final class EngineShapes implements dev.hotswap.reflect.Shapes {
 
     private MethodHandle special(Class<?> owner, String name, String descriptor, boolean isStatic)
             throws NoSuchMethodException {
-        return sites.newest(owner, name, descriptor, isStatic, Optional.empty())
+        return sites.newest(owner, name, descriptor, isStatic)
                 .orElseThrow(() -> new NoSuchMethodException(owner.getName() + "." + name + descriptor));
     }
 

@@ -272,7 +272,7 @@ public final class Linker {
                 }
                 for (int i = 0; i < extra; i++) {
                     String at = trace[i].getClassName();
-                    if (!at.startsWith("java.lang.invoke.") && !at.equals(CallSites.class.getName())
+                    if (!at.startsWith("java.lang.invoke.") && !at.equals(Dispatch.class.getName())
                             && !at.equals(FieldStore.class.getName())) {
                         return thrown; // thrown by a method this one called
                     }

@@ -46,7 +46,7 @@ final class NpeMessages {
         synchronized (npe) { // as NullPointerException.getMessage()
             Object detail = f.detail.get(npe);
             boolean engines = detail instanceof String d && (d.equals(FieldStore.READ_NULL) || d.equals(FieldStore.WRITE_NULL)
-                    || CallSites.isNullReceiver(d));
+                    || Dispatch.isNullReceiver(d));
             // State 1: the trace was filled once and nobody asked for the message yet.
             if (detail == null && (int) f.state.get(npe) == 1 || engines) {
                 f.detail.set(npe, null);
