@@ -94,6 +94,12 @@ public record ClassModel(
             ClassReader reader = new ClassReader(bytes);
             Collector collector = new Collector();
             reader.accept(collector, 0);
+            // ASM decodes any bytes; the JVM refuses a string that is not legal modified UTF-8.
+            int illegal = ConstantPool.illegalUtf8(bytes);
+            if (illegal > 0) {
+                throw new InvalidClassFileException("a malformed class file (constant #" + illegal
+                        + " is not legal modified UTF-8)");
+            }
             return collector.model();
         } catch (Descriptors.Malformed e) {
             throw new InvalidClassFileException("a malformed class file (" + e.getMessage() + ")");

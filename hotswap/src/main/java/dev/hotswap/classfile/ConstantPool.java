@@ -76,6 +76,69 @@ public final class ConstantPool {
         return offsets;
     }
 
+    /**
+     * The index of the first {@code CONSTANT_Utf8} that is not legal modified UTF-8 as the JVM reads
+     * it (JVMS 4.4.7, HotSpot's {@code UTF8::is_legal_utf8}: no zero byte, no byte of the forms
+     * {@code 10xxxxxx} or {@code 1111xxxx} leading a character, no cut or over-long sequence), or -1.
+     * Such a class file is refused by the JVM at a fresh start ({@code ClassFormatError}).
+     *
+     * @throws IllegalArgumentException when the bytes are not a class file's up to the pool's end
+     */
+    public static int illegalUtf8(byte[] bytes) {
+        int[] offsets = tagOffsets(bytes);
+        for (int i = 1; i < offsets.length - 1; i++) {
+            int at = offsets[i];
+            if (at != 0 && (bytes[at] & 0xFF) == 1 && !legalUtf8(bytes, at + 3, u2(bytes, at + 1))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean legalUtf8(byte[] b, int from, int length) {
+        int end = from + length;
+        if (end > b.length) {
+            return false;
+        }
+        for (int i = from; i < end; i++) {
+            int c = b[i] & 0xFF;
+            if (c == 0) {
+                return false;
+            }
+            if (c < 0x80) {
+                continue;
+            }
+            switch (c >> 4) {
+                case 0xC, 0xD -> {
+                    int value = (c & 0x1F) << 6;
+                    i++;
+                    if (i >= end || (b[i] & 0xC0) != 0x80) {
+                        return false;
+                    }
+                    value += b[i] & 0x3F;
+                    if (value != 0 && value < 0x80) {
+                        return false;
+                    }
+                }
+                case 0xE -> {
+                    int value = (c & 0xF) << 12;
+                    i += 2;
+                    if (i >= end || (b[i - 1] & 0xC0) != 0x80 || (b[i] & 0xC0) != 0x80) {
+                        return false;
+                    }
+                    value += ((b[i - 1] & 0x3F) << 6) + (b[i] & 0x3F);
+                    if (value < 0x800) {
+                        return false;
+                    }
+                }
+                default -> {
+                    return false; // 10xxxxxx leading a character, or 1111xxxx
+                }
+            }
+        }
+        return true;
+    }
+
     public static ConstantPool of(byte[] bytes) {
         return read(bytes).orElse(EMPTY);
     }

@@ -43,6 +43,10 @@ final class Resolution {
      * (no private ones). Empty when there is none.
      */
     Optional<Resolved> of(Class<?> owner, String name, String descriptor) {
+        if (owner.isArray() && name.equals("clone") && descriptor.equals("()Ljava/lang/Object;")) {
+            // An array's clone() is public (JLS 10.7), not Object's protected one: an enum's values() calls it.
+            return Optional.of(new Resolved(owner, java.lang.reflect.Modifier.PUBLIC));
+        }
         for (Class<?> k = owner; k != null; k = k.getSuperclass()) {
             Optional<Resolved> found = declaredIn(k, name, descriptor, true);
             if (found.isPresent()) {
