@@ -50,6 +50,24 @@ final class Mappings {
         }
     }
 
+    /**
+     * True for a mapping that found its handlers among the context's beans at start (Spring MVC's
+     * own way, {@code AbstractHandlerMethodMapping.initHandlerMethods}); false for one that maps
+     * only what it is given, which overrides that method (the actuator's
+     * {@code ControllerEndpointHandlerMapping} refuses any handler that is not an endpoint).
+     */
+    static boolean scansBeans(RequestMappingHandlerMapping mapping) {
+        for (Class<?> k = ClassUtils.getUserClass(mapping); k != null && k != AbstractHandlerMethodMapping.class;
+             k = k.getSuperclass()) {
+            for (java.lang.reflect.Method m : k.getDeclaredMethods()) {
+                if (m.getName().equals("initHandlerMethods") && m.getParameterCount() == 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     static boolean present(ClassLoader loader) {
         return ClassUtils.isPresent("org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping",
                 loader);
@@ -65,6 +83,9 @@ final class Mappings {
         List<Reason> warnings = new ArrayList<>();
         for (RequestMappingHandlerMapping mapping : context.getBeansOfType(RequestMappingHandlerMapping.class, false, false)
                 .values()) {
+            if (!scansBeans(mapping)) {
+                continue; // the actuator's, say: it maps what it is given, never the application's controllers
+            }
             for (Map.Entry<RequestMappingInfo, HandlerMethod> e : Map.copyOf(mapping.getHandlerMethods()).entrySet()) {
                 Class<?> type = ClassUtils.getUserClass(e.getValue().getBeanType());
                 if (changed.stream().anyMatch(c -> c.isAssignableFrom(type))) {
