@@ -46,10 +46,13 @@ final class Reloader implements Debouncer.BatchHandler {
     private record Parts(BatchReader reader, HeldFiles held, AnonymousNaming naming, Planner planner, Applier applier) {
     }
 
+    private final ConfigFiles configFiles;
+
     Reloader(Instrumentation instrumentation, Roots roots, RunningBytes running, Reporter reporter, Duration giveUpAfter,
              EngineSlot engine, dev.hotswap.integration.Frameworks frameworks,
              java.util.function.BiConsumer<Runnable, Duration> later, LoadedIndex loadedIndex, History history) {
         this.history = history;
+        this.configFiles = new ConfigFiles();
         this.loadedIndex = loadedIndex;
         this.frameworks = frameworks;
         this.later = later;
@@ -59,6 +62,11 @@ final class Reloader implements Debouncer.BatchHandler {
         this.reporter = reporter;
         this.giveUpAfter = giveUpAfter;
         this.engine = engine;
+    }
+
+    /** Records the configuration files of the watched folders as they are: on the reload thread, after start. */
+    void snapshotConfigFiles() {
+        configFiles.snapshot(roots.folders());
     }
 
     private Parts parts() {
@@ -187,6 +195,9 @@ final class Reloader implements Debouncer.BatchHandler {
                     deletions.deleted(file, name.substring(0, name.length() - ".class".length()));
                 }
             } else if (FileTree.isConfigFile(file)) {
+                if (!configFiles.changed(file)) {
+                    continue; // written again with the same bytes: nothing to tell
+                }
                 root.ifPresent(r -> resources.add(new Swap.Resource(
                         r.relativize(file).toString().replace(java.io.File.separatorChar, '/'), file)));
             } else {
