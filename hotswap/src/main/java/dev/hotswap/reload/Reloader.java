@@ -46,13 +46,13 @@ final class Reloader implements Debouncer.BatchHandler {
     private record Parts(BatchReader reader, HeldFiles held, AnonymousNaming naming, Planner planner, Applier applier) {
     }
 
-    private final ConfigFiles configFiles;
+    private final ResourceFiles resourceFiles;
 
     Reloader(Instrumentation instrumentation, Roots roots, RunningBytes running, Reporter reporter, Duration giveUpAfter,
              EngineSlot engine, dev.hotswap.integration.Frameworks frameworks,
              java.util.function.BiConsumer<Runnable, Duration> later, LoadedIndex loadedIndex, History history) {
         this.history = history;
-        this.configFiles = new ConfigFiles();
+        this.resourceFiles = new ResourceFiles();
         this.loadedIndex = loadedIndex;
         this.frameworks = frameworks;
         this.later = later;
@@ -65,8 +65,8 @@ final class Reloader implements Debouncer.BatchHandler {
     }
 
     /** Records the configuration files of the watched folders as they are: on the reload thread, after start. */
-    void snapshotConfigFiles() {
-        configFiles.snapshot(roots.folders());
+    void snapshotResourceFiles() {
+        resourceFiles.snapshot(roots.folders());
     }
 
     private Parts parts() {
@@ -194,8 +194,8 @@ final class Reloader implements Debouncer.BatchHandler {
                     String name = root.get().relativize(file).toString().replace(java.io.File.separatorChar, '.');
                     deletions.deleted(file, name.substring(0, name.length() - ".class".length()));
                 }
-            } else if (FileTree.isConfigFile(file)) {
-                if (!configFiles.changed(file)) {
+            } else if (FileTree.isResourceFile(file)) {
+                if (!resourceFiles.changed(file)) {
                     continue; // written again with the same bytes: nothing to tell
                 }
                 root.ifPresent(r -> resources.add(new Swap.Resource(

@@ -109,7 +109,7 @@ final class Reporter {
 
     /** {@code 2 classes}, {@code 1 file}, {@code 1 class and 1 file}: configuration files a framework read are counted apart. */
     private static String classesAndFiles(List<String> names) {
-        long files = names.stream().filter(n -> dev.hotswap.watch.FileTree.isConfigFile(java.nio.file.Path.of(n))).count();
+        long files = names.stream().filter(n -> dev.hotswap.watch.FileTree.isResourceFile(java.nio.file.Path.of(n))).count();
         int classes = names.size() - (int) files;
         if (files == 0) {
             return count(classes, "class", "classes");

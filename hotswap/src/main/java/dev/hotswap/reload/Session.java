@@ -74,7 +74,7 @@ public final class Session implements AutoCloseable {
         this.debouncer = options.settle().isPresent() && options.batches().isEmpty()
                 ? new Debouncer(Options.INCOMPLETE_PATIENCE, options.settle().get(), new Completeness(roots), reloader)
                 : new Debouncer(options.quiet(), reloader);
-        later(reloader::snapshotConfigFiles, java.time.Duration.ZERO);
+        later(reloader::snapshotResourceFiles, java.time.Duration.ZERO);
         this.watcher = options.batches().isPresent()
                 ? new BatchInbox(options.batches().get(), debouncer::offerComplete, reporter::problem)
                 : polls(options)

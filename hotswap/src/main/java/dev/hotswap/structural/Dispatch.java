@@ -198,7 +198,14 @@ final class Dispatch {
         // method the newest version removed: it finishes with its own version's sibling.
         Optional<MethodHandle> implemented = unresolved ? Optional.empty()
                 : resolution.implementation(receiverClass, name, descriptor, resolvedIn);
-        if (implemented.isPresent() && registry.get(receiverClass) == null) {
+        if (!unresolved && java.lang.reflect.Proxy.isProxyClass(receiverClass) && !declaresAsLoaded(receiverClass, name, descriptor)) {
+            // A JDK proxy of an interface a swap added the method to: its handler takes every call, as a fresh proxy's would.
+            Optional<MethodHandle> proxied = ProxyCalls.of(receiverClass, name, descriptor, type);
+            if (proxied.isPresent()) {
+                implemented = proxied;
+            }
+        }
+        if (implemented.isPresent() && registry.get(receiverClass) == null && !java.lang.reflect.Proxy.isProxyClass(receiverClass)) {
             // A class hotswap does not manage, lacking a method a swap added (a framework's proxy): its framework may route it.
             Optional<MethodHandle> routed = receivers.route(receiverClass, name, descriptor, type);
             if (routed.isPresent() && !declaresAsLoaded(receiverClass, name, descriptor)) {

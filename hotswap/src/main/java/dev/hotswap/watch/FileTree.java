@@ -60,9 +60,25 @@ public final class FileTree {
         return s.endsWith(".properties") || s.endsWith(".yml") || s.endsWith(".yaml");
     }
 
-    /** A file whose changes are reported: a class file or a configuration file. */
+    /**
+     * The template files of the engines Spring Boot configures (Thymeleaf, FreeMarker, Mustache,
+     * Groovy templates), which a framework may have cached as they were.
+     */
+    public static boolean isTemplateFile(Path file) {
+        Path name = file.getFileName();
+        String s = name == null ? "" : name.toString();
+        return s.endsWith(".html") || s.endsWith(".htm") || s.endsWith(".ftlh") || s.endsWith(".ftl")
+                || s.endsWith(".mustache") || s.endsWith(".tpl");
+    }
+
+    /** A file beside the classes that a framework may follow: a configuration file, a message bundle or a template. */
+    public static boolean isResourceFile(Path file) {
+        return isConfigFile(file) || isTemplateFile(file);
+    }
+
+    /** A file whose changes are reported: a class file or a resource file. */
     static boolean isWatched(Path file) {
-        return isClassFile(file) || isConfigFile(file);
+        return isClassFile(file) || isResourceFile(file);
     }
 
     /**

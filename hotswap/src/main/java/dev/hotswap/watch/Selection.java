@@ -10,7 +10,7 @@ import java.util.function.Predicate;
  * @param deleted a deleted file is reported when this holds
  */
 public record Selection(Predicate<Path> written, Predicate<Path> deleted) {
-    /** Class files and configuration files written; class files deleted (a framework may drop what it made of one). */
+    /** Class files and resource files (configuration, message bundles, templates) written; class files deleted (a framework may drop what it made of one). */
     public static final Selection CLASSES = new Selection(FileTree::isWatched, FileTree::isClassFile);
 
     /** Every file, written or deleted, whose name does not start with a dot or end with {@code ~} (editors' own files). */

@@ -119,4 +119,100 @@ class InterfaceTest {
                     .doesNotContain("Error");
         }
     }
+
+    private static final String PROXY_MAIN = """
+            package app;
+            import java.lang.reflect.Proxy;
+            public class Main {
+                public static void main(String[] args) throws Exception {
+                    Greeter before = Greeters.make("before");
+                    for (long tick = 0; ; tick++) {
+                        System.out.println("tick=" + tick + " " + Use.of(before, Greeters.make("after" + tick)) + " end");
+                        Thread.sleep(20);
+                    }
+                }
+            }
+            """;
+
+    private static final String GREETERS = """
+            package app;
+            import java.lang.reflect.Proxy;
+            public class Greeters {
+                /** A JDK proxy whose handler answers with the method's name, its arguments and the proxy's tag. */
+                static Greeter make(String tag) {
+                    return (Greeter) Proxy.newProxyInstance(Greeter.class.getClassLoader(), new Class<?>[] {Greeter.class},
+                            (proxy, method, args) -> {
+                                if (method.getName().equals("fail")) {
+                                    throw new java.io.IOException("checked from " + tag);
+                                }
+                                return method.getName() + "(" + (args == null ? "" : String.valueOf(args[0])) + ")@" + tag;
+                            });
+                }
+            }
+            """;
+
+    private static final String GREETER_V1 = """
+            package app;
+            public interface Greeter {
+                String hello(String who);
+            }
+            """;
+
+    private static final String GREETER_V2 = """
+            package app;
+            public interface Greeter {
+                String hello(String who);
+                String shout(int times);
+                String fail();
+            }
+            """;
+
+    private static final String USE_V1 = """
+            package app;
+            public class Use {
+                static String of(Greeter before, Greeter after) { return before.hello("a") + " " + after.hello("b"); }
+            }
+            """;
+
+    private static final String USE_V2 = """
+            package app;
+            public class Use {
+                static String of(Greeter before, Greeter after) {
+                    String failed;
+                    try {
+                        failed = before.fail();
+                    } catch (java.lang.reflect.UndeclaredThrowableException e) {
+                        failed = "undeclared:" + e.getCause().getMessage();
+                    }
+                    return before.shout(2) + " " + after.shout(3).replaceAll("[0-9]+$", "") + " " + failed;
+                }
+            }
+            """;
+
+    /**
+     * A method added to an interface, called on JDK proxies of it made before and after the swap
+     * (the JDK keeps making them from the proxy class generated before): their invocation handler
+     * takes the call with the added method, as a proxy generated now would; a checked exception
+     * the method does not declare reaches the caller wrapped, as from any proxy.
+     */
+    @Test
+    void aMethodAddedToAnInterfaceReachesTheHandlerOfItsJdkProxies() throws Exception {
+        Path classes = dir.resolve("classes");
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("app.Main", PROXY_MAIN);
+        all.put("app.Greeters", GREETERS);
+        all.put("app.Greeter", GREETER_V1);
+        all.put("app.Use", USE_V1);
+        Javac.compile(classes, all);
+        try (ChildJvm child = ChildJvm.withAgent(dir, classes)) {
+            child.await(" hello(a)@before hello(b)@after");
+            Map<String, String> v2 = new LinkedHashMap<>();
+            v2.put("app.Greeter", GREETER_V2);
+            v2.put("app.Use", USE_V2);
+            Javac.compile(classes, v2, classes);
+            child.await(" shout(2)@before shout(3)@after undeclared:checked from before end");
+            assertThat(child.output()).doesNotContain("reload failed").doesNotContain("NoSuchMethodError")
+                    .doesNotContain("AbstractMethodError");
+        }
+    }
 }

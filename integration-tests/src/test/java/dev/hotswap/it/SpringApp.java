@@ -124,16 +124,17 @@ final class SpringApp {
             @Service
             public class Greeting {
                 private final Labels labels;
+                private int greeted;
                 public Greeting(Labels labels) {
                     this.labels = labels;
                 }
                 public String greet(String name) {
-                    return "hello " + name;
+                    return "hello " + name + " #" + (++greeted);
                 }
             }
             """;
 
-    /** A constructor parameter added: the bean is made anew, and its holder gets the new one. */
+    /** A constructor parameter added, stored in a new field: injected in place, the bean's state kept. */
     static final String GREETING_V2 = """
             package shop;
             import org.springframework.core.env.Environment;
@@ -142,12 +143,36 @@ final class SpringApp {
             public class Greeting {
                 private final Labels labels;
                 private final Environment environment;
+                private int greeted;
                 public Greeting(Labels labels, Environment environment) {
                     this.labels = labels;
                     this.environment = environment;
                 }
                 public String greet(String name) {
-                    return environment.getProperty("shop.greeting", "hi") + " " + name;
+                    return environment.getProperty("shop.greeting", "hi") + " " + name + " #" + (++greeted);
+                }
+            }
+            """;
+
+    /**
+     * A constructor that does more than store its parameters: the bean is made anew, the field the
+     * constructor does not write carried over, and its holder gets the new one.
+     */
+    static final String GREETING_V3 = """
+            package shop;
+            import org.springframework.core.env.Environment;
+            import org.springframework.stereotype.Service;
+            @Service
+            public class Greeting {
+                private final Labels labels;
+                private final String prefix;
+                private int greeted;
+                public Greeting(Labels labels, Environment environment) {
+                    this.labels = labels;
+                    this.prefix = environment.getProperty("shop.greeting", "hi").toUpperCase();
+                }
+                public String greet(String name) {
+                    return prefix + " " + name + " #" + (++greeted);
                 }
             }
             """;

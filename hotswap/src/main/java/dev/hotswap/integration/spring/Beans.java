@@ -92,12 +92,14 @@ final class Beans {
 
     /**
      * Makes bean {@code name} anew (its constructor changed) and hands the new instance to every
-     * singleton that held the old one.
+     * singleton that held the old one (for a factory bean, the new product to the holders of the old).
      *
      * @return how many references were moved to the new instance
      */
     int remake(String name) throws Exception {
         Object old = factory.getSingleton(name);
+        // A factory bean (a Spring Data repository's): its product is what other beans hold.
+        Object oldProduct = old instanceof org.springframework.beans.factory.FactoryBean<?> ? factory.getBean(name) : old;
         Internals.call(factory, AbstractAutowireCapableBeanFactory.class, "removeSingleton", new Class<?>[] {String.class},
                 name);
         Object fresh;
@@ -107,7 +109,7 @@ final class Beans {
             factory.registerSingleton(name, old); // the old instance stays: nothing half done
             throw e;
         }
-        int moved = moveReferences(old, fresh);
+        int moved = moveReferences(oldProduct, fresh);
         try {
             factory.destroyBean(old);
         } catch (RuntimeException e) {

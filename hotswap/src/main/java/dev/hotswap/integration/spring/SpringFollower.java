@@ -100,6 +100,10 @@ public final class SpringFollower implements Integration {
             }
             if (!swap.resources().isEmpty()) {
                 read.addAll(new Config(app, new Beans(app, factory)).reread(swap.resources(), warnings));
+                read.addAll(new Views(app).follow(swap.resources(), warnings));
+            }
+            if (!reshaped.isEmpty()) {
+                Validators.forget(factory); // constraints added, removed or changed apply from the next validation
             }
             follow(app, factory, reshaped, recoded, swap.fresh(), warnings, taken, notes);
         }
@@ -139,6 +143,16 @@ public final class SpringFollower implements Integration {
             }
         }
         List<String> made = new ArrayList<>();
+        // New classes first: an existing bean injected again below may need one of them.
+        Set<String> takenHere = new LinkedHashSet<>();
+        if (!fresh.isEmpty()) {
+            try {
+                made.addAll(new Scan(app, factory).register(fresh, takenHere));
+            } catch (Exception | LinkageError x) {
+                fresh.forEach(n -> warnings.add(new Reason(n, "", "Spring could not register this new class ("
+                        + Beans.rootCause(x) + "): restart to have it picked up", Kind.FRAMEWORK_FAILED)));
+            }
+        }
         for (Map.Entry<String, Swap.Changed> e : touched.entrySet()) {
             String name = e.getKey();
             Swap.Changed c = e.getValue();
@@ -146,14 +160,12 @@ public final class SpringFollower implements Integration {
             try {
                 Object bean = factory.getSingleton(name);
                 beans.forget(name, Beans.userClass(bean));
-                if (constructorChanged(c)) {
-                    int moved = beans.remake(name);
-                    warnings.add(new Reason(type, "", "bean '" + name + "' was made anew for its changed constructor: its"
-                            + " fields start afresh" + (moved > 0 ? "; " + moved + " reference(s) to it now hold the new one" : ""),
-                            Kind.BEAN_RECREATED));
-                } else if (c.annotationsChanged() || c.changes().stream().anyMatch(x -> x.kind() == Change.Kind.FIELD_ADDED
-                        || x.kind() == Change.Kind.FIELD_TYPE_CHANGED)) {
-                    beans.inject(name);
+                List<Reason> remade = constructorChanged(c) ? new Constructors(factory, beans).follow(name, c.type()) : List.of();
+                warnings.addAll(remade);
+                boolean newInjectionPoints = c.annotationsChanged() || c.changes().stream().anyMatch(x ->
+                        x.kind() == Change.Kind.FIELD_ADDED || x.kind() == Change.Kind.FIELD_TYPE_CHANGED);
+                if (remade.isEmpty() && newInjectionPoints) {
+                    beans.inject(name); // kept in place: its new injection points get their values
                 }
                 if (c.annotationsChanged()) {
                     Object now = factory.getSingleton(name);
@@ -175,15 +187,7 @@ public final class SpringFollower implements Integration {
             }
         }
         remakeProducts(beans, factory, recoded, touched.keySet(), warnings);
-        Set<String> takenHere = new LinkedHashSet<>();
-        if (!fresh.isEmpty()) {
-            try {
-                made.addAll(new Scan(app, factory).register(fresh, takenHere));
-            } catch (Exception | LinkageError x) {
-                fresh.forEach(n -> warnings.add(new Reason(n, "", "Spring could not register this new class ("
-                        + Beans.rootCause(x) + "): restart to have it picked up", Kind.FRAMEWORK_FAILED)));
-            }
-        }
+        Repositories.remake(beans, factory, reshaped, warnings, notes);
         warnings.addAll(beans.make(made));
         taken.addAll(takenHere);
         warnings.addAll(Listeners.reactive(app, touched.values(), made));
@@ -286,9 +290,14 @@ public final class SpringFollower implements Integration {
         }
     }
 
+    /**
+     * A constructor added, removed or re-typed; or one whose code changed as fields were added
+     * (a fresh start would have it store them: an instance kept as it was would hold nothing there).
+     */
     private static boolean constructorChanged(Swap.Changed c) {
         return c.changes().stream().anyMatch(x -> x.member().startsWith("<init>(") && (x.kind() == Change.Kind.METHOD_ADDED
-                || x.kind() == Change.Kind.METHOD_REMOVED || x.kind() == Change.Kind.METHOD_SIGNATURE_CHANGED));
+                || x.kind() == Change.Kind.METHOD_REMOVED || x.kind() == Change.Kind.METHOD_SIGNATURE_CHANGED))
+                || (c.changes().stream().anyMatch(x -> x.kind() == Change.Kind.FIELD_ADDED) && c.bodyChanged("<init>"));
     }
 
     /** A proxy's advice chains and the annotation sources behind them are read again (an annotation was added or removed). */

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A configuration file written again with the same bytes is no change; any other write is. */
-class ConfigFilesTest {
+class ResourceFilesTest {
     @TempDir
     Path dir;
 
@@ -18,7 +18,7 @@ class ConfigFilesTest {
         Path props = Files.writeString(dir.resolve("application.properties"), "greeting=hello\n");
         Path yml = Files.createDirectories(dir.resolve("config")).resolve("app.yml");
         Files.writeString(yml, "a: 1\n");
-        ConfigFiles files = new ConfigFiles();
+        ResourceFiles files = new ResourceFiles();
         files.snapshot(List.of(dir));
 
         Files.writeString(props, "greeting=hello\n"); // as mvn compile copies it again

@@ -13,16 +13,16 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What the configuration files of the watched folders held when last seen, so that one a build
- * writes again with the same bytes ({@code mvn compile} copies every resource, Spring Boot's
+ * What the resource files of the watched folders (configuration, message bundles, templates)
+ * held when last seen, so that one a build writes again with the same bytes ({@code mvn compile} copies every resource, Spring Boot's
  * filtering rewrites {@code application.properties}) is not told to the frameworks, nor reported,
  * as changed. Read once at start, off the program's start-up (on the reload thread), then as
  * files come.
  */
-final class ConfigFiles {
+final class ResourceFiles {
     private final Map<Path, String> seen = new ConcurrentHashMap<>();
 
-    /** Records every configuration file under {@code folders}, as it is now. */
+    /** Records every resource file under {@code folders}, as it is now. */
     void snapshot(List<Path> folders) {
         for (Path folder : folders) {
             if (!Files.isDirectory(folder)) {
@@ -32,7 +32,7 @@ final class ConfigFiles {
                 Files.walkFileTree(folder, new SimpleFileVisitor<>() {
                     @Override
                     public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-                        if (attributes.isRegularFile() && FileTree.isConfigFile(file)) {
+                        if (attributes.isRegularFile() && FileTree.isResourceFile(file)) {
                             changed(file);
                         }
                         return FileVisitResult.CONTINUE;
