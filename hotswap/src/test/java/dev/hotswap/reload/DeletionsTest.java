@@ -46,4 +46,27 @@ class DeletionsTest {
         assertThat(d.settled(5 * S)).isEmpty();
         assertThat(d.settled(Deletions.ALONE.toNanos())).containsExactly("p.Gone");
     }
+
+    @Test
+    void aRebuildOfTheModuleGetsLongerToWriteItsClassesAgain() throws Exception {
+        // mvn compile of a big module on a loaded machine: javac pauses between the files it writes.
+        Deletions d = new Deletions();
+        Path[] files = new Path[Deletions.REBUILD + 1];
+        for (int i = 0; i < files.length; i++) {
+            files[i] = dir.resolve("C" + i + ".class");
+            d.deleted(files[i], "p.C" + i);
+        }
+        d.batch(0, false);
+        assertThat(d.settled(Deletions.ALONE.toNanos() + S)).as("javac has not written the first class yet").isEmpty();
+        Files.write(files[0], new byte[] {1});
+        d.batch(12 * S, true);
+        assertThat(d.settled(14 * S)).as("a pause between two files javac writes").isEmpty();
+        for (int i = 1; i < files.length - 1; i++) {
+            Files.write(files[i], new byte[] {1});
+        }
+        d.batch(15 * S, true);
+        assertThat(d.settled(15 * S + S / 2)).as("not quiet yet").isEmpty();
+        assertThat(d.settled(16 * S + S / 10)).as("one file missing: the usual quiet; the build did not write it again")
+                .containsExactly("p.C" + (files.length - 1));
+    }
 }

@@ -269,7 +269,8 @@ public final class SpringFollower implements Integration {
                                  List<String> notes) {
         List<String> holders = java.util.Arrays.stream(factory.getDependentBeans(name))
                 .filter(h -> factory.containsBeanDefinition(h)
-                        && !removedClasses.contains(factory.getBeanDefinition(h).getBeanClassName()))
+                        // a @Bean method's product has no class name (and List.contains(null) throws)
+                        && removedClasses.stream().noneMatch(r -> r.equals(factory.getBeanDefinition(h).getBeanClassName())))
                 .toList();
         if (!holders.isEmpty()) {
             warnings.add(new Reason(where, "", why + ", but bean(s) " + String.join(", ", holders) + " still hold bean '"
