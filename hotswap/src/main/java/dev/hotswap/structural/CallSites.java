@@ -173,9 +173,13 @@ final class CallSites {
         return site;
     }
 
+    /** Opens or closes a batch's publication: dispatch at calls waits for it ({@link Dispatch#publishing}). */
+    void publishing(boolean open) {
+        dispatch.publishing(open);
+    }
+
     /** After a batch went in: every entry and call site to the newest versions, in one sync. */
     void relink() {
-        dispatch.relinked();
         overriddenAnew = overriddenAnew();
         targets.gather();
         try {

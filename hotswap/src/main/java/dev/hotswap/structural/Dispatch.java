@@ -9,19 +9,20 @@ import java.lang.reflect.Modifier;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 
 /**
  * Which method a call runs, worked out at the call by the targets made here: the dispatch of an
  * instance method on the receiver's class (the newest implementation, as the JVM selects it,
- * cached per class until the next relink), for a virtual call in new code after its access check
+ * cached per class until the next batch), for a virtual call in new code after its access check
  * ({@link Checked}: worked out again after each batch, the receiver checked at each call); and for
  * a method the newest version removed, the method as the calling frame's version had it
  * ({@link #forOldFrame}).
  *
  * <p>Thread-safety: the targets are made under the engine's lock ({@link CallSites}), and run on
- * any thread without it.
+ * any thread without it; a call that meets a batch's publication waits for it ({@link #publishing}).
  */
 final class Dispatch {
     private static final MethodHandle RESOLVE;
@@ -41,11 +42,24 @@ final class Dispatch {
 
     private final Registry registry;
     private final Resolution resolution;
-    /** The implementations found, by receiver's class, member, site type and resolved class; cleared by each relink. */
-    private final Map<String, MethodHandle> cached = new ConcurrentHashMap<>();
+    /**
+     * The implementations found, by receiver's class, member, site type and resolved class; a new
+     * map after each publication, so that one found before it cannot land in the new one.
+     */
+    private volatile Map<String, MethodHandle> cached = new ConcurrentHashMap<>();
     private volatile Receivers receivers = Receivers.NONE;
-    /** Counts relinks: a virtual call's access check ({@link Checked}) is redone after each batch. */
+    /**
+     * Counts publications, twice each: odd while a batch publishes (the registry takes its
+     * classes and versions, then the call sites are relinked). A virtual call's access check
+     * ({@link Checked}) is worked out once per value. A call resolves against one side of a
+     * publication, never half of each: a check from before it with versions from after it would
+     * miss a method whose modifiers differ between the two (a nested class a swap added runs its
+     * private methods opened as loaded, private in its versions) and throw NoSuchMethodError at
+     * code that began before the swap.
+     */
     private volatile int epoch;
+    /** Held by a batch while it publishes; a call that met a publication resolves again once it is over. */
+    private final ReentrantLock publication = new ReentrantLock();
 
     Dispatch(Registry registry, Resolution resolution) {
         this.registry = registry;
@@ -54,13 +68,23 @@ final class Dispatch {
 
     void receivers(Receivers receivers) {
         this.receivers = receivers;
-        cached.clear();
+        cached = new ConcurrentHashMap<>();
     }
 
-    /** After a batch went in (under the engine's lock): access checks are worked out again, implementations found again. */
-    void relinked() {
-        epoch++;
-        cached.clear();
+    /**
+     * Opens ({@code true}, before the registry changes) or closes the publication of a batch, on
+     * the batch's thread (under the engine's lock); access checks are worked out again and
+     * implementations found again after it.
+     */
+    void publishing(boolean open) {
+        if (open) {
+            publication.lock();
+            epoch++;
+        } else {
+            cached = new ConcurrentHashMap<>();
+            epoch++;
+            publication.unlock();
+        }
     }
 
     /** A call site target that finds the implementation for the receiver's class, for any caller (the asker checked it). */
@@ -170,6 +194,24 @@ final class Dispatch {
             // A version's handler replaces this message with the one a fresh start gives (Linker.helpful).
             throw new NullPointerException(NULL_RECEIVER.replace("%s", name));
         }
+        int seen = epoch;
+        if ((seen & 1) == 0) {
+            MethodHandle target = resolve(name, descriptor, type, caller, check, receiver, cached);
+            if (epoch == seen) {
+                return target;
+            }
+        }
+        // A batch publishes, or did meanwhile: resolved again once it is in (the batch's own thread goes on).
+        publication.lock();
+        try {
+            return resolve(name, descriptor, type, caller, check, receiver, cached);
+        } finally {
+            publication.unlock();
+        }
+    }
+
+    private MethodHandle resolve(String name, String descriptor, MethodType type, Optional<Version> caller,
+                                 Optional<Checked> check, Object receiver, Map<String, MethodHandle> cached) {
         Class<?> receiverClass = receiver.getClass();
         // The class of the method the call resolved to: a package-private method elsewhere does not override it.
         Class<?> resolvedIn = type.parameterType(0);

@@ -200,7 +200,12 @@ final class Transaction {
                 commit(structural, definitions);
                 // ---- publish: the batch is in; nothing from here on may undo it ----
                 engine.bootstraps().publishing(true);
-                publish(structural, plans, fresh, generation, definitions, added, names, warnings);
+                sites.publishing(true);
+                try {
+                    publish(structural, plans, fresh, generation, definitions, added, names, warnings);
+                } finally {
+                    sites.publishing(false);
+                }
             }
             // User code (initializers, enum constructors) runs without the engine's lock; bootstraps on
             // other threads wait for it, boundedly, so that none links against a half-initialized batch.

@@ -8,16 +8,24 @@ import dev.hotswap.ReloadOutcome.Kind;
 import dev.hotswap.classfile.ClassModel;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -95,14 +103,19 @@ class TransactionTest {
     }
 
     private static Path compile(String name, String source) throws IOException {
-        Path src = dir.resolve(name + "-src/t/Counter.java");
-        Path out = dir.resolve(name + "-" + source.hashCode());
+        return compile(name, "Counter", source);
+    }
+
+    /** Compiles {@code t.<simpleName>} into a fresh folder, or into {@code out} when given. */
+    private static Path compile(String name, String simpleName, String source, Path... out) throws IOException {
+        Path src = dir.resolve(name + "-src/t/" + simpleName + ".java");
+        Path to = out.length > 0 ? out[0] : dir.resolve(name + "-" + source.hashCode());
         Files.createDirectories(src.getParent());
-        Files.createDirectories(out);
+        Files.createDirectories(to);
         Files.writeString(src, source);
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        assertThat(javac.run(null, null, null, "-d", out.toString(), src.toString())).isZero();
-        return out;
+        assertThat(javac.run(null, null, null, "-d", to.toString(), src.toString())).isZero();
+        return to;
     }
 
     private static Engine engine() {
@@ -171,6 +184,123 @@ class TransactionTest {
         // The new code runs (its entries link when first called); with the initializer failed, the
         // added static kept its default, as the warning says.
         assertThat(v(type)).isEqualTo(stage == Transaction.Stage.PUBLISH ? "v2+41" : "v2+1");
+    }
+
+    private static final String SHOP_V1 = "package t; public class Shop { public static String report() { return \"v1\"; } }";
+    private static final String SHOP_V2 = """
+            package t;
+            public class Shop {
+                public static String report() { Receipt r = new Receipt(1); return "v2 " + r.text(); }
+                static final class Receipt {
+                    private final int n;
+                    private Receipt(int n) { this.n = n; }
+                    private String text() { return "r" + n; }
+                }
+            }
+            """;
+    private static final String SHOP_V3 = """
+            package t;
+            public class Shop {
+                public static String report() { return "v3 " + new Receipt(1).text(); }
+                static final class Receipt {
+                    private final int n;
+                    private Receipt(int n) { this.n = n; }
+                    private String text() { return "R" + (n * 10) + tax(); }
+                    private static String tax() { return "+tax"; }
+                }
+            }
+            """;
+
+    /**
+     * A nested class that a swap added runs its private methods opened (it had to leave the nest
+     * as it loaded); in its versions they are private again. Code of the previous version that
+     * calls one while the next batch publishes (its classes in the registry, its call sites not
+     * relinked yet) waits for the publication and gets the method: it resolved once with the
+     * check from before the batch and the versions from after it, found no implementation a
+     * virtual call may select, and threw NoSuchMethodError (NestedClassTest, about 1 run in 4).
+     */
+    @Test
+    void oldCodeCallingANestedClassThatASwapAddedWhileTheNextBatchPublishesGetsTheMethod() throws Exception {
+        Path classes = compile("nested", "Shop", SHOP_V1);
+        URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, TransactionTest.class.getClassLoader());
+        Class<?> shop = Class.forName("t.Shop", true, loader);
+        byte[] v1 = Files.readAllBytes(classes.resolve("t/Shop.class"));
+        running.put(key(shop), v1);
+        Engine engine = engine();
+        // As the agent's transformer: a class that loads from here on is rewritten for the engine.
+        ClassFileTransformer atLoad = new ClassFileTransformer() {
+            @Override
+            public byte[] transform(ClassLoader l, String name, Class<?> redefined, ProtectionDomain domain,
+                                    byte[] bytes) {
+                if (l != loader || redefined != null) {
+                    return null;
+                }
+                running.put(System.identityHashCode(l) + name.replace('/', '.'), bytes);
+                return engine.atLoad(l, name, bytes);
+            }
+        };
+        instrumentation.addTransformer(atLoad);
+        engine.namedVersions(true, false); // the default shape (named): old code reaches the nested class through the engine
+        try {
+            compile("nested", "Shop", SHOP_V2, classes); // Shop$Receipt appears beside Shop, as javac writes it
+            byte[] v2 = Files.readAllBytes(classes.resolve("t/Shop.class"));
+            assertThat(engine.apply(List.of(), List.of(new Engine.Structural(shop, v1, ClassModel.parse(v1), v2,
+                    ClassModel.parse(v2))), List.of(), Optional.empty())).isEqualTo(new Engine.Result.Applied(List.of()));
+            Method report = shop.getMethod("report");
+            assertThat(report.invoke(null)).isEqualTo("v2 r1"); // Shop$Receipt loads now, rewritten
+            Class<?> receipt = Class.forName("t.Shop$Receipt", false, loader);
+
+            Path v3Classes = compile("nested3", "Shop", SHOP_V3);
+            byte[] v3 = Files.readAllBytes(v3Classes.resolve("t/Shop.class"));
+            byte[] receiptV2 = running.get(key(receipt));
+            byte[] receiptV3 = Files.readAllBytes(v3Classes.resolve("t/Shop$Receipt.class"));
+            AtomicReference<Object> got = new AtomicReference<>();
+            AtomicBoolean met = new AtomicBoolean();
+            Thread[] caller = new Thread[1];
+            engine.faults(at -> {
+                if (at != Transaction.Stage.PUBLISH) {
+                    return;
+                }
+                // The batch's classes are in the registry; Shop.report() still runs v2, which calls Receipt.text().
+                caller[0] = new Thread(() -> {
+                    try {
+                        got.set(report.invoke(null));
+                    } catch (InvocationTargetException e) {
+                        got.set(e.getCause());
+                    } catch (ReflectiveOperationException | RuntimeException e) {
+                        got.set(e);
+                    }
+                });
+                caller[0].start();
+                // Until the call went through, or waits for the publication in the engine's dispatch.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (caller[0].isAlive() && System.nanoTime() < deadline) {
+                    if (caller[0].getState() == Thread.State.WAITING && Arrays.stream(caller[0].getStackTrace())
+                            .anyMatch(f -> f.getClassName().equals(Dispatch.class.getName()))) {
+                        met.set(true);
+                        break;
+                    }
+                    Thread.sleep(1);
+                }
+            });
+            Engine.Result result;
+            try {
+                result = engine.apply(List.of(), List.of(
+                        new Engine.Structural(shop, v2, ClassModel.parse(v2), v3, ClassModel.parse(v3)),
+                        new Engine.Structural(receipt, receiptV2, ClassModel.parse(receiptV2), receiptV3,
+                                ClassModel.parse(receiptV3))), List.of(), Optional.empty());
+            } finally {
+                engine.faults(Transaction.Faults.NONE);
+            }
+            assertThat(result).isEqualTo(new Engine.Result.Applied(List.of()));
+            caller[0].join(20_000);
+            assertThat(got.get()).as("v2's report() during the publication").isEqualTo("v2 R10+tax");
+            assertThat(met).as("the call waited for the publication").isTrue();
+            assertThat(report.invoke(null)).isEqualTo("v3 R10+tax");
+        } finally {
+            engine.namedVersions(false, false);
+            instrumentation.removeTransformer(atLoad);
+        }
     }
 
     @Test
