@@ -116,7 +116,8 @@ final class Beans {
         return moved;
     }
 
-    private int moveReferences(Object old, Object fresh) {
+    /** Every singleton field holding {@code old} (or its target) now holds {@code fresh}; how many were moved. */
+    int moveReferences(Object old, Object fresh) {
         Object oldTarget = AopProxyUtils.getSingletonTarget(old);
         Object freshTarget = AopProxyUtils.getSingletonTarget(fresh);
         int moved = 0;

@@ -101,6 +101,9 @@ public final class SpringFollower implements Integration {
             if (!swap.resources().isEmpty()) {
                 read.addAll(new Config(app, new Beans(app, factory)).reread(swap.resources(), warnings));
             }
+            if (Jpa.present(app.getClassLoader())) { // first: beans remade below may need a new repository
+                new Jpa(factory, new Beans(app, factory)).follow(reshaped, swap.fresh(), warnings, taken, notes);
+            }
             follow(app, factory, reshaped, recoded, swap.fresh(), warnings, taken, notes);
         }
         return new Followed(warnings, List.copyOf(taken), List.copyOf(read), notes);
