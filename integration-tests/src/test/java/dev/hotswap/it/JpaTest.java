@@ -3,17 +3,11 @@ package dev.hotswap.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,9 +23,7 @@ class JpaTest {
     @TempDir
     Path dir;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private String base;
-    private int lastCount;
+    private Http web;
 
     /** Spring Boot 3.5 (Hibernate 6.6) and 4.0 (Hibernate 7), each from its own folder of jars. */
     enum Boot {
@@ -188,47 +180,33 @@ class JpaTest {
     @ParameterizedTest
     @EnumSource(Boot.class)
     void entitiesAreMappedAgainAndTheDataStays(Boot boot) throws Exception {
-        List<Path> jars = boot.jars();
-        assertThat(jars).as("the data app's jars (build integration-tests/%s first)", boot == Boot.V3_5 ? "data3-jars" : "data4-jars")
-                .anyMatch(p -> p.getFileName().toString().startsWith("hibernate-core"));
         Path classes = dir.resolve("classes");
-        Path[] compileWith = jars.toArray(new Path[jars.size() + 1]);
-        compileWith[jars.size()] = classes;
-        Map<String, String> app = new LinkedHashMap<>();
-        app.put("pets.PetsApp", APP);
-        app.put("pets.Owner", owner(false));
-        app.put("pets.OwnerRepository", OWNERS);
-        app.put("pets.OwnerController", controller(0));
-        Javac.compile(classes, app, compileWith);
-        String classPath = classes + File.pathSeparator + jars.stream().map(Path::toString)
-                .collect(Collectors.joining(File.pathSeparator));
-        try (ChildJvm child = ChildJvm.start(dir, List.of("-javaagent:" + ChildJvm.hotswapJar() + "=quiet=200ms",
-                "-cp", classPath, "pets.PetsApp", "--server.port=0", "--server.address=127.0.0.1",
-                "--spring.main.banner-mode=off", "--spring.jpa.open-in-view=false"))) {
+        Path[] compileWith = compileWith(boot, classes);
+        try (ChildJvm child = start(boot, classes, compileWith)) {
             try {
-                base = "http://127.0.0.1:" + child.await("port=").substring("port=".length()).strip();
-                String ann = get("/owners/new?name=ann");
-                assertThat(get("/owners/" + ann)).isEqualTo("ann");
-                count();
+                web = new Http(child);
+                String ann = web.get("/owners/new?name=ann");
+                assertThat(web.get("/owners/" + ann)).isEqualTo("ann");
+                web.count();
                 int mark = child.mark();
 
                 // 1. A persistent field added to the entity: its column is added, the row written before is still there.
                 edit(classes, compileWith, Map.of("pets.Owner", owner(true), "pets.OwnerController", controller(1)));
                 assertThat(child.awaitAfter(mark, "built again")).contains("persistence unit").contains("pets.Owner");
-                awaitBody("/owners/" + ann + "/telephone?set=555", "ok"::equals);
-                assertThat(get("/owners/" + ann)).isEqualTo("ann/555");
-                assertThat(get("/owners/new?name=bob")).isNotEqualTo(ann);
-                count();
+                web.awaitBody("/owners/" + ann + "/telephone?set=555", "ok"::equals);
+                assertThat(web.get("/owners/" + ann)).isEqualTo("ann/555");
+                assertThat(web.get("/owners/new?name=bob")).isNotEqualTo(ann);
+                web.count();
                 int second = child.mark();
 
                 // 2. A new entity with a many-to-one to the first, and its repository: its table is added, pets are kept.
                 edit(classes, compileWith, Map.of("pets.Pet", PET, "pets.PetRepository", PETS,
                         "pets.OwnerController", controller(2)));
                 assertThat(child.awaitAfter(second, "new repositories")).contains("petRepository");
-                String rex = awaitBody("/pets/new?owner=" + ann + "&name=rex", b -> b.matches("\\d+"));
-                assertThat(get("/pets/" + rex)).isEqualTo("rex of ann (1)");
-                assertThat(get("/owners/" + ann)).isEqualTo("ann/555");
-                count();
+                String rex = web.awaitBody("/pets/new?owner=" + ann + "&name=rex", b -> b.matches("\\d+"));
+                assertThat(web.get("/pets/" + rex)).isEqualTo("rex of ann (1)");
+                assertThat(web.get("/owners/" + ann)).isEqualTo("ann/555");
+                web.count();
 
                 List<String> said = child.linesFrom(mark);
                 assertThat(said).as("no edit asks for a restart").noneMatch(l -> l.contains("restart"));
@@ -239,44 +217,70 @@ class JpaTest {
         }
     }
 
+    /**
+     * A schema the application manages itself ({@code ddl-auto=validate}, tables made by its
+     * {@code schema.sql}): hotswap maps the new field but changes no schema, and says what the
+     * database lacks.
+     */
+    @ParameterizedTest
+    @EnumSource(Boot.class)
+    void aSchemaLeftAloneIsNamedWhereItLacks(Boot boot) throws Exception {
+        Path classes = dir.resolve("classes");
+        Path[] compileWith = compileWith(boot, classes);
+        Files.createDirectories(classes);
+        Files.writeString(classes.resolve("schema.sql"), """
+                create sequence owner_seq start with 1 increment by 50;
+                create table owner (id bigint not null, name varchar(255), primary key (id));
+                """);
+        try (ChildJvm child = start(boot, classes, compileWith, "--spring.jpa.hibernate.ddl-auto=validate")) {
+            try {
+                web = new Http(child);
+                String ann = web.get("/owners/new?name=ann");
+                int mark = child.mark();
+                edit(classes, compileWith, Map.of("pets.Owner", owner(true), "pets.OwnerController", controller(1)));
+                assertThat(child.awaitAfter(mark, "the database lacks")).contains("pets.Owner")
+                        .containsIgnoringCase("add column telephone to table owner").doesNotContain("restart");
+                assertThat(child.awaitAfter(mark, "built again")).contains("schema untouched");
+                assertThat(web.status("/owners/" + ann)).as("the column is not there: Hibernate's select fails").isEqualTo(500);
+                assertThat(child.linesMatching(l -> l.startsWith("hotswap:"))).noneMatch(l -> l.contains("could not"));
+                assertThat(child.output()).doesNotContain("internal error");
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\nthe app's output:\n" + child.output(), e);
+            }
+        }
+    }
+
+    private static Path[] compileWith(Boot boot, Path classes) throws Exception {
+        List<Path> jars = boot.jars();
+        assertThat(jars).as("the data app's jars (build integration-tests/%s first)", boot == Boot.V3_5 ? "data3-jars" : "data4-jars")
+                .anyMatch(p -> p.getFileName().toString().startsWith("hibernate-core"));
+        Path[] compileWith = jars.toArray(new Path[jars.size() + 1]);
+        compileWith[jars.size()] = classes;
+        return compileWith;
+    }
+
+    /** The app compiled (step 0) and started under the packaged agent. */
+    private ChildJvm start(Boot boot, Path classes, Path[] compileWith, String... options) throws Exception {
+        Map<String, String> app = new LinkedHashMap<>();
+        app.put("pets.PetsApp", APP);
+        app.put("pets.Owner", owner(false));
+        app.put("pets.OwnerRepository", OWNERS);
+        app.put("pets.OwnerController", controller(0));
+        Javac.compile(classes, app, compileWith);
+        String classPath = classes + File.pathSeparator + boot.jars().stream().map(Path::toString)
+                .collect(Collectors.joining(File.pathSeparator));
+        List<String> args = new java.util.ArrayList<>(List.of("-javaagent:" + ChildJvm.hotswapJar() + "=quiet=200ms",
+                "-cp", classPath, "pets.PetsApp", "--server.port=0", "--server.address=127.0.0.1",
+                "--spring.main.banner-mode=off", "--spring.jpa.open-in-view=false"));
+        args.addAll(List.of(options));
+        return ChildJvm.start(dir, args);
+    }
+
     /** As Maven's compiler plugin writes a change: the changed classes' files deleted first, then written. */
     private static void edit(Path classes, Path[] compileWith, Map<String, String> sources) throws Exception {
         for (String name : sources.keySet()) {
             Files.deleteIfExists(classes.resolve(name.replace('.', '/') + ".class"));
         }
         Javac.compile(classes, sources, compileWith);
-    }
-
-    /** The request counter: it went on counting, never back to the start. */
-    private void count() throws Exception {
-        int now = Integer.parseInt(get("/count"));
-        assertThat(now).as("requests counted so far, across every edit").isGreaterThan(lastCount);
-        lastCount = now;
-    }
-
-    private String awaitBody(String path, Predicate<String> wanted) throws Exception {
-        long deadline = System.nanoTime() + ChildJvm.WAIT.toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = send(path);
-            last = r.statusCode() + " " + r.body();
-            if (r.statusCode() == 200 && wanted.test(r.body())) {
-                return r.body();
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("GET " + path + " never answered as expected within " + ChildJvm.WAIT.toSeconds()
-                + " s; last answer: " + last);
-    }
-
-    private String get(String path) throws Exception {
-        HttpResponse<String> r = send(path);
-        assertThat(r.statusCode()).as("GET %s: %s", path, r.body()).isEqualTo(200);
-        return r.body();
-    }
-
-    private HttpResponse<String> send(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(5)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 }

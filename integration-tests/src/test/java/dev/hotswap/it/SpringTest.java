@@ -3,13 +3,8 @@ package dev.hotswap.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,9 +26,7 @@ class SpringTest {
     @TempDir
     Path dir;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private String base;
-    private int lastCount;
+    private Http web;
 
     /** The Spring Boot versions tested: 3.5 from this module's test class path, 4.0 from its own folder. */
     enum Boot {
@@ -76,8 +69,7 @@ class SpringTest {
 
     private void walk(ChildJvm child, Path classes, Path[] compileWith) throws Exception {
         {
-            String port = child.await("port=").substring("port=".length()).strip();
-            base = "http://127.0.0.1:" + port;
+            web = new Http(child);
             assertThat(get("/hello")).isEqualTo("hello v1");
             assertThat(get("/items")).isEqualTo("{\"name\":\"pen\"}");
             count();
@@ -224,7 +216,7 @@ class SpringTest {
         String classPath = startingApp(classes, compileWith, spring, 1);
         try (ChildJvm child = ChildJvm.start(dir, List.of("-XX:+IgnoreUnrecognizedVMOptions", "-XX:+EnableDynamicAgentLoading", "-cp", classPath, "shop.ShopApp",
                 "--server.port=0", "--server.address=127.0.0.1", "--spring.main.banner-mode=off"))) {
-            base = "http://127.0.0.1:" + child.await("port=").substring("port=".length()).strip();
+            web = new Http(child);
             assertThat(get("/items")).isEqualTo("{\"name\":\"pen\"}");
             count();
             try (ChildJvm cli = ChildJvm.start(dir, List.of("-jar", ChildJvm.hotswapJar().toString(), "attach",
@@ -267,59 +259,27 @@ class SpringTest {
         Javac.compile(classes, sources, compileWith);
     }
 
-    /** The request counter: it went on counting, never back to the start. */
     private void count() throws Exception {
-        int now = Integer.parseInt(get("/count"));
-        assertThat(now).as("requests counted so far, across every edit").isGreaterThan(lastCount);
-        lastCount = now;
+        web.count();
     }
 
     private String awaitBody(String path, Predicate<String> wanted) throws Exception {
-        long deadline = System.nanoTime() + ChildJvm.WAIT.toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + path)).GET());
-            last = r.statusCode() + " " + r.body();
-            if (r.statusCode() == 200 && wanted.test(r.body())) {
-                return r.body();
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("GET " + path + " never answered as expected within " + ChildJvm.WAIT.toSeconds()
-                + " s; last answer: " + last);
+        return web.awaitBody(path, wanted);
     }
 
     private void awaitStatus(String path, int status) throws Exception {
-        long deadline = System.nanoTime() + ChildJvm.WAIT.toNanos();
-        int last = 0;
-        while (System.nanoTime() < deadline) {
-            last = status(path);
-            if (last == status) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("GET " + path + " never answered " + status + "; last: " + last);
+        web.awaitStatus(path, status);
     }
 
     private String get(String path) throws Exception {
-        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + path)).GET());
-        assertThat(r.statusCode()).as("GET %s: %s", path, r.body()).isEqualTo(200);
-        return r.body();
+        return web.get(path);
     }
 
     private int status(String path) throws Exception {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).GET()).statusCode();
+        return web.status(path);
     }
 
     private String post(String path, String json) throws Exception {
-        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
-        assertThat(r.statusCode()).as("POST %s: %s", path, r.body()).isEqualTo(200);
-        return r.body();
-    }
-
-    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-        return http.send(request.timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        return web.post(path, json);
     }
 }

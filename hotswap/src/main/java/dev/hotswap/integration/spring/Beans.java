@@ -98,15 +98,7 @@ final class Beans {
      */
     int remake(String name) throws Exception {
         Object old = factory.getSingleton(name);
-        Internals.call(factory, AbstractAutowireCapableBeanFactory.class, "removeSingleton", new Class<?>[] {String.class},
-                name);
-        Object fresh;
-        try {
-            fresh = factory.getBean(name);
-        } catch (RuntimeException e) {
-            factory.registerSingleton(name, old); // the old instance stays: nothing half done
-            throw e;
-        }
+        Object fresh = makeAgain(name);
         int moved = moveReferences(old, fresh);
         try {
             factory.destroyBean(old);
@@ -114,6 +106,22 @@ final class Beans {
             // the old instance's own @PreDestroy failed: it is gone from the context either way
         }
         return moved;
+    }
+
+    /**
+     * Singleton {@code name} dropped and got again: a new instance, or for a factory bean a new
+     * factory bean and its new product (returned). If that fails the old singleton stays.
+     */
+    Object makeAgain(String name) throws Exception {
+        Object old = factory.getSingleton(name);
+        Internals.call(factory, AbstractAutowireCapableBeanFactory.class, "removeSingleton", new Class<?>[] {String.class},
+                name);
+        try {
+            return factory.getBean(name);
+        } catch (RuntimeException e) {
+            factory.registerSingleton(name, old); // the old instance stays: nothing half done
+            throw e;
+        }
     }
 
     /** Every singleton field holding {@code old} (or its target) now holds {@code fresh}; how many were moved. */

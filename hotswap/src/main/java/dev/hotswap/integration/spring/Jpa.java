@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import org.springframework.beans.BeanUtils;
 import org.springframework.beans.factory.FactoryBean;
-import org.springframework.beans.factory.support.AbstractAutowireCapableBeanFactory;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.core.ResolvableType;
@@ -160,9 +159,9 @@ final class Jpa {
                     if (lacks == null) {
                         throw x;
                     }
-                    warnings.add(new Reason(classes.get(0).getName(), "", "the database lacks what the new mapping needs ("
-                            + lacks + "): add it to the schema (schema action '" + configured + "': hotswap changes no"
-                            + " schema then); until then Hibernate's statements for it fail", Kind.FRAMEWORK_NOT_FOLLOWED));
+                    warnings.add(new Reason(classes.get(0).getName(), "", "the database lacks what the new mapping needs: "
+                            + lacks + " (schema action '" + configured + "': hotswap changes no schema then); until then"
+                            + " Hibernate's statements that need it fail", Kind.FRAMEWORK_NOT_FOLLOWED));
                     fresh = build(unit, info, settings, "none");
                 }
             }
@@ -257,7 +256,8 @@ final class Jpa {
                     continue;
                 }
                 try {
-                    remakeProduct(name);
+                    Object old = factory.getBean(name); // the product (a repository proxy): what holders have
+                    beans.moveReferences(old, beans.makeAgain(name));
                     remade++;
                 } catch (Exception | LinkageError x) {
                     warnings.add(new Reason(String.valueOf(factory.getBeanDefinition(name).getBeanClassName()), "",
@@ -300,21 +300,6 @@ final class Jpa {
             notes.add("Spring Data: " + remade + " bean(s) made anew from the new JPA metamodel" + (made.isEmpty() ? ""
                     : "; new repositories " + made));
         }
-    }
-
-    /** Makes a factory bean's product anew (a new factory bean, a new product); every bean holding the old product gets the new one. */
-    private void remakeProduct(String name) throws Exception {
-        Object old = factory.getBean(name);
-        Object oldFactory = factory.getSingleton(name);
-        Internals.call(factory, AbstractAutowireCapableBeanFactory.class, "removeSingleton", new Class<?>[] {String.class}, name);
-        Object fresh;
-        try {
-            fresh = factory.getBean(name);
-        } catch (RuntimeException e) {
-            factory.registerSingleton(name, oldFactory); // the old one stays: nothing half done
-            throw e;
-        }
-        beans.moveReferences(old, fresh);
     }
 
     /**
@@ -367,7 +352,9 @@ final class Jpa {
     private static String schemaProblem(Throwable x) {
         for (Throwable c = x; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c.getClass().getName().endsWith("SchemaManagementException")) {
-                return c.getMessage();
+                String m = String.valueOf(c.getMessage());
+                return m.replaceFirst(".*missing column \\[([^\\]]+)] in table \\[([^\\]]+)].*", "add column $1 to table $2")
+                        .replaceFirst(".*missing table \\[([^\\]]+)].*", "add table $1");
             }
         }
         return null;
