@@ -164,7 +164,7 @@ public final class Frameworks {
 
     /** Brings every followed framework up to date with a batch that went in; what did not follow comes back. */
     public Integration.Followed afterSwap(Swap swap) {
-        List<Reason> warnings = new ArrayList<>(Unfollowed.warnings(swap));
+        List<Reason> warnings = new ArrayList<>();
         List<String> taken = new ArrayList<>();
         Set<String> read = new LinkedHashSet<>();
         List<String> notes = new ArrayList<>();
@@ -192,6 +192,10 @@ public final class Frameworks {
                         Kind.FRAMEWORK_FAILED));
             }
         }
+        // A class a follower took in (an entity mapped again) or warned about is the follower's to tell of.
+        Set<String> told = new LinkedHashSet<>(taken);
+        warnings.forEach(w -> told.add(w.className()));
+        Unfollowed.warnings(swap).stream().filter(w -> !told.contains(w.className())).forEach(warnings::add);
         return new Integration.Followed(warnings, taken, List.copyOf(read), notes);
     }
 

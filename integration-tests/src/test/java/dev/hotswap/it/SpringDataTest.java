@@ -127,7 +127,7 @@ class SpringDataTest {
 
         assertThat(web.get("/actuator/health")).contains("UP");
         assertThat(child.output()).doesNotContain("internal error").doesNotContain("FRAMEWORK_FAILED")
-                .doesNotContain("could not");
+                .doesNotContain("could not").doesNotContain("restart");
     }
 
     /**

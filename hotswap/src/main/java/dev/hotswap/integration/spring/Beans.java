@@ -100,15 +100,7 @@ final class Beans {
         Object old = factory.getSingleton(name);
         // A factory bean (a Spring Data repository's): its product is what other beans hold.
         Object oldProduct = old instanceof org.springframework.beans.factory.FactoryBean<?> ? factory.getBean(name) : old;
-        Internals.call(factory, AbstractAutowireCapableBeanFactory.class, "removeSingleton", new Class<?>[] {String.class},
-                name);
-        Object fresh;
-        try {
-            fresh = factory.getBean(name);
-        } catch (RuntimeException e) {
-            factory.registerSingleton(name, old); // the old instance stays: nothing half done
-            throw e;
-        }
+        Object fresh = makeAgain(name);
         int moved = moveReferences(oldProduct, fresh);
         try {
             factory.destroyBean(old);
@@ -118,7 +110,24 @@ final class Beans {
         return moved;
     }
 
-    private int moveReferences(Object old, Object fresh) {
+    /**
+     * Singleton {@code name} dropped and got again: a new instance, or for a factory bean a new
+     * factory bean and its new product (returned). If that fails the old singleton stays.
+     */
+    Object makeAgain(String name) throws Exception {
+        Object old = factory.getSingleton(name);
+        Internals.call(factory, AbstractAutowireCapableBeanFactory.class, "removeSingleton", new Class<?>[] {String.class},
+                name);
+        try {
+            return factory.getBean(name);
+        } catch (RuntimeException e) {
+            factory.registerSingleton(name, old); // the old instance stays: nothing half done
+            throw e;
+        }
+    }
+
+    /** Every singleton field holding {@code old} (or its target) now holds {@code fresh}; how many were moved. */
+    int moveReferences(Object old, Object fresh) {
         Object oldTarget = AopProxyUtils.getSingletonTarget(old);
         Object freshTarget = AopProxyUtils.getSingletonTarget(fresh);
         int moved = 0;

@@ -105,6 +105,9 @@ public final class SpringFollower implements Integration {
             if (!reshaped.isEmpty()) {
                 Validators.forget(factory); // constraints added, removed or changed apply from the next validation
             }
+            if (Jpa.present(app.getClassLoader())) { // first: beans remade below may need a new repository
+                new Jpa(factory, new Beans(app, factory)).follow(reshaped, swap.fresh(), warnings, taken, notes);
+            }
             follow(app, factory, reshaped, recoded, swap.fresh(), warnings, taken, notes);
         }
         return new Followed(warnings, List.copyOf(taken), List.copyOf(read), notes);
