@@ -260,8 +260,19 @@ final class Applier {
     /** A bug of ours, not the JVM's refusal: said so, with the cause kept for tools; nothing was applied. */
     static void internalError(Reporter reporter, List<String> classes, String stage, Throwable e) {
         reporter.outcome(new ReloadOutcome.Failed(classes, List.of(new Reason(classes.size() == 1 ? classes.get(0) : "",
-                "", "hotswap failed while " + stage + " the batch: " + e, Kind.INTERNAL_ERROR)), Optional.of(e)),
+                "", "hotswap failed while " + stage + " the batch: " + e + where(e), Kind.INTERNAL_ERROR)), Optional.of(e)),
                 "a bug in hotswap; nothing was applied; please report it with this line");
+    }
+
+    /** Where in hotswap the bug is: its own frame nearest the throw, for the report. */
+    private static String where(Throwable e) {
+        for (StackTraceElement frame : e.getStackTrace()) {
+            // Past the shaded ASM, to the code of ours that called it.
+            if (frame.getClassName().startsWith("dev.hotswap.") && !frame.getClassName().startsWith("dev.hotswap.shaded.")) {
+                return " (at " + frame.getClassName() + "." + frame.getMethodName() + ":" + frame.getLineNumber() + ")";
+            }
+        }
+        return "";
     }
 
     /** Refuses the batch; names the classes it would have changed and those with a reason. */

@@ -234,6 +234,11 @@ final class TrampolineWriter {
                     }
 
                     @Override
+                    public void visitAnnotableParameterCount(int count, boolean visible) {
+                        // Another constructor's (Kotlin writes it): the loaded one's count stands with its annotations.
+                    }
+
+                    @Override
                     public void visitParameter(String n, int a) {
                     }
 

@@ -39,7 +39,8 @@ class SpringTest {
                 return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                         .filter(p -> !p.contains("junit") && !p.contains("assertj") && !p.contains("opentest4j")
                                 && !p.contains("apiguardian") && !p.contains("/asm/") && !p.contains("test-classes")
-                                && !p.contains("hotswap") && !p.contains("byte-buddy"))
+                                && !p.contains("hotswap") && !p.contains("byte-buddy")
+                                && !p.contains("/org/jetbrains/")) // KotlinTest's compiler
                         .map(Path::of).toList();
             }
             try (java.util.stream.Stream<Path> jars = Files.list(Path.of(System.getProperty("boot4Jars")))) {
