@@ -61,7 +61,10 @@ public final class Bench {
         System.out.println("bench: " + line);
     }
 
-    /** Runs every section, or only those named (latency, restart, startup, memory, callcost, reflectcost, spring, save, fleet). */
+    /**
+     * Runs every section, or only those named (latency, restart, startup, memory, callcost, reflectcost, spring, data,
+     * save, fleet).
+     */
     private void run(Path out, List<String> only) throws Exception {
         long started = System.nanoTime();
         header();
@@ -85,6 +88,9 @@ public final class Bench {
         }
         if (only.isEmpty() || only.contains("spring")) {
             spring();
+        }
+        if (only.isEmpty() || only.contains("data")) {
+            data();
         }
         if (only.isEmpty() || only.contains("save")) {
             saveToLive();
@@ -469,6 +475,33 @@ public final class Bench {
                 .append("runs as `-javaagent` with its defaults; DevTools (`spring-boot-devtools` on the class path, no ")
                 .append("agent) with its defaults (a 1 s poll, a 400 ms quiet period, then a restart of the context in a ")
                 .append("new class loader). \"State kept\": the controller's request counter went on through every edit.\n\n")
+                .append(result.markdown());
+        goals.addAll(result.goals());
+    }
+
+    private void data() throws Exception {
+        log("spring data edit -> first correct response");
+        int n = quick ? 4 : 10;
+        int launches = quick ? 2 : 3;
+        // The jars of integration-tests/data3-jars (built before this module), or -Dbench.dataJars=FOLDER.
+        Path jars = Path.of(System.getProperty("bench.dataJars",
+                benchJar.getParent().resolve("../../integration-tests/data3-jars/target/jars").normalize().toString()));
+        SpringEdit.Result result = new DataEdit(hotswapJar, jars, work).run(n, launches);
+        md.append("\n## 7b. A Spring Boot data app: an entity edit and a repository method, hotswap against a restart\n\n")
+                .append("A Spring Boot 3.5.7 app with `spring-boot-starter-web`, `spring-boot-starter-data-jpa` and H2 in ")
+                .append("memory (Boot's defaults: Hikari, Hibernate 6.6 creating the schema; open-in-view off): an `@Entity` ")
+                .append("`Owner(id, name)`, a `JpaRepository` of it, a `@RestController` with a request counter. hotswap: the ")
+                .append("app started once under `-javaagent` with its defaults, a row written over HTTP at the start; each ")
+                .append("edit made ").append(n).append(" times, on and off again (off: the endpoint it adds answers 404), ")
+                .append("as Maven's compiler plugin writes a change (the changed class files deleted, then written), and ")
+                .append("timed from the last file written to the first correct HTTP answer on loopback. Entity edit: a ")
+                .append("persistent field `telephone` with its getter and setter added to `Owner`, and an endpoint that sets ")
+                .append("it on the row written at the start and reads it back from the database (a new value each time). ")
+                .append("Repository method: a derived query `findByName` added to the repository, and an endpoint calling ")
+                .append("it that must find that row. \"State kept\": after every edit the row is still found and the ")
+                .append("request counter has gone on. Restart: the app compiled with the edit, started anew (no agent), ")
+                .append(launches).append(" launches per edit, timed from JVM launch to the first correct answer; its ")
+                .append("in-memory data are gone, so the row is written again first (one request, within the time).\n\n")
                 .append(result.markdown());
         goals.addAll(result.goals());
     }

@@ -79,6 +79,12 @@ final class Child implements AutoCloseable {
         return expect(l -> l.startsWith(prefix), Duration.ofSeconds(60), "line starting with " + prefix);
     }
 
+    /** Every line the child wrote so far. */
+    List<String> output() {
+        lines.drainTo(seen);
+        return List.copyOf(seen);
+    }
+
     long pid() {
         return process.pid();
     }

@@ -1,12 +1,8 @@
 package dev.hotswap.bench;
 
+import dev.hotswap.bench.WebApp.Answer;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,10 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 
 /**
  * Edit → first correct response in a Spring Boot web app, side by side: hotswap (agent, default
@@ -32,25 +24,22 @@ final class SpringEdit {
     private record Edit(String label, String variant, String file, String path, Predicate<Answer> on, Predicate<Answer> off) {
     }
 
-    private record Answer(int status, String body) {
-    }
-
     /** The rows for BENCHMARKS.md, and the goals they meet or miss. */
     record Result(String markdown, List<String[]> goals) {
     }
 
     private static final List<Edit> EDITS = List.of(
             new Edit("a string returned by an endpoint", "hello", "shop/ShopController.class", "/hello",
-                    a -> a.status == 200 && a.body.equals("hello B"), a -> a.status == 200 && a.body.equals("hello A")),
+                    a -> a.status() == 200 && a.body().equals("hello B"), a -> a.status() == 200 && a.body().equals("hello A")),
             new Edit("a field + getter added to a response DTO (JSON)", "item", "shop/Item.class", "/items",
-                    a -> a.status == 200 && a.body.contains("\"price\""), a -> a.status == 200 && !a.body.contains("\"price\"")),
+                    a -> a.status() == 200 && a.body().contains("\"price\""), a -> a.status() == 200 && !a.body().contains("\"price\"")),
             new Edit("a new `@GetMapping` in a controller", "mapping", "shop/ShopController.class", "/new",
-                    a -> a.status == 200 && a.body.equals("new"), a -> a.status == 404));
+                    a -> a.status() == 200 && a.body().equals("new"), a -> a.status() == 404));
 
     private final Path hotswapJar;
     private final Path libs;
     private final Path work;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final WebApp web = new WebApp();
 
     SpringEdit(Path hotswapJar, Path libs, Path work) {
         this.hotswapJar = hotswapJar;
@@ -84,14 +73,9 @@ final class SpringEdit {
         for (Edit e : EDITS) {
             Stats h = byMode.get("hotswap").get(e.label);
             Stats d = byMode.get("DevTools").get(e.label);
-            double ratio = d.p50() / h.p50();
-            md.append("| ").append(e.label).append(" | ").append(Stats.ms(h.p50())).append(" | ").append(Stats.ms(h.p95()))
-                    .append(" | ").append(Stats.ms(d.p50())).append(" | ").append(Stats.ms(d.p95())).append(" | ")
-                    .append(Stats.ratio(ratio)).append(" | ").append(stateKept.get("hotswap") ? "yes" : "**no**").append(" / ")
-                    .append(stateKept.get("DevTools") ? "yes" : "no").append(" |\n");
-            goals.add(new String[] {"Spring edit → first correct response ≥ 10× faster than a DevTools restart, state kept: "
-                    + e.label, Stats.ms(h.p50()) + " ms vs " + Stats.ms(d.p50()) + " ms = " + Stats.ratio(ratio),
-                    ratio >= 10 && stateKept.get("hotswap") ? "yes" : "**no**"});
+            md.append(WebApp.row(e.label, h, d, stateKept.get("hotswap"), stateKept.get("DevTools")));
+            goals.add(WebApp.tenTimes("Spring edit → first correct response ≥ 10× faster than a DevTools restart, state kept: "
+                    + e.label, h, d, stateKept.get("hotswap")));
         }
         md.append("| (a cold start of the same app, JVM launch to first answer, for scale) | – | – | ")
                 .append(Stats.ms(restart.p50())).append(" | ").append(Stats.ms(restart.max())).append(" | – | no |\n");
@@ -101,8 +85,8 @@ final class SpringEdit {
     /** Starts the app in one mode, makes every edit {@code samples} times (on, off, on, …); true when the counter never went back. */
     private boolean measure(String mode, Map<String, Path> variants, int samples, Map<String, Stats> rows) throws Exception {
         Path classes = Files.createDirectories(work.resolve("spring-" + mode));
-        copyTree(variants.get("base"), classes);
-        int port = freePort();
+        WebApp.copyTree(variants.get("base"), classes);
+        int port = WebApp.freePort();
         List<String> args = new ArrayList<>();
         boolean devtools = mode.equals("DevTools");
         if (!devtools) {
@@ -114,8 +98,8 @@ final class SpringEdit {
         boolean kept = true;
         try (Child app = Child.start(args)) {
             String base = "http://127.0.0.1:" + port;
-            await(base + "/count", a -> a.status == 200, Duration.ofSeconds(90));
-            int count = Integer.parseInt(get(base + "/count").body.strip());
+            web.await(base + "/count", a -> a.status() == 200, Duration.ofSeconds(90));
+            int count = Integer.parseInt(web.get(base + "/count").body().strip());
             for (Edit e : EDITS) {
                 List<Double> millis = new ArrayList<>();
                 for (int i = 0; i < samples; i++) {
@@ -123,9 +107,9 @@ final class SpringEdit {
                     byte[] bytes = Files.readAllBytes(variants.get(on ? e.variant : "base").resolve(e.file));
                     Files.write(classes.resolve(e.file), bytes);
                     long written = System.nanoTime();
-                    await(base + e.path, on ? e.on : e.off, Duration.ofSeconds(60));
+                    web.await(base + e.path, on ? e.on : e.off, Duration.ofSeconds(60));
                     millis.add((System.nanoTime() - written) / 1e6);
-                    int now = Integer.parseInt(await(base + "/count", a -> a.status == 200, Duration.ofSeconds(60)).body.strip());
+                    int now = Integer.parseInt(web.await(base + "/count", a -> a.status() == 200, Duration.ofSeconds(60)).body().strip());
                     kept &= now > count;
                     count = now;
                 }
@@ -137,87 +121,33 @@ final class SpringEdit {
 
     /** JVM launch to the first correct answer of the unchanged app (no agent, no DevTools). */
     private double coldStart(Path classes) throws Exception {
-        int port = freePort();
+        int port = WebApp.freePort();
         long started = System.nanoTime();
         try (Child app = Child.start(List.of("-cp", classes + File.pathSeparator + classPath(false), "shop.ShopApp",
                 "--server.port=" + port, "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
                 "--logging.level.root=WARN"))) {
-            await("http://127.0.0.1:" + port + "/hello", a -> a.status == 200 && a.body.equals("hello A"), Duration.ofSeconds(90));
+            web.await("http://127.0.0.1:" + port + "/hello", a -> a.status() == 200 && a.body().equals("hello A"),
+                    Duration.ofSeconds(90));
             return (System.nanoTime() - started) / 1e6;
         }
     }
 
     private String classPath(boolean devtools) throws IOException {
-        try (Stream<Path> jars = Files.list(libs)) {
-            return jars.filter(p -> p.toString().endsWith(".jar"))
-                    .filter(p -> devtools || !p.getFileName().toString().startsWith("spring-boot-devtools"))
-                    .map(Path::toString).sorted().collect(Collectors.joining(File.pathSeparator));
-        }
-    }
-
-    private Answer await(String url, Predicate<Answer> wanted, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Answer last = new Answer(0, "");
-        while (System.nanoTime() < deadline) {
-            try {
-                last = get(url);
-                if (wanted.test(last)) {
-                    return last;
-                }
-            } catch (IOException e) {
-                // restarting, or not listening yet
-            }
-            Thread.sleep(2);
-        }
-        throw new IllegalStateException("no expected answer from " + url + " within " + timeout.toSeconds() + " s; last: "
-                + last.status + " " + last.body);
-    }
-
-    private Answer get(String url) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        return new Answer(r.statusCode(), r.body());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                Path target = to.resolve(from.relativize(f).toString());
-                Files.createDirectories(target.getParent());
-                Files.copy(f, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
+        return WebApp.classPath(libs, name -> devtools || !name.startsWith("spring-boot-devtools"));
     }
 
     /** The app with one edit made ({@code base}: none). */
     private Path compile(String variant) throws IOException {
-        Path src = Files.createDirectories(work.resolve("spring-src-" + variant + "/shop"));
-        Path out = Files.createDirectories(work.resolve("spring-classes-" + variant));
-        Files.writeString(src.resolve("ShopApp.java"), """
-                package shop;
-                import org.springframework.boot.SpringApplication;
-                import org.springframework.boot.autoconfigure.SpringBootApplication;
-                @SpringBootApplication
-                public class ShopApp {
-                    public static void main(String[] args) {
-                        SpringApplication.run(ShopApp.class, args);
-                    }
-                }
-                """);
-        Files.writeString(src.resolve("Item.java"), """
+        Map<String, String> sources = new LinkedHashMap<>();
+        sources.put("shop/ShopApp.java", WebApp.mainClass("shop", "ShopApp"));
+        sources.put("shop/Item.java", """
                 package shop;
                 public class Item {
                     private String name = "pen";
                     public String getName() { return name; }
                 %s}
                 """.formatted(variant.equals("item") ? "    private int price = 3;\n    public int getPrice() { return price; }\n" : ""));
-        Files.writeString(src.resolve("ShopController.java"), """
+        sources.put("shop/ShopController.java", """
                 package shop;
                 import org.springframework.web.bind.annotation.GetMapping;
                 import org.springframework.web.bind.annotation.RestController;
@@ -233,18 +163,7 @@ final class SpringEdit {
                 %s}
                 """.formatted(variant.equals("hello") ? "hello B" : "hello A", variant.equals("mapping")
                 ? "    @GetMapping(\"/new\")\n    public String fresh() { hits++; return \"new\"; }\n" : ""));
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        java.io.ByteArrayOutputStream messages = new java.io.ByteArrayOutputStream();
-        List<String> options = List.of("-d", out.toString(), "-proc:none", "-cp", classPath(false));
-        List<String> files;
-        try (Stream<Path> s = Files.list(src)) {
-            files = s.map(Path::toString).toList();
-        }
-        List<String> all = new ArrayList<>(options);
-        all.addAll(files);
-        if (javac.run(null, messages, messages, all.toArray(String[]::new)) != 0) {
-            throw new IllegalStateException("the Spring app did not compile: " + messages);
-        }
-        return out;
+        return WebApp.compile(work.resolve("spring-src-" + variant), work.resolve("spring-classes-" + variant), sources,
+                classPath(false));
     }
 }
