@@ -12,9 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Lambdas and method references in constructors, field initializers and static initializers
  * (issue 24): added by a swap to a class whose objects exist (new objects get them, old ones keep
  * their state), in a class new to the program (rewritten as it loads, then swapped structurally
- * again), nested in a lambda, and with their bodies edited (a lambda that a swapped constructor
- * made runs its new body, as any lambda made before a swap does; so does the lambda of a field
- * initializer that the object made before the first swap holds, though javac renumbered it).
+ * again), nested in a lambda, with their bodies edited (a lambda that a swapped constructor made
+ * runs its new body, as any lambda made before a swap does; so does the lambda of a field
+ * initializer that the object made before the first swap holds, though javac renumbered it), and
+ * removed (that lambda then throws {@code NoSuchMethodError}, DCEVM's rule).
  */
 class ConstructorLambdaTest {
     @TempDir
@@ -50,7 +51,7 @@ class ConstructorLambdaTest {
             """;
 
     /** A field initialized by a method reference, one by a lambda, one set in the constructor, and statics. */
-    private static String vets(String label, String tag, String greeting) {
+    private static String vets(String label, String tag, String constructor) {
         return """
                 package app;
                 import java.util.Comparator;
@@ -65,17 +66,28 @@ class ConstructorLambdaTest {
                     private Supplier<String> greeting;
                     static final Function<String, String> SHOUT = s -> s.toUpperCase();
                     static final Vets KEPT = new Vets("kept");
-                    public Vets(String name) { this.name = name; count = 1; greeting = () -> "%s " + this.name; }
+                    public Vets(String name) { this.name = name; count = 1; %s }
                     String getName() { return name; }
                     String describe() {
                         return name + "#" + count + " " + label.get() + " " + (tag == null ? "no-tag" : tag.get()) + " "
-                                + (greeting == null ? "no-greeting" : greeting.get()) + " " + SHOUT.apply(name)
+                                + greet() + " " + SHOUT.apply(name)
                                 + " cmp=" + (byName == null ? "none" : byName.compare(this, new Vets("m")));
+                    }
+                    String greet() {
+                        try {
+                            return greeting == null ? "no-greeting" : greeting.get();
+                        } catch (NoSuchMethodError e) {
+                            return "removed";
+                        }
                     }
                     static String kept() { return KEPT.describe(); }
                     static String more() { return Kennel.describe(); }
                 }
-                """.formatted(tag, label, greeting);
+                """.formatted(tag, label, constructor);
+    }
+
+    private static String greeting(String word) {
+        return "greeting = () -> \"" + word + " \" + this.name;";
     }
 
     /**
@@ -124,18 +136,23 @@ class ConstructorLambdaTest {
             child.await("old=old#1 L1-old made=new#1 L1-new kept=none more=none end");
             // Added to a class whose object exists, and a new class with lambdas in its initializers.
             Map<String, String> v2 = new LinkedHashMap<>();
-            v2.put("app.Vets", vets("L1", "T", "hi"));
+            v2.put("app.Vets", vets("L1", "T", greeting("hi")));
             v2.put("app.Kennel", KENNEL_V1);
             Javac.compile(classes, v2, classes);
             child.await("old=old#1 L1-old no-tag no-greeting OLD cmp=none made=new#1 L1-new T1 hi new NEW cmp=1"
                     + " kept=kept#1 L1-kept T1 hi kept KEPT cmp=-2 more=kennel=k1,s1,n2,k1,-1 end");
             // Bodies of lambdas made by a swapped constructor edited; the new class swapped structurally.
             Map<String, String> v3 = new LinkedHashMap<>();
-            v3.put("app.Vets", vets("L3", "U", "hello"));
+            v3.put("app.Vets", vets("L3", "U", greeting("hello")));
             v3.put("app.Kennel", KENNEL_V2);
             Javac.compile(classes, v3, classes);
             child.await("old=old#1 L3-old no-tag no-greeting OLD cmp=none made=new#1 L3-new U1 hello new NEW cmp=1"
                     + " kept=kept#1 L3-kept U1 hello kept KEPT cmp=-2 more=kennel=k3,s1,n2,k3,-1,brown-old-null end");
+            // The constructor's lambda removed: the object a swapped constructor made throws
+            // NoSuchMethodError when it calls it (its body is gone from the source), as any lambda's.
+            Javac.compile(classes, Map.of("app.Vets", vets("L3", "U", "")), classes);
+            child.await("old=old#1 L3-old no-tag no-greeting OLD cmp=none made=new#1 L3-new U1 no-greeting NEW cmp=1"
+                    + " kept=kept#1 L3-kept U1 removed KEPT cmp=-2 more=kennel=k3,s1,n2,k3,-1,brown-old-null end");
             assertThat(child.output()).doesNotContain("not reloaded").doesNotContain("reload failed")
                     .doesNotContain("cannot rewrite").doesNotContain("Exception").doesNotContain("Error");
         }
