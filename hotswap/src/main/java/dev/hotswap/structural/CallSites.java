@@ -186,6 +186,14 @@ final class CallSites {
             for (EntrySite entry : entries.values()) {
                 link(entry);
             }
+            bodies.removeIf(ref -> ref.get() == null);
+            for (WeakReference<BodySite> ref : bodies) {
+                BodySite site = ref.get();
+                Managed m = site == null ? null : registry.get(site.entry.owner);
+                if (m != null && m.current != null) {
+                    LambdaEntries.link(this, site.entry, m.current, site.type());
+                }
+            }
             calls.removeIf(ref -> ref.get() == null);
             for (WeakReference<LinkedSite> ref : calls) {
                 LinkedSite site = ref.get();
@@ -291,10 +299,56 @@ final class CallSites {
         return dispatch.dispatcher(type, name, descriptor);
     }
 
-    /** The method a method handle constant in new code means ({@link CheckedCalls#target}). */
+    /**
+     * The method a method handle constant in new code means ({@link CheckedCalls#target}); for a
+     * lambda body of the class's own code that stays in the class (a constructor), a body that
+     * follows swaps as a lambda made before them does ({@link #lambdaBody}).
+     */
     MethodHandle target(Access access, int tag, Class<?> owner, String name, String descriptor)
             throws NoSuchMethodException, IllegalAccessException {
+        if (name.startsWith("lambda$") && owner == access.caller && owner == access.source) {
+            Optional<MethodHandle> body = lambdaBody(owner, name, descriptor, tag == Opcodes.H_INVOKESTATIC);
+            if (body.isPresent()) {
+                return body.get();
+            }
+        }
         return checkedCalls.target(access, tag, owner, name, descriptor);
+    }
+
+    /** The site of a lambda body made by code that stays in its class ({@link #lambdaBody}). */
+    private static final class BodySite extends MutableCallSite {
+        EntrySite entry;
+
+        BodySite(MethodType type) {
+            super(type);
+        }
+    }
+
+    /** Lambda bodies made by code that stays in its class, weakly: lambda objects and their call sites hold them. */
+    private final List<WeakReference<BodySite>> bodies = new ArrayList<>();
+
+    /**
+     * A lambda body of the newest version of a class under the engine, for a lambda that code
+     * staying in the class makes (its constructors are written anew for each version, and cannot
+     * name the version holding the body): relinked on each swap as an entry of a lambda body is
+     * ({@link LambdaEntries}), so the lambda runs its own body as the source now has it.
+     */
+    private Optional<MethodHandle> lambdaBody(Class<?> owner, String name, String descriptor, boolean isStatic) {
+        Managed m = registry.get(owner);
+        Version v = m == null ? null : m.current;
+        Optional<ClassModel.Member> member = v == null ? Optional.empty()
+                : v.method(name, descriptor).filter(x -> x.is(Opcodes.ACC_STATIC) == isStatic);
+        if (member.isEmpty()) {
+            return Optional.empty();
+        }
+        MethodHandle body = v.methods().get(name + descriptor);
+        BodySite site = new BodySite(body.type());
+        site.entry = new EntrySite(site, owner, name, descriptor, isStatic);
+        site.entry.from = v.model();
+        site.entry.bodyHash = v.model().bodyHash(member.get()).orElse(0L);
+        site.setTarget(body);
+        bodies.add(new WeakReference<>(site));
+        return Optional.of(site.dynamicInvoker());
     }
 
     /** The newest version of a method declared by {@code owner}, unchecked: for the engine itself and reflection. */

@@ -362,6 +362,31 @@ final class CodeRewriter extends MethodVisitor {
         return true;
     }
 
+    private static final Handle METAFACTORY = new Handle(Opcodes.H_INVOKESTATIC, "java/lang/invoke/LambdaMetafactory",
+            "metafactory", "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;"
+                    + "Ljava/lang/invoke/MethodType;Ljava/lang/invoke/MethodHandle;Ljava/lang/invoke/MethodType;)"
+                    + "Ljava/lang/invoke/CallSite;", false);
+
+    private static final Handle ALT_METAFACTORY = new Handle(Opcodes.H_INVOKESTATIC, "java/lang/invoke/LambdaMetafactory",
+            "altMetafactory", "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;"
+                    + "[Ljava/lang/Object;)Ljava/lang/invoke/CallSite;", false);
+
+    /**
+     * In code that stays in the class (a constructor of a class under the engine, written anew for
+     * each version; a class rewritten as it loads): whether a method handle to one of the class's
+     * own methods means the method the class has under that name. A class rewritten as it loads
+     * has every method its code names. A class under the engine has the methods it was loaded
+     * with, each an entry to the newest version of that name, except a lambda body's: its entry
+     * follows the body it had (javac's numbering moves names from body to body), so a lambda made
+     * by the newest constructor is made by the engine, from the newest version's body of that name
+     * ({@link Linker#lambdaOf}), and then follows that body as lambdas made before a swap do.
+     */
+    private boolean staysInClass(Handle handle) {
+        boolean isStatic = handle.getTag() == Opcodes.H_INVOKESTATIC;
+        return loaded.has(className, handle.getName(), handle.getDesc(), isStatic)
+                && !(handle.getName().startsWith("lambda$") && loaded.isReloadable(className));
+    }
+
     @Override
     public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... arguments) {
         if (unreachableLambda(name, descriptor, bootstrap, arguments)) {
@@ -374,14 +399,22 @@ final class CodeRewriter extends MethodVisitor {
                     && handle.getTag() >= Opcodes.H_INVOKEVIRTUAL) {
                 ClassModel.Member target = member(handle.getName(), handle.getDesc());
                 boolean isStatic = handle.getTag() == Opcodes.H_INVOKESTATIC;
-                boolean stays = target == null || (!target.is(Opcodes.ACC_PRIVATE)
-                        && loaded.has(className, handle.getName(), handle.getDesc(), isStatic));
+                boolean stays = target == null || (inHidden() ? !target.is(Opcodes.ACC_PRIVATE)
+                        && loaded.has(className, handle.getName(), handle.getDesc(), isStatic) : staysInClass(handle));
                 if (stays) {
                     continue;
                 }
                 if (!inHidden()) {
-                    problems.add("a lambda or method reference to new method " + handle.getName()
-                            + " in a constructor");
+                    if (i == 1 && bootstrap.equals(METAFACTORY)) {
+                        // A constructor's code stays in the class, which cannot name the version holding the body.
+                        super.visitInvokeDynamicInsn(name, descriptor, LAMBDA_OF, arguments[0], handle.getTag(),
+                                Type.getObjectType(className), handle.getName(), handle.getDesc());
+                        return;
+                    }
+                    problems.add((bootstrap.equals(ALT_METAFACTORY) ? "a serializable lambda, or one with bridges or marker"
+                            + " interfaces, to " : "a method handle constant for ") + "method " + handle.getName()
+                            + handle.getDesc() + " in a constructor of " + className.replace('/', '.')
+                            + ", which the class as loaded does not have (or not as this code means it)");
                     continue;
                 }
                 rewritten[i] = new Handle(Opcodes.H_INVOKESTATIC, hiddenName, handle.getName(),

@@ -97,10 +97,19 @@ final class Beans {
      * @return how many references were moved to the new instance
      */
     int remake(String name) throws Exception {
+        return remake(name, fresh -> { });
+    }
+
+    /**
+     * As {@link #remake(String)}, with {@code prepare} given the new instance before any bean
+     * holds it (state carried over from the old one is there at its first call).
+     */
+    int remake(String name, java.util.function.Consumer<Object> prepare) throws Exception {
         Object old = factory.getSingleton(name);
         // A factory bean (a Spring Data repository's): its product is what other beans hold.
         Object oldProduct = old instanceof org.springframework.beans.factory.FactoryBean<?> ? factory.getBean(name) : old;
         Object fresh = makeAgain(name);
+        prepare.accept(fresh);
         int moved = moveReferences(oldProduct, fresh);
         try {
             factory.destroyBean(old);

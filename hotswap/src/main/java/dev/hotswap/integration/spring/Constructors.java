@@ -61,17 +61,19 @@ final class Constructors {
                 afresh.add(f.getName());
             }
         }
-        int moved = beans.remake(name);
-        Object fresh = target(factory.getSingleton(name));
         List<String> carried = new ArrayList<>();
-        for (Map.Entry<Field, Object> e : kept.entrySet()) {
-            Field now = ReflectionUtils.findField(fresh.getClass(), e.getKey().getName(), e.getKey().getType());
-            if (now != null && !Modifier.isStatic(now.getModifiers())) {
-                now.setAccessible(true);
-                now.set(fresh, e.getValue());
-                carried.add(now.getName());
+        // Carried over before the holders get the new instance: no call sees it without its state.
+        int moved = beans.remake(name, made -> {
+            Object fresh = target(made);
+            for (Map.Entry<Field, Object> e : kept.entrySet()) {
+                Field now = ReflectionUtils.findField(fresh.getClass(), e.getKey().getName(), e.getKey().getType());
+                if (now != null && !Modifier.isStatic(now.getModifiers())) {
+                    now.setAccessible(true);
+                    ReflectionUtils.setField(now, fresh, e.getValue());
+                    carried.add(now.getName());
+                }
             }
-        }
+        });
         String why = constructor.isEmpty() ? "Spring has no one constructor to inject"
                 : code.isEmpty() ? "its class file could not be read" : "its constructor does more than store its parameters";
         return List.of(new Reason(type.getName(), "", "bean '" + name + "' was made anew for its changed constructor (" + why
