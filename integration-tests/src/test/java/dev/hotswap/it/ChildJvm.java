@@ -18,6 +18,8 @@ import java.util.function.Predicate;
  */
 final class ChildJvm implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(20);
+    /** How long an app may take to start (see {@link #awaitStart}). */
+    static final Duration START = Duration.ofSeconds(90);
 
     private final Process process;
     private final List<String> lines = new ArrayList<>();
@@ -116,8 +118,20 @@ final class ChildJvm implements AutoCloseable {
         await(mark(), l -> l.startsWith(prefix) && ++seen[0] >= n, n + " more lines starting with " + prefix);
     }
 
+    /**
+     * Waits, up to {@link #START}, for a line containing {@code text}: an app's start-up (a Spring
+     * Boot app with JPA starts in 5–10 s, more on a loaded machine).
+     */
+    String awaitStart(String text) {
+        return await(0, l -> l.contains(text), "a line containing \"" + text + "\"", START);
+    }
+
     String await(int from, Predicate<String> wanted, String what) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        return await(from, wanted, what, WAIT);
+    }
+
+    private String await(int from, Predicate<String> wanted, String what, Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
         synchronized (lines) {
             int next = from;
             while (true) {
@@ -128,7 +142,7 @@ final class ChildJvm implements AutoCloseable {
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0 || (!process.isAlive() && readersDone())) {
-                    throw new AssertionError("no " + what + " within " + WAIT.toSeconds() + " s"
+                    throw new AssertionError("no " + what + " within " + bound.toSeconds() + " s"
                             + (process.isAlive() ? "" : " (the child exited)") + "; output (ticks left out):\n" + summary());
                 }
                 try {

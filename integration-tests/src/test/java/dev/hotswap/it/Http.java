@@ -16,7 +16,7 @@ final class Http {
 
     /** The app that printed {@code port=N} at start. */
     Http(ChildJvm child) {
-        this.base = "http://127.0.0.1:" + child.await("port=").substring("port=".length()).strip();
+        this.base = "http://127.0.0.1:" + child.awaitStart("port=").substring("port=".length()).strip();
     }
 
     /** The body of a 200 answer to GET. */
