@@ -132,6 +132,19 @@ final class CodeRewriter extends MethodVisitor {
         return this;
     }
 
+    /** The method rewritten (name + descriptor), when it goes into a version: its calls to itself go through the engine. */
+    private String self;
+
+    /**
+     * In a version's method {@code method} (name + descriptor): a call to itself reaches the newest
+     * version of the method, and {@code NoSuchMethodError} once a swap removed it (DCEVM's rule),
+     * instead of this version's own copy, which would recurse on after the swap.
+     */
+    CodeRewriter rewriting(String method) {
+        this.self = method;
+        return this;
+    }
+
     private boolean holding;
     private int nextTemp;
     private int news;
@@ -244,6 +257,13 @@ final class CodeRewriter extends MethodVisitor {
             ClassModel.Member target = member(name, descriptor);
             boolean privateOrSpecial = opcode == Opcodes.INVOKESPECIAL
                     || (target != null && target.is(Opcodes.ACC_PRIVATE));
+            if (inHidden() && target != null && !target.is(Opcodes.ACC_ABSTRACT) && (isStatic || privateOrSpecial)
+                    && (name + descriptor).equals(self)) {
+                // Itself: through the engine, to the newest version or NoSuchMethodError once removed.
+                indy(name, isStatic ? descriptor : withReceiver(owner, descriptor), isStatic ? Linker.STATIC : Linker.DIRECT,
+                        owner, descriptor);
+                return;
+            }
             if (inHidden() && target != null && !target.is(Opcodes.ACC_ABSTRACT) && (isStatic || privateOrSpecial)) {
                 // A sibling in the same new version: call it directly.
                 super.visitMethodInsn(Opcodes.INVOKESTATIC, hiddenName, name,
