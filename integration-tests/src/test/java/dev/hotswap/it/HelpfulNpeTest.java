@@ -224,7 +224,9 @@ class HelpfulNpeTest {
                 String after = child.await(child.mark(), l -> l.contains(" end") && !l.contains("|v1") && !l.contains("|u1"),
                         "a tick all in the new code");
                 assertThat(after.substring(after.indexOf(' '))).as(shape).isEqualTo(expected.substring(expected.indexOf(' ')));
-                assertThat(child.output()).as(shape).doesNotContain("not reloaded").doesNotContain("reload failed");
+                // Added statics without initializers (smissing, snode): nothing to run, so no warning that it failed.
+                assertThat(child.output()).as(shape).doesNotContain("not reloaded").doesNotContain("reload failed")
+                        .doesNotContain("static initializer threw");
             }
         }
     }
