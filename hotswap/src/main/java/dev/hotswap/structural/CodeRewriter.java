@@ -11,8 +11,9 @@ import org.objectweb.asm.Type;
  * Rewrites the calls in one method of a new version so that each reaches the right code: calls
  * to members the loaded classes still have stay plain (they pass through the classes' entries,
  * which lead to the newest version); calls to members that exist only in new versions become
- * {@code invokedynamic} sites linked by the engine; calls within the new version's own hidden
- * class go straight to it. The stack effect of every instruction is kept, so stack map frames
+ * {@code invokedynamic} sites linked by the engine; calls to private methods of the new version's
+ * own class go straight to its hidden class, calls to its other static methods through the engine
+ * (a frame still running in this version after later swaps calls the newest code). The stack effect of every instruction is kept, so stack map frames
  * stay valid.
  */
 final class CodeRewriter extends MethodVisitor {
@@ -264,8 +265,14 @@ final class CodeRewriter extends MethodVisitor {
                         owner, descriptor);
                 return;
             }
+            if (inHidden() && target != null && isStatic && !target.is(Opcodes.ACC_PRIVATE)) {
+                // A static sibling (not private): through the engine, so that a frame still running in this version
+                // after later swaps calls their code (the next call runs the newest), as a loaded class's would.
+                indy(name, descriptor, Linker.SIBLING, owner, descriptor);
+                return;
+            }
             if (inHidden() && target != null && !target.is(Opcodes.ACC_ABSTRACT) && (isStatic || privateOrSpecial)) {
-                // A sibling in the same new version: call it directly.
+                // A private sibling in the same new version: call it directly.
                 super.visitMethodInsn(Opcodes.INVOKESTATIC, hiddenName, name,
                         isStatic ? descriptor : withReceiver(className, descriptor), false);
                 return;

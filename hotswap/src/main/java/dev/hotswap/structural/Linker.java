@@ -24,6 +24,12 @@ public final class Linker {
     static final int DIRECT = 3;
     /** A protected member of a class in another package: the hidden class holding new code is no subclass of it. */
     static final int PROTECTED = 4;
+    /**
+     * A static method of the caller's own class, from a version: the newest version's (a frame
+     * still running in an older version reaches what later swaps brought); once removed, the
+     * caller's version's own (the frame finishes with the methods it had).
+     */
+    static final int SIBLING = 5;
 
     static volatile Engine engine;
 
