@@ -143,7 +143,7 @@ final class CallSites {
         }
         MethodType member = MethodType.fromMethodDescriptorString(descriptor, owner.getClassLoader());
         int receivers = type.parameterCount() - member.parameterCount();
-        if (receivers != (kind == Linker.STATIC ? 0 : 1) && kind != Linker.PROTECTED) {
+        if (receivers != (kind == Linker.STATIC || kind == Linker.SIBLING ? 0 : 1) && kind != Linker.PROTECTED) {
             throw new IllegalArgumentException("hotswap: a call of kind " + kind + " to " + what + " of type " + type);
         }
         if (kind == Linker.PROTECTED) {
@@ -163,7 +163,7 @@ final class CallSites {
             return new MutableCallSite(dispatch.checkedDispatcher(type, registry.versionOf(access.caller), access, owner,
                     name, descriptor));
         }
-        if (kind != Linker.STATIC && kind != Linker.DIRECT && kind != Linker.SPECIAL) {
+        if (kind != Linker.STATIC && kind != Linker.DIRECT && kind != Linker.SPECIAL && kind != Linker.SIBLING) {
             throw new IllegalArgumentException("hotswap: no call kind " + kind + " (" + what + ")");
         }
         LinkedSite site = new LinkedSite(access, type, kind, owner, name, descriptor);
@@ -283,6 +283,10 @@ final class CallSites {
         try {
             Optional<MethodHandle> found = switch (site.kind) {
                 case Linker.STATIC -> checkedCalls.newestFor(site.owner, site.name, site.descriptor, true, Optional.of(site.access));
+                case Linker.SIBLING -> checkedCalls.newestFor(site.owner, site.name, site.descriptor, true, Optional.of(site.access))
+                        .or(() -> registry.versionOf(site.access.caller)
+                                .filter(v -> v.method(site.name, site.descriptor).filter(m -> m.is(Opcodes.ACC_STATIC)).isPresent())
+                                .map(v -> v.methods().get(site.name + site.descriptor)));
                 case Linker.DIRECT -> checkedCalls.newestFor(site.owner, site.name, site.descriptor, false, Optional.of(site.access));
                 default -> checkedCalls.superCall(site.access, site.owner, site.name, site.descriptor);
             };

@@ -11,8 +11,9 @@ import org.objectweb.asm.Type;
  * Rewrites the calls in one method of a new version so that each reaches the right code: calls
  * to members the loaded classes still have stay plain (they pass through the classes' entries,
  * which lead to the newest version); calls to members that exist only in new versions become
- * {@code invokedynamic} sites linked by the engine; calls within the new version's own hidden
- * class go straight to it. The stack effect of every instruction is kept, so stack map frames
+ * {@code invokedynamic} sites linked by the engine; calls to private methods of the new version's
+ * own class go straight to its hidden class, calls to its other static methods through the engine
+ * (a frame still running in this version after later swaps calls the newest code). The stack effect of every instruction is kept, so stack map frames
  * stay valid.
  */
 final class CodeRewriter extends MethodVisitor {
@@ -132,6 +133,19 @@ final class CodeRewriter extends MethodVisitor {
         return this;
     }
 
+    /** The method rewritten (name + descriptor), when it goes into a version: its calls to itself go through the engine. */
+    private String self;
+
+    /**
+     * In a version's method {@code method} (name + descriptor): a call to itself reaches the newest
+     * version of the method, and {@code NoSuchMethodError} once a swap removed it (DCEVM's rule),
+     * instead of this version's own copy, which would recurse on after the swap.
+     */
+    CodeRewriter rewriting(String method) {
+        this.self = method;
+        return this;
+    }
+
     private boolean holding;
     private int nextTemp;
     private int news;
@@ -244,8 +258,21 @@ final class CodeRewriter extends MethodVisitor {
             ClassModel.Member target = member(name, descriptor);
             boolean privateOrSpecial = opcode == Opcodes.INVOKESPECIAL
                     || (target != null && target.is(Opcodes.ACC_PRIVATE));
+            if (inHidden() && target != null && !target.is(Opcodes.ACC_ABSTRACT) && (isStatic || privateOrSpecial)
+                    && (name + descriptor).equals(self)) {
+                // Itself: through the engine, to the newest version or NoSuchMethodError once removed.
+                indy(name, isStatic ? descriptor : withReceiver(owner, descriptor), isStatic ? Linker.STATIC : Linker.DIRECT,
+                        owner, descriptor);
+                return;
+            }
+            if (inHidden() && target != null && isStatic && !target.is(Opcodes.ACC_PRIVATE)) {
+                // A static sibling (not private): through the engine, so that a frame still running in this version
+                // after later swaps calls their code (the next call runs the newest), as a loaded class's would.
+                indy(name, descriptor, Linker.SIBLING, owner, descriptor);
+                return;
+            }
             if (inHidden() && target != null && !target.is(Opcodes.ACC_ABSTRACT) && (isStatic || privateOrSpecial)) {
-                // A sibling in the same new version: call it directly.
+                // A private sibling in the same new version: call it directly.
                 super.visitMethodInsn(Opcodes.INVOKESTATIC, hiddenName, name,
                         isStatic ? descriptor : withReceiver(className, descriptor), false);
                 return;

@@ -258,6 +258,10 @@ final class Dispatch {
             // Removed by a swap: a frame of an older version may still call it (not cached: it depends on the caller).
             return forOldFrame(receiverClass, name, descriptor, false, type);
         }
+        if (implemented.isEmpty() && callingFrame(0).filter(f -> isSelf(f, name, descriptor, false)).isPresent()) {
+            // Removed, and called by itself in an older version: gone, as for any other caller (see forOldFrame).
+            return CallSites.noSuchMethod(type, receiverClass.getName() + "." + name + descriptor);
+        }
         MethodHandle target = implemented
                 .or(() -> caller.filter(v -> v.method(name, descriptor).filter(m -> !m.is(Opcodes.ACC_STATIC)).isPresent())
                         .map(v -> v.methods().get(name + descriptor)))
@@ -272,7 +276,9 @@ final class Dispatch {
     /**
      * The target of an entry whose method the newest version removed: a frame that began in an
      * older version (or in the class's code as loaded) finishes with the method it had, as
-     * DCEVM's; any other caller gets {@code NoSuchMethodError}, as after a fresh compile. Asks
+     * DCEVM's; any other caller gets {@code NoSuchMethodError}, as after a fresh compile, and so
+     * does the removed method's own frame calling it again (DCEVM's rule: a recursion that only
+     * the removal ended would otherwise run until the stack overflows). Asks
      * the stack at each call: only stale calls pay for it.
      */
     MethodHandle removed(MethodType type, Class<?> owner, String name, String descriptor) {
@@ -289,10 +295,13 @@ final class Dispatch {
      */
     MethodHandle forOldFrame(Class<?> owner, String name, String descriptor, boolean isStatic, MethodType type) {
         // Frames: ours and the method handle machinery, then the class's entry (its trampoline), then the caller.
-        Optional<Class<?>> caller = FRAMES.walk(frames -> frames
-                .filter(f -> f.getDeclaringClass() != Dispatch.class && f.getDeclaringClass() != Linker.class
-                        && !f.getDeclaringClass().getName().startsWith("java.lang.invoke."))
-                .skip(1).findFirst().<Class<?>>map(StackWalker.StackFrame::getDeclaringClass));
+        Optional<StackWalker.StackFrame> frame = callingFrame(1);
+        if (frame.isPresent() && isSelf(frame.get(), name, descriptor, isStatic)) {
+            // The removed method calling itself: a new call of a method that is gone, as in DCEVM
+            // (its DeleteActiveMethodTest), never a recursion that nothing ends but the stack.
+            return CallSites.noSuchMethod(type, owner.getName() + "." + name + descriptor);
+        }
+        Optional<Class<?>> caller = frame.<Class<?>>map(StackWalker.StackFrame::getDeclaringClass);
         Optional<Class<?>> host = caller.<Class<?>>map(c -> Access.source(c, registry))
                 .filter(h -> isStatic ? h == owner : h.isAssignableFrom(owner));
         Optional<Version> version = host.flatMap(h -> caller.get().isHidden() || VersionLoader.isVersion(caller.get()) ? registry.versionOf(caller.get())
@@ -301,6 +310,34 @@ final class Dispatch {
                         .map(x -> v.methods().get(name + descriptor)))
                 .map(h -> h.asType(type))
                 .orElseGet(() -> CallSites.noSuchMethod(type, owner.getName() + "." + name + descriptor));
+    }
+
+    /** The frame that made the call being linked, past ours, the method handle machinery and {@code entries} more. */
+    private static Optional<StackWalker.StackFrame> callingFrame(int entries) {
+        return FRAMES.walk(frames -> frames
+                .filter(f -> f.getDeclaringClass() != Dispatch.class && f.getDeclaringClass() != Linker.class
+                        && !f.getDeclaringClass().getName().startsWith("java.lang.invoke."))
+                .skip(entries).findFirst());
+    }
+
+    /**
+     * True when {@code frame} runs the method {@code name descriptor} itself: as loaded (an
+     * obsolete method of the class) or in a version (where an instance method is static and takes
+     * its object first).
+     */
+    private static boolean isSelf(StackWalker.StackFrame frame, String name, String descriptor, boolean isStatic) {
+        if (!frame.getMethodName().equals(name)) {
+            return false;
+        }
+        String own = frame.getDescriptor();
+        if (own.equals(descriptor)) {
+            return true;
+        }
+        Type[] mine = Type.getArgumentTypes(own);
+        Type[] removed = Type.getArgumentTypes(descriptor);
+        return !isStatic && mine.length == removed.length + 1 && mine[0].getSort() == Type.OBJECT
+                && Type.getReturnType(own).equals(Type.getReturnType(descriptor))
+                && java.util.Arrays.equals(mine, 1, mine.length, removed, 0, removed.length);
     }
 
     private static boolean declaresAsLoaded(Class<?> k, String name, String descriptor) {

@@ -24,6 +24,12 @@ public final class Linker {
     static final int DIRECT = 3;
     /** A protected member of a class in another package: the hidden class holding new code is no subclass of it. */
     static final int PROTECTED = 4;
+    /**
+     * A static method of the caller's own class, from a version: the newest version's (a frame
+     * still running in an older version reaches what later swaps brought); once removed, the
+     * caller's version's own (the frame finishes with the methods it had).
+     */
+    static final int SIBLING = 5;
 
     static volatile Engine engine;
 
@@ -250,6 +256,8 @@ public final class Linker {
      * nothing; this gives it the message a fresh start gives ({@link NullMessages}). Only for an
      * exception the JVM made right there (no message of its own, not yet asked for one, its trace
      * starting at this frame's caller); {@code key} names the instruction ({@link NullMessages#key}).
+     * The same for a method of a loaded class whose rewriting made values come from the engine, which
+     * the JVM's message cannot name: its {@code key} is the message ({@link NullMessages.Explaining}).
      * Returns it, to be thrown on. Never throws.
      */
     public static Throwable helpful(Throwable thrown, String key) {
@@ -257,9 +265,13 @@ public final class Linker {
             Engine engine = Linker.engine;
             if (engine != null && thrown instanceof NullPointerException npe) {
                 // The handler's frame: a method of a hidden version, whose class file holds the message.
-                Class<?> version = HIDDEN_FRAMES.walk(s -> s.map(StackWalker.StackFrame::getDeclaringClass)
-                        .filter(c -> !ours(c.getName())).findFirst()).orElse(null);
-                String message = version == null ? null : engine.npes().message(version, key);
+                // Or a loaded class's, whose rewriting gave the message itself (NullMessages.Explaining).
+                String message = NullMessages.ofLiteral(key);
+                if (message == null) {
+                    Class<?> version = HIDDEN_FRAMES.walk(s -> s.map(StackWalker.StackFrame::getDeclaringClass)
+                            .filter(c -> !ours(c.getName())).findFirst()).orElse(null);
+                    message = version == null ? null : engine.npes().message(version, key);
+                }
                 if (message == null) {
                     return thrown;
                 }
@@ -272,8 +284,9 @@ public final class Linker {
                 }
                 for (int i = 0; i < extra; i++) {
                     String at = trace[i].getClassName();
+                    // java.util.Objects: a field handle's null check of its object (a named version reaches fields through handles).
                     if (!at.startsWith("java.lang.invoke.") && !at.equals(Dispatch.class.getName())
-                            && !at.equals(FieldStore.class.getName())) {
+                            && !at.equals(FieldStore.class.getName()) && !at.equals("java.util.Objects")) {
                         return thrown; // thrown by a method this one called
                     }
                 }

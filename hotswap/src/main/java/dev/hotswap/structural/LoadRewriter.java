@@ -5,8 +5,10 @@ import dev.hotswap.classfile.ConstantPool;
 import dev.hotswap.classfile.InvalidClassFileException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
@@ -82,6 +84,7 @@ final class LoadRewriter {
             return null; // the JVM will say what is wrong with it
         }
         boolean leaves = leavesNest(model.name(), model.nestHost(), schemas);
+        boolean managed = schemas.managed(model.name()).isPresent();
         boolean isInterface = (model.access() & Opcodes.ACC_INTERFACE) != 0;
         List<String> problems = new ArrayList<>();
         ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
@@ -106,6 +109,8 @@ final class LoadRewriter {
                 }
             }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
         }
+        java.util.concurrent.atomic.AtomicReference<Map<String, String[]>> computed = new java.util.concurrent.atomic.AtomicReference<>();
+        Supplier<Map<String, String[]>> messages = () -> computed.updateAndGet(m -> m != null ? m : NullMessages.of(bytes));
         reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
             @Override
             public void visitNestHost(String nestHost) {
@@ -132,7 +137,19 @@ final class LoadRewriter {
                                              String[] exceptions) {
                 int flags = leaves && !isInterface ? open(access) : access;
                 MethodVisitor mv = super.visitMethod(flags, name, descriptor, signature, exceptions);
-                return mv == null ? null : new CodeRewriter(mv, model.name(), null, model, loaded, problems);
+                if (mv == null) {
+                    return null;
+                }
+                if (managed || name.startsWith("<")) {
+                    // A class under the engine runs its code in versions (which explain their own); a
+                    // constructor keeps the JVM's message (no handler before its super call).
+                    return new CodeRewriter(mv, model.name(), null, model, loaded, problems);
+                }
+                // The helpful NullPointerException messages that values from the engine would cut short.
+                List<NullMessages.Range> ranges = new ArrayList<>();
+                MethodVisitor rewritten = new CodeRewriter(new NullMessages.Explaining(mv, ranges, messages), model.name(), null,
+                        model, loaded, problems);
+                return new NullMessages.Marking(rewritten, name + descriptor, ranges);
             }
         }, 0);
         if (!problems.isEmpty()) {

@@ -301,6 +301,89 @@ final class NullMessages {
         }
     }
 
+    /** A {@link #key} that is the message itself: a slash cannot begin a method's name. */
+    static String literal(String message) {
+        return "/" + message;
+    }
+
+    /** The message a {@link #literal} key holds, or null for a key of a version's instruction. */
+    static String ofLiteral(String key) {
+        return key.startsWith("/") ? key.substring(1) : null;
+    }
+
+    /**
+     * Downstream of the code rewriting of a class the JVM runs as it is (a loaded class from a
+     * watched folder, rewritten at load and at each redefinition): where the rewriting made a
+     * value come from the engine ({@code invokedynamic} to a field or method a swap added), the
+     * JVM's own message cannot say what was null (it stops at {@code because "}). In such a
+     * method, each instruction that {@link Marking} bracketed gets a handler, after the method's
+     * own, that hands {@link Linker#helpful} the message a fresh start gives, computed from the
+     * class file as compiled ({@code messages}, asked only then), and throws the exception on.
+     */
+    static final class Explaining extends MethodVisitor {
+        private static final int MAX_CODE = 65_535;
+
+        private final List<Range> ranges;
+        private final java.util.function.Supplier<Map<String, String[]>> messages;
+        private boolean engineValues;
+
+        Explaining(MethodVisitor next, List<Range> ranges, java.util.function.Supplier<Map<String, String[]>> messages) {
+            super(Opcodes.ASM9, next);
+            this.ranges = ranges;
+            this.messages = messages;
+        }
+
+        @Override
+        public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... arguments) {
+            // A value the engine hands over: a field's, or a call's result (not a class's entry, a trampoline's body).
+            engineValues |= bootstrap.equals(CodeRewriter.CALL) || bootstrap.equals(CodeRewriter.FIELD);
+            super.visitInvokeDynamicInsn(name, descriptor, bootstrap, arguments);
+        }
+
+        @Override
+        public void visitMaxs(int maxStack, int maxLocals) {
+            if (!engineValues || ranges.isEmpty()) {
+                super.visitMaxs(maxStack, maxLocals);
+                return;
+            }
+            List<Range> explained = new ArrayList<>();
+            List<String> texts = new ArrayList<>();
+            for (Range r : ranges) {
+                String text = message(messages.get(), r.key());
+                if (text != null) {
+                    explained.add(r);
+                    texts.add(text);
+                }
+            }
+            Label end = new Label();
+            super.visitLabel(end);
+            try {
+                if (explained.isEmpty() || end.getOffset() + 7L * explained.size() > MAX_CODE) {
+                    super.visitMaxs(maxStack, maxLocals); // nothing to say, or no room to say it
+                    return;
+                }
+            } catch (IllegalStateException e) {
+                super.visitMaxs(maxStack, maxLocals); // not written by a ClassWriter: leave the method as it is
+                return;
+            }
+            List<Label> handlers = new ArrayList<>();
+            for (Range r : explained) {
+                Label handler = new Label();
+                handlers.add(handler);
+                super.visitTryCatchBlock(r.start(), r.end(), handler, "java/lang/NullPointerException");
+            }
+            for (int i = 0; i < handlers.size(); i++) {
+                super.visitLabel(handlers.get(i));
+                super.visitFrame(Opcodes.F_FULL, 0, new Object[0], 1, new Object[] {"java/lang/NullPointerException"});
+                super.visitLdcInsn(literal(texts.get(i)));
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, "dev/hotswap/boot/Link", "helpful",
+                        "(Ljava/lang/Throwable;Ljava/lang/String;)Ljava/lang/Throwable;", false);
+                super.visitInsn(Opcodes.ATHROW);
+            }
+            super.visitMaxs(Math.max(maxStack, 2), maxLocals);
+        }
+    }
+
     /**
      * Upstream of the code rewriting: brackets each instruction of the method as compiled that has
      * a message with labels (which pass through every rewriter), and records the brackets.

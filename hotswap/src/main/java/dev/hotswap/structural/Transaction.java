@@ -169,7 +169,10 @@ final class Transaction {
                             TrampolineWriter.write(m.loadedBytes, s.nextBytes(), s.next(), loaded, found,
                                     m.carrier == null ? "" : m.carrier.descriptor(), List.copyOf(constructors)))));
                 }
-                plans.put(s.type(), new Plan(m, version, List.copyOf(constructors), !initialize.isEmpty(), isEnum,
+                // Added statics without an initializer (no <clinit>) have nothing to run: they stay at 0, null, false.
+                boolean initializes = !initialize.isEmpty()
+                        && LoadRewriter.declares(s.next(), false, "<clinit>", "()V", true);
+                plans.put(s.type(), new Plan(m, version, List.copyOf(constructors), initializes, isEnum,
                         s.next(), epochs.get(m)));
             } catch (VerifyError | ClassFormatError e) {
                 if (!definingNext) {

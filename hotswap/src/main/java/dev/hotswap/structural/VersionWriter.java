@@ -150,7 +150,7 @@ final class VersionWriter {
                 List<NullMessages.Range> ranges = new java.util.ArrayList<>();
                 String name = method.substring(0, method.indexOf('('));
                 MethodVisitor rewritten = new CodeRewriter(new FrameMarker(mv, className, name, sourceFile, ranges), className,
-                        hiddenName, model, loaded, problems);
+                        hiddenName, model, loaded, problems).rewriting(method);
                 return new NullMessages.Marking(rewritten, method, ranges);
             }
         }, 0);

@@ -143,4 +143,84 @@ class FieldTest {
             assertThat(child.output()).doesNotContain("not reloaded").doesNotContain("reload failed");
         }
     }
+
+    private static final String FOLLOW_MAIN = """
+            package app;
+            public class Main {
+                public static void main(String[] args) throws Exception {
+                    Holder holder = new Holder();
+                    boolean following = false;
+                    for (long tick = 0; ; tick++) {
+                        String version = Holder.version();
+                        if (!following && version.equals("v3")) {
+                            following = true;
+                            Thread follower = new Thread(Holder::follow, "follower");
+                            follower.setDaemon(true);
+                            follower.start();
+                            System.out.println("follower started");
+                        }
+                        System.out.println("tick=" + tick + " " + version + " " + holder.show());
+                        Thread.sleep(20);
+                    }
+                }
+            }
+            """;
+
+    private static String holder(String version, String fields, String show) {
+        return """
+                package app;
+                public class Holder {
+                    %s
+                    static String version() { return "%s"; }
+                    String show() { return %s; }
+                    static void follow() {
+                        String seen = version();
+                        while (true) {
+                            String now = version();
+                            if (!now.equals(seen)) {
+                                System.out.println("follower saw " + now);
+                                seen = now;
+                            }
+                            try {
+                                Thread.sleep(20);
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                        }
+                    }
+                }
+                """.formatted(fields, version, show);
+    }
+
+    /**
+     * A field removed, brought back and removed again (v1 has it, v2 not, v3 again, v4 not, then
+     * v1): a frame that began in v3 and waits for the next swap by asking its class's version
+     * sees v4 and v1 come. Before, its calls to static methods of its own class went to v3's
+     * copies: it waited for ever, with no output and no error.
+     */
+    @Test
+    void aFrameRunningInAVersionSeesTheSwapsAfterIt() throws Exception {
+        Path classes = dir.resolve("classes");
+        String v1 = holder("v1", "int f = 7; static int s = 3;", "\"f=\" + (f++) + \" s=\" + (s++)");
+        String gone = "\"no f\"";
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("app.Main", FOLLOW_MAIN);
+        all.put("app.Holder", v1);
+        Javac.compile(classes, all);
+        try (ChildJvm child = ChildJvm.withAgent(dir, classes)) {
+            child.await(" v1 f=");
+            Javac.compile(classes, Map.of("app.Holder", holder("v2", "", gone)), classes);
+            child.await(" v2 no f");
+            Javac.compile(classes, Map.of("app.Holder", holder("v3", "int f = 8; static int s = 4;",
+                    "\"f=\" + (f++) + \" s=\" + (s++)")), classes);
+            child.await("follower started");
+            Javac.compile(classes, Map.of("app.Holder", holder("v4", "", gone)), classes);
+            child.await("follower saw v4");
+            Javac.compile(classes, Map.of("app.Holder", v1), classes);
+            child.await("follower saw v1");
+            child.awaitMore(3, "tick=");
+            assertThat(child.output()).doesNotContain("not reloaded").doesNotContain("reload failed")
+                    .doesNotContain("Exception").doesNotContain("Error");
+        }
+    }
 }

@@ -151,4 +151,115 @@ class RemovedMembersTest {
             assertThat(child.output()).doesNotContain("not reloaded").doesNotContain("reload failed");
         }
     }
+
+    private static final String RECURSIVE_MAIN = """
+            package app;
+            import java.util.concurrent.CountDownLatch;
+            import java.util.concurrent.atomic.AtomicInteger;
+            import java.util.function.Supplier;
+            public class Main {
+                static final AtomicInteger reloads = new AtomicInteger();
+                static final CountDownLatch second = new CountDownLatch(1);
+                public static void main(String[] args) throws Exception {
+                    dev.hotswap.Hotswap.start().addListener(o -> {
+                        if (o instanceof dev.hotswap.ReloadOutcome.Reloaded && reloads.incrementAndGet() == 2) {
+                            second.countDown();
+                        }
+                    });
+                    while (reloads.get() < 1) {
+                        System.out.println("tick " + Rec.version());
+                        Thread.sleep(20);
+                    }
+                    run("virtual", () -> String.valueOf(new Rec().fac(4)));
+                    run("private", () -> String.valueOf(Rec.pcall()));
+                    run("loaded", () -> String.valueOf(Plain.sfac(4)));
+                    Thread.sleep(200);
+                    System.out.println("frames started");
+                    for (long tick = 0; ; tick++) {
+                        System.out.println("tick " + Rec.version() + " " + Plain.version());
+                        Thread.sleep(20);
+                    }
+                }
+                static void run(String name, Supplier<String> task) {
+                    Thread t = new Thread(() -> {
+                        String result;
+                        try {
+                            result = task.get();
+                        } catch (Throwable e) {
+                            result = e.getClass().getSimpleName();
+                        }
+                        System.out.println(name + "=" + result);
+                    }, name);
+                    t.setDaemon(true);
+                    t.start();
+                }
+                static void awaitSecond() {
+                    try {
+                        second.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+            """;
+
+    /** Each method, at the bottom of its recursion, waits for the swap that removes it, then calls itself again. */
+    private static final String REC_KEPT = """
+            int fac(int x) { if (x == 0) { Main.awaitSecond(); } return x * fac(x - 1); }
+            static int pcall() { return pfac(4); }
+            private static int pfac(int x) { if (x == 0) { Main.awaitSecond(); } return x * pfac(x - 1); }
+            """;
+
+    private static String rec(String version, String members) {
+        return """
+                package app;
+                public class Rec {
+                    static String version() { return "%s"; }
+                    %s
+                }
+                """.formatted(version, members);
+    }
+
+    private static String plain(String version, String members) {
+        return """
+                package app;
+                public class Plain {
+                    static String version() { return "%s"; }
+                    %s
+                }
+                """.formatted(version, members);
+    }
+
+    /**
+     * DCEVM's DeleteActiveMethodTest: a method that a swap removes while it runs, and that calls
+     * itself after the swap, gets {@code NoSuchMethodError} at that call (the frames unwind
+     * normally); before, the frame's version ran its own copy again and again, to
+     * {@code StackOverflowError}. A virtual method and a private static one in a version, and a
+     * static method of the class as loaded.
+     */
+    @Test
+    void aRemovedMethodCallingItselfGetsNoSuchMethodError() throws Exception {
+        Path classes = dir.resolve("classes");
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("app.Main", RECURSIVE_MAIN);
+        all.put("app.Rec", rec("r1", REC_KEPT));
+        all.put("app.Plain", plain("p1", "static int sfac(int x) { if (x == 0) { Main.awaitSecond(); } return x * sfac(x - 1); }"));
+        Javac.compile(classes, all, ChildJvm.hotswapJar());
+        try (ChildJvm child = ChildJvm.start(dir, List.of("-javaagent:" + ChildJvm.hotswapJar() + "=quiet=150ms",
+                "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(), "app.Main"))) {
+            child.await("tick r1");
+            // Rec goes under the engine (a method added): its recursions start in that version.
+            Javac.compile(classes, Map.of("app.Rec", rec("r2", REC_KEPT + "int extra() { return 2; }")), classes);
+            child.await("frames started");
+            Javac.compile(classes, Map.of(
+                    "app.Rec", rec("r3", "static int pcall() { return 40; }"),
+                    "app.Plain", plain("p3", "")), classes);
+            assertThat(child.await("virtual=")).endsWith("virtual=NoSuchMethodError");
+            assertThat(child.await("private=")).endsWith("private=NoSuchMethodError");
+            assertThat(child.await("loaded=")).endsWith("loaded=NoSuchMethodError");
+            child.await("tick r3 p3");
+            assertThat(child.output()).doesNotContain("not reloaded").doesNotContain("reload failed")
+                    .doesNotContain("StackOverflowError");
+        }
+    }
 }
