@@ -4,6 +4,7 @@ import dev.hotswap.integration.Frameworks;
 import dev.hotswap.watch.Debug;
 import dev.hotswap.structural.Catchers;
 import dev.hotswap.structural.Engine;
+import dev.hotswap.structural.Unsealed;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 
@@ -56,6 +57,9 @@ final class Planting implements ClassFileTransformer {
         }
         Engine structural = engine.orNull(); // never made here: that would load the engine's classes at start-up
         byte[] rewritten = structural == null ? null : structural.atLoad(loader, className, bytes);
-        return rewritten != null ? rewritten : bytes == classfileBuffer ? null : bytes;
+        byte[] result = rewritten != null ? rewritten : bytes;
+        byte[] unsealed = Unsealed.strip(result);
+        result = unsealed != null ? unsealed : result;
+        return result == classfileBuffer ? null : result;
     }
 }

@@ -85,6 +85,7 @@ public final class Catchers {
      * with and does not declare now (a redefinition must keep every method the class has).
      */
     public static byte[] replant(Class<?> type, byte[] bytes) {
+        bytes = Unsealed.asLoaded(type, bytes);
         List<String> planted = new java.util.ArrayList<>();
         try {
             for (java.lang.reflect.Method m : dev.hotswap.reflect.Mirror.methodsAsLoaded(type)) {

@@ -95,6 +95,8 @@ final class Policy {
                 case CLASS_MODIFIERS_CHANGED -> classModifiersSwappable(loaded.access(), next.access());
                 // The loaded NestMembers stay; a nested class added later leaves the nest as it loads.
                 case NEST_MEMBERS_CHANGED -> true;
+                // A sealed class of the watched folders loads without its list (Unsealed): a subclass may come.
+                case PERMITTED_SUBCLASSES_CHANGED -> !type.isSealed();
                 // The new static initializer makes the added constants; see Enums.
                 case ENUM_CONSTANT_ADDED, ENUM_CONSTANT_REMOVED -> true;
                 default -> false;

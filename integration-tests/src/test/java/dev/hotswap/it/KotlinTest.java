@@ -73,12 +73,30 @@ class KotlinTest {
                 """.formatted(user, extras, line);
     }
 
+    private static String shapes(boolean rect) {
+        return """
+                package demo
+
+                sealed class Shape
+                class Circle(val r: Int) : Shape()
+                %s
+                fun area(s: Shape): Int = when (s) {
+                    is Circle -> 3 * s.r * s.r
+                    %s
+                }
+
+                fun shapesLine(): String = listOf<Shape>(Circle(1)%s).joinToString(" ") { "area=" + area(it) }
+                """.formatted(rect ? "class Rect(val w: Int, val h: Int) : Shape()" : "", rect ? "is Rect -> s.w * s.h" : "",
+                rect ? ", Rect(2, 5)" : "");
+    }
+
     @Test
     void everyEverydayKotlinEditGoesLiveWithTheCounterKept() throws Exception {
         Path classes = dir.resolve("classes");
         Map<String, String> sources = new LinkedHashMap<>();
         sources.put("Main.kt", MAIN);
         sources.put("Users.kt", users(1));
+        sources.put("Shapes.kt", shapes(false));
         Kotlinc.build(classes, sources);
         String classPath = classes + File.pathSeparator + Kotlinc.runtime().stream().map(Path::toString)
                 .collect(Collectors.joining(File.pathSeparator));
@@ -99,6 +117,14 @@ class KotlinTest {
             line = child.await(" v3 ANN! hej? #");
             assertThat(count(line)).as("the counter went on").isGreaterThan(count);
             assertThat(line).matches(".* v3 ANN! hej\\? #(\\d+) 3 count=\\1 end");
+            count = count(line);
+
+            // A subclass added to a sealed class, handled by the exhaustive when.
+            sources.put("Shapes.kt", shapes(true));
+            sources.put("Users.kt", users(3).replace("\"v3 ", "\"v4 ${shapesLine()} "));
+            Kotlinc.build(classes, sources);
+            line = child.await(" v4 area=3 area=10 ANN! ");
+            assertThat(count(line)).as("the counter went on").isGreaterThan(count);
             assertThat(child.output()).doesNotContain("reload failed").doesNotContain("not reloaded")
                     .doesNotContain("Exception").doesNotContain("Error");
         }
