@@ -487,22 +487,7 @@ public final class Bench {
         Path jars = Path.of(System.getProperty("bench.dataJars",
                 benchJar.getParent().resolve("../../integration-tests/data3-jars/target/jars").normalize().toString()));
         SpringEdit.Result result = new DataEdit(hotswapJar, jars, work).run(n, launches);
-        md.append("\n## 7b. A Spring Boot data app: an entity edit and a repository method, hotswap against a restart\n\n")
-                .append("A Spring Boot 3.5.7 app with `spring-boot-starter-web`, `spring-boot-starter-data-jpa` and H2 in ")
-                .append("memory (Boot's defaults: Hikari, Hibernate 6.6 creating the schema; open-in-view off): an `@Entity` ")
-                .append("`Owner(id, name)`, a `JpaRepository` of it, a `@RestController` with a request counter. hotswap: the ")
-                .append("app started once under `-javaagent` with its defaults, a row written over HTTP at the start; each ")
-                .append("edit made ").append(n).append(" times, on and off again (off: the endpoint it adds answers 404), ")
-                .append("as Maven's compiler plugin writes a change (the changed class files deleted, then written), and ")
-                .append("timed from the last file written to the first correct HTTP answer on loopback. Entity edit: a ")
-                .append("persistent field `telephone` with its getter and setter added to `Owner`, and an endpoint that sets ")
-                .append("it on the row written at the start and reads it back from the database (a new value each time). ")
-                .append("Repository method: a derived query `findByName` added to the repository, and an endpoint calling ")
-                .append("it that must find that row. \"State kept\": after every edit the row is still found and the ")
-                .append("request counter has gone on. Restart: the app compiled with the edit, started anew (no agent), ")
-                .append(launches).append(" launches per edit, timed from JVM launch to the first correct answer; its ")
-                .append("in-memory data are gone, so the row is written again first (one request, within the time).\n\n")
-                .append(result.markdown());
+        md.append(DataEdit.description(n, launches)).append(result.markdown());
         goals.addAll(result.goals());
     }
 }

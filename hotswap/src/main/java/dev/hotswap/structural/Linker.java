@@ -257,7 +257,7 @@ public final class Linker {
      * exception the JVM made right there (no message of its own, not yet asked for one, its trace
      * starting at this frame's caller); {@code key} names the instruction ({@link NullMessages#key}).
      * The same for a method of a loaded class whose rewriting made values come from the engine, which
-     * the JVM's message cannot name: its {@code key} is the message ({@link NullMessages.Explaining}).
+     * the JVM's message cannot name: its {@code key} is the message ({@link NullHandlers}).
      * Returns it, to be thrown on. Never throws.
      */
     public static Throwable helpful(Throwable thrown, String key) {
@@ -265,7 +265,7 @@ public final class Linker {
             Engine engine = Linker.engine;
             if (engine != null && thrown instanceof NullPointerException npe) {
                 // The handler's frame: a method of a hidden version, whose class file holds the message.
-                // Or a loaded class's, whose rewriting gave the message itself (NullMessages.Explaining).
+                // Or a loaded class's, whose rewriting gave the message itself (NullHandlers).
                 String message = NullMessages.ofLiteral(key);
                 if (message == null) {
                     Class<?> version = HIDDEN_FRAMES.walk(s -> s.map(StackWalker.StackFrame::getDeclaringClass)

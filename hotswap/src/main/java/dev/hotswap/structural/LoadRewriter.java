@@ -147,7 +147,7 @@ final class LoadRewriter {
                 }
                 // The helpful NullPointerException messages that values from the engine would cut short.
                 List<NullMessages.Range> ranges = new ArrayList<>();
-                MethodVisitor rewritten = new CodeRewriter(new NullMessages.Explaining(mv, ranges, messages), model.name(), null,
+                MethodVisitor rewritten = new CodeRewriter(new NullHandlers(mv, ranges, messages), model.name(), null,
                         model, loaded, problems);
                 return new NullMessages.Marking(rewritten, name + descriptor, ranges);
             }

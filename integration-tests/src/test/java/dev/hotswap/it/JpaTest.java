@@ -26,23 +26,6 @@ class JpaTest {
     private Http web;
     private int lastCount;
 
-    /** Spring Boot 3.5 (Hibernate 6.6) and 4.0 (Hibernate 7), each from its own folder of jars. */
-    enum Boot {
-        V3_5("data3Jars"), V4_0("data4Jars");
-
-        private final String property;
-
-        Boot(String property) {
-            this.property = property;
-        }
-
-        List<Path> jars() throws java.io.IOException {
-            try (java.util.stream.Stream<Path> jars = Files.list(Path.of(System.getProperty(property)))) {
-                return jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
-            }
-        }
-    }
-
     private static final String APP = """
             package pets;
             import org.springframework.boot.SpringApplication;
@@ -179,8 +162,8 @@ class JpaTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Boot.class)
-    void entitiesAreMappedAgainAndTheDataStays(Boot boot) throws Exception {
+    @EnumSource(DataBoot.class)
+    void entitiesAreMappedAgainAndTheDataStays(DataBoot boot) throws Exception {
         Path classes = dir.resolve("classes");
         Path[] compileWith = compileWith(boot, classes);
         try (ChildJvm child = start(boot, classes, compileWith)) {
@@ -224,8 +207,8 @@ class JpaTest {
      * database lacks.
      */
     @ParameterizedTest
-    @EnumSource(Boot.class)
-    void aSchemaLeftAloneIsNamedWhereItLacks(Boot boot) throws Exception {
+    @EnumSource(DataBoot.class)
+    void aSchemaLeftAloneIsNamedWhereItLacks(DataBoot boot) throws Exception {
         Path classes = dir.resolve("classes");
         Path[] compileWith = compileWith(boot, classes);
         Files.createDirectories(classes);
@@ -251,9 +234,9 @@ class JpaTest {
         }
     }
 
-    private static Path[] compileWith(Boot boot, Path classes) throws Exception {
+    private static Path[] compileWith(DataBoot boot, Path classes) throws Exception {
         List<Path> jars = boot.jars();
-        assertThat(jars).as("the data app's jars (build integration-tests/%s first)", boot == Boot.V3_5 ? "data3-jars" : "data4-jars")
+        assertThat(jars).as("the data app's jars (build integration-tests/%s first)", boot == DataBoot.V3_5 ? "data3-jars" : "data4-jars")
                 .anyMatch(p -> p.getFileName().toString().startsWith("hibernate-core"));
         Path[] compileWith = jars.toArray(new Path[jars.size() + 1]);
         compileWith[jars.size()] = classes;
@@ -261,7 +244,7 @@ class JpaTest {
     }
 
     /** The app compiled (step 0) and started under the packaged agent. */
-    private ChildJvm start(Boot boot, Path classes, Path[] compileWith, String... options) throws Exception {
+    private ChildJvm start(DataBoot boot, Path classes, Path[] compileWith, String... options) throws Exception {
         Map<String, String> app = new LinkedHashMap<>();
         app.put("pets.PetsApp", APP);
         app.put("pets.Owner", owner(false));

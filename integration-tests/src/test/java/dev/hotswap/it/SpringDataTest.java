@@ -29,25 +29,9 @@ class SpringDataTest {
     private int lastCount;
     private final Map<String, String> sources = new LinkedHashMap<>();
 
-    enum Boot {
-        V3_5("data3Jars"), V4_0("data4Jars");
-
-        private final String property;
-
-        Boot(String property) {
-            this.property = property;
-        }
-
-        List<Path> jars() throws java.io.IOException {
-            try (Stream<Path> jars = Files.list(Path.of(System.getProperty(property)))) {
-                return jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
-            }
-        }
-    }
-
     @ParameterizedTest
-    @EnumSource(Boot.class)
-    void everyEverydayEditOfADataAppIsServedWithItsStateKept(Boot boot) throws Exception {
+    @EnumSource(DataBoot.class)
+    void everyEverydayEditOfADataAppIsServedWithItsStateKept(DataBoot boot) throws Exception {
         List<Path> jars = boot.jars();
         assertThat(jars).as("the app's jars").anyMatch(p -> p.getFileName().toString().startsWith("hibernate-core"));
         Path classes = dir.resolve("classes");
