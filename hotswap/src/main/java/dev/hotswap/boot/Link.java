@@ -49,6 +49,11 @@ public final class Link {
         return LINKS.field(caller, name, type, opcode, owner, descriptor);
     }
 
+    public static CallSite objectMethods(MethodHandles.Lookup caller, String name, MethodType type, Class<?> recordClass,
+                                         String components, String fields, String descriptors) throws Throwable {
+        return LINKS.objectMethods(caller, name, type, recordClass, components, fields, descriptors);
+    }
+
     public static Class<?> type(MethodHandles.Lookup caller, String name, Class<?> type, String internalName) {
         return LINKS.type(caller, name, type, internalName);
     }

@@ -24,6 +24,9 @@ public interface Links {
 
     CallSite field(MethodHandles.Lookup caller, String name, MethodType type, int opcode, Class<?> owner, String descriptor);
 
+    CallSite objectMethods(MethodHandles.Lookup caller, String name, MethodType type, Class<?> recordClass, String components,
+                           String fields, String descriptors) throws Throwable;
+
     Class<?> type(MethodHandles.Lookup caller, String name, Class<?> type, String internalName);
 
     CallSite typeOp(MethodHandles.Lookup caller, String name, MethodType type, int opcode, Class<?> of);

@@ -157,6 +157,12 @@ public final class Entry implements Core, Links {
     }
 
     @Override
+    public CallSite objectMethods(MethodHandles.Lookup caller, String name, MethodType type, Class<?> recordClass,
+                                  String components, String fields, String descriptors) throws Throwable {
+        return Linker.objectMethods(caller, name, type, recordClass, components, fields, descriptors);
+    }
+
+    @Override
     public Class<?> type(MethodHandles.Lookup caller, String name, Class<?> type, String internalName) {
         return Linker.type(caller, name, type, internalName);
     }

@@ -11,7 +11,8 @@ import java.util.Optional;
  * bytes of its annotation attributes — raw, because the JDK's own annotation parser reads them
  * against the constant pool of the class file they came from ({@link ConstantPools}).
  */
-record Declared(String name, int access, byte[] annotations, List<Member> fields, List<Member> methods) {
+record Declared(String name, int access, byte[] annotations, List<Member> fields, List<Member> methods,
+                Optional<List<Component>> components) {
     /** A field or method (constructors are methods named {@code <init>}). */
     record Member(String name, String descriptor, int access, String signature, List<String> exceptions,
                   byte[] annotations, byte[] parameterAnnotations, byte[] annotationDefault,
@@ -23,6 +24,10 @@ record Declared(String name, int access, byte[] annotations, List<Member> fields
         String key() {
             return name + descriptor + (isStatic() ? "S" : "I");
         }
+    }
+
+    /** One entry of a {@code Record} attribute. */
+    record Component(String name, String descriptor, String signature) {
     }
 
     /** One entry of a {@code MethodParameters} attribute. */
@@ -45,6 +50,7 @@ record Declared(String name, int access, byte[] annotations, List<Member> fields
         List<Member> methods = new ArrayList<>();
         at = r.members(at, methods, true);
         byte[] annotations = null;
+        Optional<List<Component>> components = Optional.empty();
         int attributes = r.u2(at);
         at += 2;
         for (int i = 0; i < attributes; i++) {
@@ -52,10 +58,12 @@ record Declared(String name, int access, byte[] annotations, List<Member> fields
             int length = r.u4(at + 2);
             if (attribute.equals("RuntimeVisibleAnnotations")) {
                 annotations = r.slice(at + 6, length);
+            } else if (attribute.equals("Record")) {
+                components = Optional.of(r.components(at + 6));
             }
             at += 6 + length;
         }
-        return new Declared(name, access, annotations, List.copyOf(fields), List.copyOf(methods));
+        return new Declared(name, access, annotations, List.copyOf(fields), List.copyOf(methods), components);
     }
 
     Optional<Member> method(String name, String descriptor) {
@@ -92,6 +100,27 @@ record Declared(String name, int access, byte[] annotations, List<Member> fields
 
         String className(int index) {
             return utf8(u2(offsets[index] + 1));
+        }
+
+        List<Component> components(int at) {
+            List<Component> out = new ArrayList<>();
+            int count = u2(at);
+            at += 2;
+            for (int i = 0; i < count; i++) {
+                String name = utf8(u2(at));
+                String descriptor = utf8(u2(at + 2));
+                int attributes = u2(at + 4);
+                at += 6;
+                String signature = null;
+                for (int a = 0; a < attributes; a++) {
+                    if (utf8(u2(at)).equals("Signature")) {
+                        signature = utf8(u2(at + 6));
+                    }
+                    at += 6 + u4(at + 2);
+                }
+                out.add(new Component(name, descriptor, signature));
+            }
+            return List.copyOf(out);
         }
 
         int members(int at, List<Member> out, boolean methods) {

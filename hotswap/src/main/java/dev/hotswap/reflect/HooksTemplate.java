@@ -20,6 +20,7 @@ final class HooksTemplate {
     private static volatile MethodHandle declaredFields;
     private static volatile MethodHandle declaredMethods;
     private static volatile MethodHandle declaredConstructors;
+    private static volatile MethodHandle recordComponents;
     private static volatile MethodHandle classAnnotations;
     private static volatile MethodHandle annotations;
     private static volatile MethodHandle parameterAnnotations;
@@ -43,6 +44,10 @@ final class HooksTemplate {
 
     static Constructor<?>[] declaredConstructors(Class<?> type, boolean publicOnly) throws Throwable {
         return (Constructor<?>[]) declaredConstructors.invokeExact(type, publicOnly);
+    }
+
+    static java.lang.reflect.RecordComponent[] recordComponents(Class<?> type) throws Throwable {
+        return (java.lang.reflect.RecordComponent[]) recordComponents.invokeExact(type);
     }
 
     static Map<Class<? extends Annotation>, Annotation> classAnnotations(byte[] raw, Object pool, Class<?> type)

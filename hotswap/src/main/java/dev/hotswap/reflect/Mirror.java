@@ -11,6 +11,7 @@ import java.lang.reflect.Executable;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -51,6 +52,8 @@ public final class Mirror {
     private final MethodHandle rawFields;
     private final MethodHandle rawMethods;
     private final MethodHandle rawConstructors;
+    private final MethodHandle rawComponents;
+    private Components components;
     private MethodHandle rawParameters;
     private MethodHandle rawExecutableTypeAnnotations;
     private MethodHandle rawFieldTypeAnnotations;
@@ -72,6 +75,8 @@ public final class Mirror {
         rawMethods = trusted.findVirtual(Class.class, "getDeclaredMethods0", MethodType.methodType(Method[].class, boolean.class));
         rawConstructors = trusted.findVirtual(Class.class, "getDeclaredConstructors0",
                 MethodType.methodType(Constructor[].class, boolean.class));
+        rawComponents = trusted.findVirtual(Class.class, "getRecordComponents0",
+                MethodType.methodType(RecordComponent[].class));
         parseAnnotations = trusted.findStatic(parser, "parseAnnotations", MethodType.methodType(Map.class, byte[].class, pool,
                 Class.class)).asType(MethodType.methodType(Map.class, byte[].class, Object.class, Class.class));
     }
@@ -82,6 +87,7 @@ public final class Mirror {
         Class<?> parser = Class.forName("sun.reflect.annotation.AnnotationParser");
         this.pools = new ConstantPools(trusted);
         this.accessors = new Accessors(trusted);
+        this.components = new Components(trusted);
         this.lookups = new Lookups(this, trusted);
         rawParameters = trusted.findVirtual(Executable.class, "getParameters0", MethodType.methodType(Parameter[].class));
         rawExecutableTypeAnnotations = trusted.findVirtual(Executable.class, "getTypeAnnotationBytes0",
@@ -132,6 +138,8 @@ public final class Mirror {
                 Class.class, boolean.class)));
         set(hooks, trusted, "declaredConstructors", own.bind(this, "declaredConstructors",
                 MethodType.methodType(Constructor[].class, Class.class, boolean.class)));
+        set(hooks, trusted, "recordComponents", own.bind(this, "recordComponents",
+                MethodType.methodType(RecordComponent[].class, Class.class)));
         MethodType parse = MethodType.methodType(Map.class, byte[].class, Object.class, Class.class);
         set(hooks, trusted, "classAnnotations", own.bind(this, "classAnnotations", parse));
         this.hooks = hooks;
@@ -343,6 +351,12 @@ public final class Mirror {
         Constructor<?>[] vm = (Constructor<?>[]) rawConstructors.invokeExact(type, publicOnly);
         View v = guarded(type);
         return v == null ? vm : v.constructors(publicOnly);
+    }
+
+    private RecordComponent[] recordComponents(Class<?> type) throws Throwable {
+        RecordComponent[] vm = (RecordComponent[]) rawComponents.invokeExact(type);
+        View v = vm == null ? null : guarded(type);
+        return v == null ? vm : components.of(v, vm);
     }
 
     /** The view, or null (reported once) when making it failed for a reason a fresh start would not have. */

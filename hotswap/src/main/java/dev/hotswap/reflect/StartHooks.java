@@ -26,6 +26,8 @@ final class StartHooks {
                     "(Ljava/lang/Class;Z)[Ljava/lang/reflect/Method;"),
             new RawCalls.Swap("java/lang/Class", "getDeclaredConstructors0", "(Z)[Ljava/lang/reflect/Constructor;",
                     "declaredConstructors", "(Ljava/lang/Class;Z)[Ljava/lang/reflect/Constructor;"),
+            new RawCalls.Swap("java/lang/Class", "getRecordComponents0", "()[Ljava/lang/reflect/RecordComponent;",
+                    "recordComponents", "(Ljava/lang/Class;)[Ljava/lang/reflect/RecordComponent;"),
             new RawCalls.Swap("sun/reflect/annotation/AnnotationParser", "parseAnnotations", PARSE, "classAnnotations",
                     "([BLjava/lang/Object;Ljava/lang/Class;)Ljava/util/Map;"));
 

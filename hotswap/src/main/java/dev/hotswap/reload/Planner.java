@@ -222,7 +222,7 @@ final class Planner {
                     : !hints.isEmpty() ? String.join("; ", hints)
                     : engine.available()
                     ? "a structural change no running JVM can take (an existing class's superclass, interfaces, class modifiers, "
-                    + "record components, a volatile modifier added to a field stay as loaded): "
+                    + "a volatile modifier added to a field stay as loaded): "
                     + "undo it, or restart the program"
                     : "a structural change, which the JVM's HotSwap cannot swap (it replaces method bodies only) and "
                     + "hotswap's structural engine is not available in this JVM: undo it, or restart the program");

@@ -419,6 +419,11 @@ final class CodeRewriter extends MethodVisitor {
         if (unreachableLambda(name, descriptor, bootstrap, arguments)) {
             return;
         }
+        Object[] recordMethod = RecordMethods.throughEngine(loaded, bootstrap, arguments);
+        if (recordMethod != null) {
+            super.visitInvokeDynamicInsn(name, descriptor, RecordMethods.ENGINE, recordMethod);
+            return;
+        }
         Object[] rewritten = arguments.clone();
         for (int i = 0; i < rewritten.length; i++) {
             if (rewritten[i] instanceof Handle handle && handle.getOwner().equals(className)

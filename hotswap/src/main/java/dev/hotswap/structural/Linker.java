@@ -126,6 +126,12 @@ public final class Linker {
         return engine().bootstraps().fieldSite(caller, opcode, owner, name, descriptor, type);
     }
 
+    /** A record's {@code toString}, {@code equals} or {@code hashCode} reading a component a swap added. */
+    public static CallSite objectMethods(MethodHandles.Lookup caller, String name, MethodType type, Class<?> recordClass,
+                                         String components, String fields, String descriptors) throws Throwable {
+        return RecordMethods.bootstrap(caller, name, type, recordClass, components, fields, descriptors);
+    }
+
     /**
      * A class of the package of a named version's host ({@link Relocator}), which the version
      * cannot name itself: found in the host's loader, for a caller the engine wrote.

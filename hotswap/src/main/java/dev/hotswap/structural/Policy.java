@@ -99,6 +99,9 @@ final class Policy {
                 case PERMITTED_SUBCLASSES_CHANGED -> !type.isSealed();
                 // The new static initializer makes the added constants; see Enums.
                 case ENUM_CONSTANT_ADDED, ENUM_CONSTANT_REMOVED -> true;
+                // The loaded Record attribute stays; the components are fields, methods and a constructor
+                // like others, and reflection answers with the newest components (Mirror).
+                case RECORD_COMPONENTS_CHANGED -> true;
                 default -> false;
             };
             if (!supported) {

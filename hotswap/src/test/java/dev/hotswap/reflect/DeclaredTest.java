@@ -32,6 +32,17 @@ class DeclaredTest {
         }
     }
 
+    record Pair<T>(@Tagged("left") T left, int right) {
+    }
+
+    @Test
+    void readsRecordComponentsWithTheirSignatures() throws IOException {
+        Declared pair = Declared.read(bytesOf(Pair.class));
+        assertThat(pair.components()).hasValueSatisfying(components -> assertThat(components).containsExactly(
+                new Declared.Component("left", "Ljava/lang/Object;", "TT;"), new Declared.Component("right", "I", null)));
+        assertThat(Declared.read(bytesOf(Sample.class)).components()).as("no record").isEmpty();
+    }
+
     static byte[] bytesOf(Class<?> type) throws IOException {
         try (InputStream in = type.getResourceAsStream(type.getName().substring(type.getName().lastIndexOf('.') + 1) + ".class")) {
             return in.readAllBytes();
