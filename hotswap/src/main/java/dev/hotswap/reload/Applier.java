@@ -35,12 +35,15 @@ final class Applier {
     private final Frameworks frameworks;
     private final java.util.function.BiConsumer<Runnable, Duration> later;
     private final History history;
+    private final Redefinitions redefinitions;
     /** When the calls that straddled a batch have ended, so that what they cached can be dropped again. */
     static final Duration SETTLE_DELAY = Duration.ofMillis(500);
 
     Applier(Instrumentation instrumentation, RunningBytes running, Reporter reporter, EngineSlot engine,
-            Frameworks frameworks, java.util.function.BiConsumer<Runnable, Duration> later, History history) {
+            Frameworks frameworks, java.util.function.BiConsumer<Runnable, Duration> later, History history,
+            Redefinitions redefinitions) {
         this.history = history;
+        this.redefinitions = redefinitions;
         this.later = later;
         this.instrumentation = instrumentation;
         this.running = running;
@@ -87,7 +90,7 @@ final class Applier {
                         Catchers.replant(d.getDefinitionClass(), d.getDefinitionClassFile()))).toList();
                 // One call for the whole batch: the JDK promises that on any exception nothing changed.
                 try {
-                    instrumentation.redefineClasses(definitions.toArray(ClassDefinition[]::new));
+                    redefinitions.redefine(instrumentation, definitions.toArray(ClassDefinition[]::new));
                 } catch (Exception | LinkageError e) {
                     throw new Engine.CommitFailed(e);
                 }

@@ -23,9 +23,11 @@ final class Planting implements ClassFileTransformer {
     private final EngineSlot engine;
     private final Frameworks frameworks;
     private final LoadedIndex loaded;
+    private final Redefinitions redefinitions;
 
-    Planting(RunningBytes running, EngineSlot engine, Frameworks frameworks, LoadedIndex loaded) {
+    Planting(RunningBytes running, EngineSlot engine, Frameworks frameworks, LoadedIndex loaded, Redefinitions redefinitions) {
         this.loaded = loaded;
+        this.redefinitions = redefinitions;
         this.running = running;
         this.engine = engine;
         this.frameworks = frameworks;
@@ -34,8 +36,16 @@ final class Planting implements ClassFileTransformer {
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined, ProtectionDomain domain,
                             byte[] classfileBuffer) {
-        if (loader == null || className == null || classBeingRedefined != null) {
+        if (loader == null || className == null) {
             return null;
+        }
+        if (classBeingRedefined != null) {
+            try {
+                return redefinitions.redefining(classBeingRedefined, classfileBuffer);
+            } catch (RuntimeException | LinkageError e) {
+                Debug.log("a redefinition of " + className + " passes as asked", e);
+                return null;
+            }
         }
         loaded.defining(loader, className);
         if (!running.isWatched(domain)) {
@@ -60,6 +70,10 @@ final class Planting implements ClassFileTransformer {
         byte[] result = rewritten != null ? rewritten : bytes;
         byte[] unsealed = Unsealed.strip(result);
         result = unsealed != null ? unsealed : result;
-        return result == classfileBuffer ? null : result;
+        if (result == classfileBuffer) {
+            return null;
+        }
+        redefinitions.loaded(loader, className, result);
+        return result;
     }
 }

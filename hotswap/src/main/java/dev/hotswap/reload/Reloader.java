@@ -47,11 +47,14 @@ final class Reloader implements Debouncer.BatchHandler {
     }
 
     private final ResourceFiles resourceFiles;
+    private final Redefinitions redefinitions;
 
     Reloader(Instrumentation instrumentation, Roots roots, RunningBytes running, Reporter reporter, Duration giveUpAfter,
              EngineSlot engine, dev.hotswap.integration.Frameworks frameworks,
-             java.util.function.BiConsumer<Runnable, Duration> later, LoadedIndex loadedIndex, History history) {
+             java.util.function.BiConsumer<Runnable, Duration> later, LoadedIndex loadedIndex, History history,
+             Redefinitions redefinitions) {
         this.history = history;
+        this.redefinitions = redefinitions;
         this.resourceFiles = new ResourceFiles();
         this.loadedIndex = loadedIndex;
         this.frameworks = frameworks;
@@ -73,7 +76,8 @@ final class Reloader implements Debouncer.BatchHandler {
         if (parts == null) {
             parts = new Parts(new BatchReader(roots, giveUpAfter), new HeldFiles(reporter::detail),
                     new AnonymousNaming(instrumentation, running, roots, engine, reporter::detail),
-                    new Planner(jvm(), structural(), reporter::detail), new Applier(instrumentation, running, reporter, engine, frameworks, later, history));
+                    new Planner(jvm(), structural(), reporter::detail), new Applier(instrumentation, running, reporter, engine, frameworks, later, history,
+                    redefinitions));
         }
         return parts;
     }
@@ -224,7 +228,48 @@ final class Reloader implements Debouncer.BatchHandler {
                     "the batch goes in whole or not at all; recompile and the next complete build is applied");
             return Optional.empty();
         }
-        List<Candidate> candidates = p.held().join(((BatchReader.Read.Ready) read).candidates());
+        planAndApply(p, p.held().join(((BatchReader.Read.Ready) read).candidates()), resources, started);
+        return Optional.empty();
+    }
+
+    /**
+     * Classes another agent asked the JVM to redefine (a debugger's HotSwap), which ran on as they
+     * were ({@link Redefinitions}): their bytes go in as a batch, as if the build had written them.
+     */
+    void redefinedElsewhere(Map<Class<?>, byte[]> requested) {
+        long started = System.nanoTime();
+        List<Candidate> candidates = new java.util.ArrayList<>();
+        List<ReloadOutcome.Reason> unreadable = new java.util.ArrayList<>();
+        for (Map.Entry<Class<?>, byte[]> e : requested.entrySet()) {
+            String name = e.getKey().getName();
+            Optional<Path> root = running.location(e.getKey().getProtectionDomain()).flatMap(roots::rootOf);
+            try {
+                ClassModel model = ClassModel.parse(e.getValue());
+                if (root.isPresent() && model.javaName().equals(name)) {
+                    candidates.add(new Candidate(root.get().resolve(model.name() + ".class"), e.getValue(), model));
+                    continue;
+                }
+                unreadable.add(new ReloadOutcome.Reason(name, "", "the bytes a debugger asked to redefine it with hold "
+                        + model.javaName(), ReloadOutcome.Kind.UNREADABLE_CLASS_FILE));
+            } catch (InvalidClassFileException | RuntimeException ex) {
+                unreadable.add(new ReloadOutcome.Reason(name, "", "the bytes a debugger asked to redefine it with are not"
+                        + " a class file (" + ex.getMessage() + ")", ReloadOutcome.Kind.UNREADABLE_CLASS_FILE));
+            }
+        }
+        history.origin("debugger");
+        try {
+            if (!unreadable.isEmpty()) {
+                reporter.outcome(new ReloadOutcome.Refused(requested.keySet().stream().map(Class::getName).sorted().toList(),
+                        unreadable), "nothing was applied");
+            } else if (!candidates.isEmpty()) {
+                planAndApply(parts(), candidates, List.of(), started);
+            }
+        } finally {
+            history.origin("build");
+        }
+    }
+
+    private void planAndApply(Parts p, List<Candidate> candidates, List<Swap.Resource> resources, long started) {
         boolean refused = true;
         Set<String> unswappable = Set.of();
         try {
@@ -248,6 +293,5 @@ final class Reloader implements Debouncer.BatchHandler {
         } finally {
             p.held().settle(candidates, refused, unswappable);
         }
-        return Optional.empty();
     }
 }

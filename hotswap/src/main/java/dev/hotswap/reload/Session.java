@@ -58,11 +58,13 @@ public final class Session implements AutoCloseable {
                     return e;
                 }), mirror, shape);
         LoadedIndex loaded = new LoadedIndex(instrumentation::getAllLoadedClasses);
-        this.planting = new Planting(running, engine, followed, loaded);
+        Redefinitions redefinitions = new Redefinitions(running, engine, this::later);
+        this.planting = new Planting(running, engine, followed, loaded, redefinitions);
         History history = new History();
         reporter.addListener(history);
         this.reloader = new Reloader(instrumentation, roots, running, reporter, options.retry(), engine, followed,
-                this::later, loaded, history);
+                this::later, loaded, history, redefinitions);
+        redefinitions.applyWith(reloader::redefinedElsewhere);
         this.bean = new SessionBean(roots.folders(), history, running,
                 new Remote(roots, running, loaded, reloader, reporter, history), this::later,
                 () -> engine.existing().map(e -> "structural engine, " + (shape.get().named() ? "named" : "hidden")

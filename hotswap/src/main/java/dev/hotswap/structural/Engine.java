@@ -5,6 +5,7 @@ import dev.hotswap.classfile.ClassModel;
 import dev.hotswap.classfile.ConstantPool;
 import java.lang.instrument.ClassDefinition;
 import java.lang.instrument.Instrumentation;
+import java.lang.instrument.UnmodifiableClassException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MutableCallSite;
@@ -259,6 +260,37 @@ public final class Engine {
     /** True when {@code type} is a class the engine defined to hold a version's code, not one of the program. */
     public static boolean isVersion(Class<?> type) {
         return VersionLoader.isVersion(type);
+    }
+
+    // ---- what the JVM runs, for redefinitions another agent asks for (a debugger's HotSwap) ----
+
+    /** The bytes of each class the engine last redefined, as given to the JVM. */
+    private final Map<Class<?>, byte[]> redefinedBytes = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+    private final ThreadLocal<Boolean> redefining = new ThreadLocal<>();
+
+    /** The one {@code redefineClasses} call of a batch, marked as the engine's, its bytes kept once it went in. */
+    void redefine(List<ClassDefinition> definitions) throws ClassNotFoundException, UnmodifiableClassException {
+        redefining.set(Boolean.TRUE);
+        try {
+            instrumentation.redefineClasses(definitions.toArray(ClassDefinition[]::new));
+        } finally {
+            redefining.remove();
+        }
+        definitions.forEach(d -> redefinedBytes.put(d.getDefinitionClass(), d.getDefinitionClassFile()));
+    }
+
+    /** True while this thread runs the engine's own {@code redefineClasses} call. */
+    public boolean redefiningHere() {
+        return redefining.get() != null;
+    }
+
+    /**
+     * The bytes the JVM runs for a class the engine redefined, or for one of its named versions;
+     * empty for others. Never takes the engine's lock: asked from inside another agent's redefinition.
+     */
+    public Optional<byte[]> definedBytes(Class<?> type) {
+        byte[] redefined = redefinedBytes.get(type);
+        return Optional.ofNullable(redefined != null ? redefined : VersionLoader.definedBytes(type));
     }
 
     // ---- what reloading asks ----

@@ -244,7 +244,7 @@ final class Transaction {
                 }
             }
             if (!definitions.isEmpty()) {
-                instrumentation.redefineClasses(definitions.toArray(ClassDefinition[]::new));
+                engine.redefine(definitions);
             }
         } catch (Exception | LinkageError e) {
             throw new Engine.CommitFailed(e);

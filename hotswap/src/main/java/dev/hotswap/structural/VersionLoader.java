@@ -17,6 +17,8 @@ final class VersionLoader extends ClassLoader {
     }
 
     private final String versionName;
+    /** The bytes the version was defined with: what a debugger's redefinition of it must be given back. */
+    private volatile byte[] defined;
 
     VersionLoader(ClassLoader host, String versionName) {
         super(host); // unnamed: a trace reads app.Worker.tick(Worker.java:8), as the class it runs for
@@ -25,7 +27,14 @@ final class VersionLoader extends ClassLoader {
 
     /** Defines the version; no protection domain: it is nothing a watched folder holds. */
     Class<?> define(byte[] bytes) {
-        return defineClass(versionName, bytes, 0, bytes.length);
+        Class<?> version = defineClass(versionName, bytes, 0, bytes.length);
+        defined = bytes;
+        return version;
+    }
+
+    /** The bytes a named version was defined with; null for any other class. */
+    static byte[] definedBytes(Class<?> type) {
+        return type.getClassLoader() instanceof VersionLoader v ? v.defined : null;
     }
 
     @Override

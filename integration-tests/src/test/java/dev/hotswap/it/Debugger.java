@@ -123,6 +123,50 @@ final class Debugger implements AutoCloseable {
         return true;
     }
 
+    /** How an IDE sends its HotSwap after a build. */
+    enum HotSwap {
+        /** IntelliJ IDEA: one {@code redefineClasses} call per changed class, for every loaded class of its name. */
+        CALL_PER_CLASS,
+        /** Eclipse, VS Code: one call with every loaded class of every changed name. */
+        ONE_CALL
+    }
+
+    /**
+     * An IDE's HotSwap of the classes a build changed ({@code classesByName} for each, then
+     * {@code redefineClasses}), followed, as IDEs do, by setting its breakpoints again in the
+     * classes of those names; the number of classes redefined.
+     */
+    synchronized int hotSwap(Map<String, byte[]> changed, HotSwap how) {
+        Map<ReferenceType, byte[]> all = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, byte[]> e : changed.entrySet()) {
+            Map<ReferenceType, byte[]> ofName = new java.util.LinkedHashMap<>();
+            vm.classesByName(e.getKey()).forEach(type -> ofName.put(type, e.getValue()));
+            if (how == HotSwap.CALL_PER_CLASS) {
+                redefine(ofName);
+            }
+            all.putAll(ofName);
+        }
+        if (how == HotSwap.ONE_CALL) {
+            redefine(all);
+        }
+        for (Line line : lines) {
+            if (changed.containsKey(line.className())) {
+                vm.classesByName(line.className()).forEach(type -> arm(type, line));
+            }
+        }
+        return all.size();
+    }
+
+    /** The JVM's refusal, naming the classes (and their loaders) the call redefined. */
+    private void redefine(Map<ReferenceType, byte[]> classes) {
+        try {
+            vm.redefineClasses(classes);
+        } catch (UnsupportedOperationException e) {
+            throw new UnsupportedOperationException(e.getMessage() + " (redefining " + classes.keySet().stream()
+                    .map(t -> t.name() + " of " + t.classLoader()).toList() + ")", e);
+        }
+    }
+
     /** Starts counting hits afresh; hits resume at once while counting (not queued). */
     void count() {
         hits.set(0);
