@@ -122,7 +122,14 @@ class IdeHotSwapTest {
                 child.awaitAfter(from, "tick v3 ");
                 child.awaitAfter(from, " bonus=true Worker#");
                 assertThat(ide.awaitHits(3, 10)).as("hits after a structural HotSwap").isGreaterThanOrEqualTo(3);
+                ide.drain();
+                Debugger.Stop stop = ide.next(10);
+                assertThat(stop).as("a stop after the structural HotSwap").isNotNull();
+                assertThat(stop.location().lineNumber()).isEqualTo(7);
+                // In the new code: a version's method, whose object is the local self.
+                assertThat(stop.thread().frame(0).visibleVariableByName("self")).as("swapped code").isNotNull();
                 ide.count(); // hits resume at once from now on
+                stop.resume();
                 ide.drain();
 
                 // The IDE, then the build's class file: a field and a lambda added, applied once.
