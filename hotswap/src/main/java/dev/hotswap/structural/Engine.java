@@ -94,9 +94,15 @@ public final class Engine {
         }
 
         /** The batch went in; {@code warnings} name what did not follow. */
-        record Applied(List<Problem> warnings) implements Result {
+        /** {@code reinitialized}: the statics given new values by their changed initializers, {@code app.Rules.P}. */
+        record Applied(List<Problem> warnings, List<String> reinitialized) implements Result {
             public Applied {
                 warnings = List.copyOf(warnings);
+                reinitialized = List.copyOf(reinitialized);
+            }
+
+            public Applied(List<Problem> warnings) {
+                this(warnings, List.of());
             }
         }
     }
@@ -234,6 +240,29 @@ public final class Engine {
      *
      * @param sayFallbacks whether a version that has to be hidden after all is said in a line
      */
+    /**
+     * Whether a changed static initializer runs again for the statics whose initializing code
+     * changed ({@link StaticSlices}); on unless the session says {@code statics=keep}.
+     */
+    public void rerunsInitializers(boolean rerun) {
+        this.rerunsInitializers = rerun;
+    }
+
+    boolean rerunsInitializers() {
+        return rerunsInitializers;
+    }
+
+    private volatile boolean rerunsInitializers = true;
+
+    /**
+     * The statics of {@code next} ({@code name:descriptor}) whose initializing code differs from
+     * {@code previous}'s, both class files as compiled: a class whose bodies alone changed but
+     * has such statics goes through the engine, which runs that code again.
+     */
+    public static Set<String> changedStatics(byte[] previous, byte[] next) {
+        return StaticSlices.changed(previous, next);
+    }
+
     public void namedVersions(boolean named, boolean sayFallbacks) {
         this.named = named;
         this.sayFallbacks = sayFallbacks;

@@ -150,12 +150,13 @@ final class StaticSlices {
      * its returns turned into jumps to the end, where the fields whose value is a
      * {@code ConstantValue}, or that no code initializes any more, are set; frames written full.
      */
-    static Optional<MethodNode> code(byte[] next, Set<String> fields) {
+    static MethodNode code(byte[] next, Set<String> fields) {
         ClassNode node = read(next);
-        MethodNode clinit = clinit(node).orElse(null);
-        if (clinit == null) {
-            return Optional.empty();
-        }
+        MethodNode clinit = clinit(node).orElseGet(() -> {
+            MethodNode none = new MethodNode(Opcodes.ACC_STATIC, "<clinit>", "()V", null, null);
+            none.instructions.add(new InsnNode(Opcodes.RETURN));
+            return none;
+        });
         List<Region> regions = regions(node);
         boolean[] keep = new boolean[clinit.instructions.size()];
         Set<String> stored = new java.util.HashSet<>();
@@ -190,7 +191,7 @@ final class StaticSlices {
         while (last instanceof LabelNode || last instanceof LineNumberNode) {
             last = last.getPrevious();
         }
-        if (last instanceof FrameNode) {
+        if (last == null || last instanceof FrameNode) {
             code.add(new InsnNode(Opcodes.NOP)); // two frames cannot stand at one offset
         }
         code.add(end);
@@ -210,7 +211,7 @@ final class StaticSlices {
         clinit.visibleLocalVariableAnnotations = null;
         clinit.invisibleLocalVariableAnnotations = null;
         clinit.maxStack = Math.max(clinit.maxStack, 2);
-        return Optional.of(clinit);
+        return clinit;
     }
 
     private static AbstractInsnNode defaultValue(Type type) {
