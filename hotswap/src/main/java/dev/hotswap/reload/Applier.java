@@ -137,13 +137,26 @@ final class Applier {
         }
         classes.sort(null);
         classes.addAll(followed.read());
-        reporter.outcome(new ReloadOutcome.Reloaded(classes, Duration.ofNanos(System.nanoTime() - started), warnings), "");
+        reporter.outcome(new ReloadOutcome.Reloaded(classes, Duration.ofNanos(System.nanoTime() - started), warnings),
+                reinitialized(((Engine.Result.Applied) result).reinitialized()));
         followed.notes().forEach(note -> reporter.info("hotswap: " + note));
         later.accept(frameworks::settle, SETTLE_DELAY);
         for (Planner.Target t : targets) {
             hooks.run(t);
         }
         return false;
+    }
+
+    /** {@code static initializer re-run for P, LIMITS}: the statics of one class by name, of several by class and name. */
+    static String reinitialized(List<String> statics) {
+        if (statics.isEmpty()) {
+            return "";
+        }
+        java.util.Set<String> owners = new java.util.HashSet<>();
+        statics.forEach(s -> owners.add(s.substring(0, s.lastIndexOf('.'))));
+        List<String> names = statics.stream().map(s -> owners.size() == 1 ? s.substring(s.lastIndexOf('.') + 1)
+                : s.substring(s.lastIndexOf('.', s.lastIndexOf('.') - 1) + 1)).toList();
+        return (owners.size() == 1 ? "static initializer" : "static initializers") + " re-run for " + String.join(", ", names);
     }
 
     /**

@@ -51,6 +51,17 @@ final class EngineSlot {
         redefinitions.get(type).incrementAndGet();
     }
 
+    /** Whether changed static initializers run again ({@code statics=rerun}, the default) or not ({@code statics=keep}). */
+    private volatile boolean rerunsInitializers = true;
+
+    void rerunsInitializers(boolean rerun) {
+        rerunsInitializers = rerun;
+    }
+
+    boolean rerunsInitializers() {
+        return rerunsInitializers;
+    }
+
     /** Reflection's mirror of this JVM, when the JDK took its hooks. */
     Optional<Mirror> mirror() {
         return mirror;

@@ -35,10 +35,14 @@ import java.util.regex.Pattern;
  *                {@code *.batch} listing its class and resource files, one path per line); the
  *                listed files are swapped at once, as one batch, and the watched folders are not
  *                watched for writes (dev mode's build says where each compile ends)
+ * @param statics whether a changed static initializer runs again for the statics whose initializing
+ *                code changed ({@code statics=rerun}, the default) or every static keeps its value
+ *                ({@code statics=keep})
  * @param problems what could not be understood, one sentence each
  */
 public record Options(List<Path> watch, Duration quiet, Optional<Duration> settle, Optional<Duration> poll, Duration retry,
-                      Verbosity verbosity, Optional<Path> events, Optional<Path> batches, List<String> problems) {
+                      Verbosity verbosity, Optional<Path> events, Optional<Path> batches, Statics statics,
+                      List<String> problems) {
 
     public static final Duration DEFAULT_QUIET = Duration.ofMillis(50);
     public static final Duration DEFAULT_SETTLE = Duration.ofMillis(3);
@@ -49,12 +53,20 @@ public record Options(List<Path> watch, Duration quiet, Optional<Duration> settl
     static final String PROPERTY_PREFIX = "hotswap.";
     /** Read by {@code dev.hotswap.watch.Debug}, not an option: known, so never called unknown. */
     private static final String DEBUG_PROPERTY = "hotswap.debug";
-    private static final List<String> KEYS = List.of("watch", "quiet", "settle", "poll", "retry", "verbosity", "events", "batches");
+    private static final List<String> KEYS = List.of("watch", "quiet", "settle", "poll", "retry", "verbosity", "events", "batches", "statics");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|)", Pattern.CASE_INSENSITIVE);
 
     public Options {
         watch = List.copyOf(watch);
         problems = List.copyOf(problems);
+    }
+
+    /** What becomes of statics whose initializing code a swap changed. */
+    public enum Statics {
+        /** The part of the new static initializer that sets them runs again: they get the new values. */
+        RERUN,
+        /** They keep the values they have (the new initializer is not run for them). */
+        KEEP
     }
 
     /** What is printed on stderr. */
@@ -69,7 +81,7 @@ public record Options(List<Path> watch, Duration quiet, Optional<Duration> settl
 
     public static Options defaults() {
         return new Options(List.of(), DEFAULT_QUIET, Optional.of(DEFAULT_SETTLE), Optional.empty(), DEFAULT_RETRY, Verbosity.NORMAL,
-                Optional.empty(), Optional.empty(), List.of());
+                Optional.empty(), Optional.empty(), Statics.RERUN, List.of());
     }
 
     /**
@@ -125,6 +137,7 @@ public record Options(List<Path> watch, Duration quiet, Optional<Duration> settl
         Verbosity verbosity = Verbosity.NORMAL;
         Optional<Path> events = Optional.empty();
         Optional<Path> batches = Optional.empty();
+        Statics statics = Statics.RERUN;
         final List<String> problems = new ArrayList<>();
 
         void set(String key, String value, String where) {
@@ -167,6 +180,13 @@ public record Options(List<Path> watch, Duration quiet, Optional<Duration> settl
                 case "verbosity", "verbose" -> verbosity(key, value, where);
                 case "events" -> events = path(value, where);
                 case "batches" -> batches = path(value, where);
+                case "statics" -> {
+                    try {
+                        statics = Statics.valueOf(value.strip().toUpperCase(Locale.ROOT));
+                    } catch (IllegalArgumentException e) {
+                        problems.add(where + ": '" + value + "' is not one of rerun, keep; using rerun");
+                    }
+                }
                 default -> problems.add("unknown " + where + " ignored (known: " + String.join(", ", KEYS) + ")");
             }
         }
@@ -216,7 +236,7 @@ public record Options(List<Path> watch, Duration quiet, Optional<Duration> settl
         Options build() {
             // A quiet period asked for by name is a fixed one: the compile's end is not looked for.
             Optional<Duration> detect = quietSet && !settleSet ? Optional.empty() : settle;
-            return new Options(watch, quiet, detect, poll, retry, verbosity, events, batches, problems);
+            return new Options(watch, quiet, detect, poll, retry, verbosity, events, batches, statics, problems);
         }
     }
 }

@@ -52,6 +52,11 @@ final class Planner {
 
         boolean manages(Class<?> type);
 
+        /** True when a changed static initializer runs again for the statics whose code changed (not {@code statics=keep}). */
+        default boolean rerunsInitializers() {
+            return false;
+        }
+
         /** True when the engine takes this class when its methods' bodies alone changed, too. */
         default boolean takesBodies(Class<?> type) {
             return false;
@@ -179,6 +184,11 @@ final class Planner {
                         || ((!changes.isEmpty() || hosts.contains(c.model().name())) && engine.available()));
                 List<Engine.Problem> problems = engineTakes
                         ? engine.unsupported(type, now.get().model().orElseThrow(), c.model()) : List.of();
+                if (!engineTakes && hasModel && changes.isEmpty() && engine.rerunsInitializers()
+                        && !Engine.changedStatics(now.get().bytes, c.bytes()).isEmpty() && engine.available()) {
+                    // Bodies alone, but a static's initializer among them: the engine runs it again.
+                    engineTakes = engine.unsupported(type, now.get().model().orElseThrow(), c.model()).isEmpty();
+                }
                 if (!engineTakes && hasModel && changes.isEmpty() && engine.takesBodies(type) && engine.available()) {
                     // Bodies alone, as a new version, where the engine can take the class; else as a redefinition.
                     engineTakes = engine.unsupported(type, now.get().model().orElseThrow(), c.model()).isEmpty();

@@ -119,6 +119,11 @@ final class Reloader implements Debouncer.BatchHandler {
             }
 
             @Override
+            public boolean rerunsInitializers() {
+                return engine.rerunsInitializers();
+            }
+
+            @Override
             public boolean takesBodies(Class<?> type) {
                 return engine.takesBodies(type);
             }

@@ -51,7 +51,10 @@ final class Reporter {
         listeners.remove(listener);
     }
 
-    /** Reports an outcome; {@code hint} says what the user can do about a refusal or failure. */
+    /**
+     * Reports an outcome; {@code hint} says what the user can do about a refusal or failure, and
+     * for a reload what else it did (said in brackets after the classes).
+     */
     void outcome(ReloadOutcome outcome, String hint) {
         // Refusals and failures are always shown: the user must know the old code still runs.
         if (!(outcome instanceof ReloadOutcome.Reloaded) || verbosity != Options.Verbosity.QUIET) {
@@ -86,7 +89,8 @@ final class Reporter {
         List<String> classes = outcome.classes();
         if (outcome instanceof ReloadOutcome.Reloaded r) {
             String line = "hotswap: reloaded " + classesAndFiles(classes)
-                    + " in " + Math.max(0, r.took().toMillis()) + " ms: " + names(classes);
+                    + " in " + Math.max(0, r.took().toMillis()) + " ms: " + names(classes)
+                    + (hint.isEmpty() ? "" : " (" + hint + ")");
             // The new code runs; what did not follow is said on the same line.
             return r.warnings().isEmpty() ? line : line + " — but " + reasons(r.warnings(), true);
         }

@@ -55,8 +55,10 @@ public final class Session implements AutoCloseable {
                 .map(e -> {
                     e.receivers(followed::addedMethod);
                     e.namedVersions(shape.get().named(), shape.get().saysFallbacks());
+                    e.rerunsInitializers(options.statics() == Options.Statics.RERUN);
                     return e;
                 }), mirror, shape);
+        engine.rerunsInitializers(options.statics() == Options.Statics.RERUN);
         LoadedIndex loaded = new LoadedIndex(instrumentation::getAllLoadedClasses);
         Redefinitions redefinitions = new Redefinitions(running, engine, this::later);
         this.planting = new Planting(running, engine, followed, loaded, redefinitions);

@@ -60,6 +60,7 @@ public final class Engine {
     private final AddedFields fields;
     private final Policy policy;
     private final Transaction transaction;
+    private final OwnRedefinitions redefinitions;
     private final EngineShapes shapes;
     private final NpeMessages npes;
     private final Bootstraps bootstraps;
@@ -95,9 +96,15 @@ public final class Engine {
         }
 
         /** The batch went in; {@code warnings} name what did not follow. */
-        record Applied(List<Problem> warnings) implements Result {
+        /** {@code reinitialized}: the statics given new values by their changed initializers, {@code app.Rules.P}. */
+        record Applied(List<Problem> warnings, List<String> reinitialized) implements Result {
             public Applied {
                 warnings = List.copyOf(warnings);
+                reinitialized = List.copyOf(reinitialized);
+            }
+
+            public Applied(List<Problem> warnings) {
+                this(warnings, List.of());
             }
         }
     }
@@ -115,6 +122,7 @@ public final class Engine {
         this.sites = new CallSites(registry, trusted);
         this.fields = new AddedFields(registry, trusted);
         this.policy = new Policy(this, registry);
+        this.redefinitions = new OwnRedefinitions(instrumentation);
         this.transaction = new Transaction(this, registry, sites, policy, instrumentation, trusted);
         this.shapes = new EngineShapes(this, registry, sites, fields, trusted);
         this.npes = new NpeMessages(registry, trusted);
@@ -235,6 +243,29 @@ public final class Engine {
      *
      * @param sayFallbacks whether a version that has to be hidden after all is said in a line
      */
+    /**
+     * Whether a changed static initializer runs again for the statics whose initializing code
+     * changed ({@link StaticSlices}); on unless the session says {@code statics=keep}.
+     */
+    public void rerunsInitializers(boolean rerun) {
+        this.rerunsInitializers = rerun;
+    }
+
+    boolean rerunsInitializers() {
+        return rerunsInitializers;
+    }
+
+    private volatile boolean rerunsInitializers = true;
+
+    /**
+     * The statics of {@code next} ({@code name:descriptor}) whose initializing code differs from
+     * {@code previous}'s, both class files as compiled: a class whose bodies alone changed but
+     * has such statics goes through the engine, which runs that code again.
+     */
+    public static Set<String> changedStatics(byte[] previous, byte[] next) {
+        return StaticSlices.changed(previous, next);
+    }
+
     public void namedVersions(boolean named, boolean sayFallbacks) {
         this.named = named;
         this.sayFallbacks = sayFallbacks;
@@ -264,33 +295,19 @@ public final class Engine {
 
     // ---- what the JVM runs, for redefinitions another agent asks for (a debugger's HotSwap) ----
 
-    /** The bytes of each class the engine last redefined, as given to the JVM. */
-    private final Map<Class<?>, byte[]> redefinedBytes = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
-    private final ThreadLocal<Boolean> redefining = new ThreadLocal<>();
-
     /** The one {@code redefineClasses} call of a batch, marked as the engine's, its bytes kept once it went in. */
     void redefine(List<ClassDefinition> definitions) throws ClassNotFoundException, UnmodifiableClassException {
-        redefining.set(Boolean.TRUE);
-        try {
-            instrumentation.redefineClasses(definitions.toArray(ClassDefinition[]::new));
-        } finally {
-            redefining.remove();
-        }
-        definitions.forEach(d -> redefinedBytes.put(d.getDefinitionClass(), d.getDefinitionClassFile()));
+        redefinitions.redefine(definitions);
     }
 
     /** True while this thread runs the engine's own {@code redefineClasses} call. */
     public boolean redefiningHere() {
-        return redefining.get() != null;
+        return redefinitions.here();
     }
 
-    /**
-     * The bytes the JVM runs for a class the engine redefined, or for one of its named versions;
-     * empty for others. Never takes the engine's lock: asked from inside another agent's redefinition.
-     */
+    /** The bytes the JVM runs for a class the engine redefined, or for one of its named versions; never locks. */
     public Optional<byte[]> definedBytes(Class<?> type) {
-        byte[] redefined = redefinedBytes.get(type);
-        return Optional.ofNullable(redefined != null ? redefined : VersionLoader.definedBytes(type));
+        return redefinitions.definedBytes(type);
     }
 
     // ---- what reloading asks ----

@@ -74,7 +74,7 @@ final class Transaction {
 
     /** What a class of the batch becomes once it is published. */
     private record Plan(Managed managed, Version version, List<String> constructors, boolean initialize,
-                        boolean isEnum, ClassModel next, Map<String, Integer> epochs) {
+                        boolean isEnum, ClassModel next, Map<String, Integer> epochs, List<String> reinitialized) {
     }
 
     Engine.Result apply(List<ClassDefinition> plain, List<Engine.Structural> requested, List<Engine.NewClass> added,
@@ -148,11 +148,21 @@ final class Transaction {
                 }
                 ClassModel previous = m.current != null ? m.current.model() : s.running();
                 Set<String> initialize = newStatics(m.loaded, previous, s.next());
+                Set<String> quiet = new HashSet<>(initialize); // added statics, values arrays: not told
                 boolean isEnum = (s.next().access() & Opcodes.ACC_ENUM) != 0 && !constants(previous).equals(constants(s.next()));
                 if (isEnum) {
                     // The values array is built anew from the constants: kept ones are the same objects.
                     initialize.addAll(valuesArrays(s.next()));
+                    quiet.addAll(valuesArrays(s.next()));
                 }
+                if (engine.rerunsInitializers()) {
+                    // Statics whose initializing code changed, and those computed from them, get new values too.
+                    initialize.addAll(StaticSlices.changed(m.current != null && m.currentBytes != null ? m.currentBytes
+                            : s.runningBytes(), s.nextBytes()));
+                    initialize = new LinkedHashSet<>(StaticSlices.closure(s.nextBytes(), initialize));
+                }
+                List<String> reinitialized = initialize.stream().filter(f -> !quiet.contains(f))
+                        .map(f -> f.substring(0, f.indexOf(':'))).toList();
                 definingNext = true;
                 Version version = versions.define(m, s.nextBytes(), s.next(), loaded, found, generation, initialize);
                 definingNext = false;
@@ -170,10 +180,10 @@ final class Transaction {
                                     m.carrier == null ? "" : m.carrier.descriptor(), List.copyOf(constructors)))));
                 }
                 // Added statics without an initializer (no <clinit>) have nothing to run: they stay at 0, null, false.
-                boolean initializes = !initialize.isEmpty()
+                boolean initializes = !reinitialized.isEmpty() || !initialize.isEmpty()
                         && LoadRewriter.declares(s.next(), false, "<clinit>", "()V", true);
                 plans.put(s.type(), new Plan(m, version, List.copyOf(constructors), initializes, isEnum,
-                        s.next(), epochs.get(m)));
+                        s.next(), epochs.get(m), reinitialized));
             } catch (VerifyError | ClassFormatError e) {
                 if (!definingNext) {
                     found.add("its new version cannot be defined (" + e + ")");
@@ -216,7 +226,11 @@ final class Transaction {
         } finally {
             engine.bootstraps().publishing(false); // whatever happened: never leave other threads waiting on a batch
         }
-        return new Engine.Result.Applied(warnings);
+        List<String> reinitialized = new ArrayList<>();
+        for (Engine.Structural s : structural) {
+            plans.get(s.type()).reinitialized().forEach(f -> reinitialized.add(s.type().getName() + "." + f));
+        }
+        return new Engine.Result.Applied(warnings, reinitialized);
     }
 
     /** The one redefinition of the batch; the JDK promises that if it throws, nothing changed. */
@@ -314,7 +328,14 @@ final class Transaction {
         for (Engine.Structural s : structural) {
             Plan plan = plans.get(s.type());
             if (plan.initialize()) {
-                initializeAddedStatics(plan.version()).ifPresent(warnings::add);
+                Optional<Engine.Problem> failed = initializeAddedStatics(plan.version());
+                failed.ifPresent(warnings::add);
+                Set<String> finals = new LinkedHashSet<>();
+                plan.managed().loaded.fields().stream().filter(f -> f.is(Opcodes.ACC_STATIC) && f.is(Opcodes.ACC_FINAL)
+                        && plan.reinitialized().contains(f.name())).forEach(f -> finals.add(f.name()));
+                if (!finals.isEmpty()) {
+                    FoldedStatics.drop(engine, registry, instrumentation, s.type(), finals).ifPresent(warnings::add);
+                }
             }
             if (plan.isEnum()) {
                 enums.add(s.type());
@@ -359,9 +380,10 @@ final class Transaction {
     }
 
     /**
-     * Static fields added by a swap get their initializers: the new static initializer runs once
-     * more, writing only those fields (every other static keeps its value; the values computed
-     * for them are dropped). Its other effects run again too — the rule is simple and visible.
+     * Static fields added by a swap, or whose initializing code changed, get their initializers:
+     * the part of the new static initializer that sets them ({@link StaticSlices}) runs once more,
+     * writing only those fields (every other static keeps its value). That part's other effects
+     * run again too.
      */
     private Optional<Engine.Problem> initializeAddedStatics(Version version) {
         try {
@@ -370,8 +392,8 @@ final class Transaction {
             return Optional.empty();
         } catch (Throwable e) {
             return Optional.of(new Engine.Problem(version.model().javaName(), "<clinit>", "its static initializer threw "
-                    + Engine.rootCause(e) + " while setting its added static fields; they keep their default values"
-                    + " (0, null, false) until it runs through", Kind.STATIC_INITIALIZER_FAILED));
+                    + Engine.rootCause(e) + " while setting its added or changed static fields; those it had not reached"
+                    + " keep their values (0, null, false for added ones) until it runs through", Kind.STATIC_INITIALIZER_FAILED));
         }
     }
 

@@ -37,7 +37,7 @@ final class VersionWriter {
                 && !method.is(Opcodes.ACC_ABSTRACT) && !method.is(Opcodes.ACC_NATIVE);
     }
 
-    /** Name of the static initializer re-run for static fields that a version adds. */
+    /** Name of the static initializer re-run for static fields that a version adds or whose initializers changed. */
     static final String CLINIT = "$hotswap$clinit";
 
     static byte[] write(byte[] next, ClassModel model, String hiddenName, CodeRewriter.Loaded loaded, List<String> problems) {
@@ -45,8 +45,9 @@ final class VersionWriter {
     }
 
     /**
-     * @param initialize added static fields ({@code name:descriptor}) whose initializers the
-     *                   version's static initializer, written as {@link #CLINIT}, is to run
+     * @param initialize static fields ({@code name:descriptor}) whose initializers the version's
+     *                   static initializer, written as {@link #CLINIT} with only the code that sets
+     *                   or reads them ({@link StaticSlices#code}), is to run; stores to others are dropped
      */
     static byte[] write(byte[] next, ClassModel model, String hiddenName, CodeRewriter.Loaded loaded, List<String> problems,
                         java.util.Set<String> initialize) {
@@ -121,10 +122,8 @@ final class VersionWriter {
             @Override
             public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
                 ClassModel.Member method = new ClassModel.Member(name, descriptor, access);
-                if (name.equals("<clinit>") && !initialize.isEmpty()) {
-                    return new CodeRewriter(new FrameMarker(super.visitMethod(Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
-                            CLINIT, "()V", null, null), className, name, sourceFile), className, hiddenName, model, loaded,
-                            problems, initialize);
+                if (name.equals("<clinit>")) {
+                    return null; // run again, in part, as CLINIT: written at the end
                 }
                 if (!belongsInHidden(method)) {
                     return null;
@@ -143,6 +142,18 @@ final class VersionWriter {
                 }
                 MethodVisitor mv = super.visitMethod(kept | Opcodes.ACC_STATIC, name, hidden, signature, exceptions);
                 return marked(mv, name + descriptor);
+            }
+
+            @Override
+            public void visitEnd() {
+                if (!initialize.isEmpty()) {
+                    // Only the code that sets those statics (StaticSlices), even where the class has no <clinit>.
+                    MethodVisitor clinit = new CodeRewriter(new FrameMarker(super.visitMethod(Opcodes.ACC_STATIC
+                            | Opcodes.ACC_SYNTHETIC, CLINIT, "()V", null, null), className, "<clinit>", sourceFile),
+                            className, hiddenName, model, loaded, problems, initialize);
+                    StaticSlices.code(next, initialize).accept(clinit);
+                }
+                super.visitEnd();
             }
 
             /** The method's code rewritten, its frame put back into traces, and its NullPointerExceptions explained. */
