@@ -12,7 +12,7 @@ import java.util.Optional;
  * against the constant pool of the class file they came from ({@link ConstantPools}).
  */
 record Declared(String name, int access, byte[] annotations, List<Member> fields, List<Member> methods,
-                Optional<List<Component>> components) {
+                Optional<List<Component>> components, Optional<List<String>> permitted) {
     /** A field or method (constructors are methods named {@code <init>}). */
     record Member(String name, String descriptor, int access, String signature, List<String> exceptions,
                   byte[] annotations, byte[] parameterAnnotations, byte[] annotationDefault,
@@ -51,6 +51,7 @@ record Declared(String name, int access, byte[] annotations, List<Member> fields
         at = r.members(at, methods, true);
         byte[] annotations = null;
         Optional<List<Component>> components = Optional.empty();
+        Optional<List<String>> permitted = Optional.empty();
         int attributes = r.u2(at);
         at += 2;
         for (int i = 0; i < attributes; i++) {
@@ -60,10 +61,16 @@ record Declared(String name, int access, byte[] annotations, List<Member> fields
                 annotations = r.slice(at + 6, length);
             } else if (attribute.equals("Record")) {
                 components = Optional.of(r.components(at + 6));
+            } else if (attribute.equals("PermittedSubclasses")) {
+                List<String> names = new ArrayList<>();
+                for (int c = 0; c < r.u2(at + 6); c++) {
+                    names.add(r.className(r.u2(at + 8 + 2 * c)));
+                }
+                permitted = Optional.of(List.copyOf(names));
             }
             at += 6 + length;
         }
-        return new Declared(name, access, annotations, List.copyOf(fields), List.copyOf(methods), components);
+        return new Declared(name, access, annotations, List.copyOf(fields), List.copyOf(methods), components, permitted);
     }
 
     Optional<Member> method(String name, String descriptor) {

@@ -21,6 +21,7 @@ final class HooksTemplate {
     private static volatile MethodHandle declaredMethods;
     private static volatile MethodHandle declaredConstructors;
     private static volatile MethodHandle recordComponents;
+    private static volatile MethodHandle permittedSubclasses;
     private static volatile MethodHandle classAnnotations;
     private static volatile MethodHandle annotations;
     private static volatile MethodHandle parameterAnnotations;
@@ -48,6 +49,10 @@ final class HooksTemplate {
 
     static java.lang.reflect.RecordComponent[] recordComponents(Class<?> type) throws Throwable {
         return (java.lang.reflect.RecordComponent[]) recordComponents.invokeExact(type);
+    }
+
+    static Class<?>[] permittedSubclasses(Class<?> type) throws Throwable {
+        return (Class<?>[]) permittedSubclasses.invokeExact(type);
     }
 
     static Map<Class<? extends Annotation>, Annotation> classAnnotations(byte[] raw, Object pool, Class<?> type)

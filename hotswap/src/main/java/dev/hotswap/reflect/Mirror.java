@@ -60,9 +60,8 @@ public final class Mirror {
     private final MethodHandle parseAnnotations;
     private MethodHandle parseParameterAnnotations;
     private MethodHandle parseMemberValue;
-    private VarHandle reflectionData;
-    private VarHandle annotationData;
-    private VarHandle annotationType;
+    private Caches caches;
+    private final Sealing sealing;
 
     private Mirror(Instrumentation instrumentation, MethodHandles.Lookup trusted, Consumer<String> problems)
             throws ReflectiveOperationException {
@@ -75,6 +74,7 @@ public final class Mirror {
         rawMethods = trusted.findVirtual(Class.class, "getDeclaredMethods0", MethodType.methodType(Method[].class, boolean.class));
         rawConstructors = trusted.findVirtual(Class.class, "getDeclaredConstructors0",
                 MethodType.methodType(Constructor[].class, boolean.class));
+        sealing = new Sealing(trusted);
         rawComponents = trusted.findVirtual(Class.class, "getRecordComponents0",
                 MethodType.methodType(RecordComponent[].class));
         parseAnnotations = trusted.findStatic(parser, "parseAnnotations", MethodType.methodType(Map.class, byte[].class, pool,
@@ -100,10 +100,7 @@ public final class Mirror {
                 java.nio.ByteBuffer.class, pool, Class.class)).asType(MethodType.methodType(Object.class, Class.class,
                 java.nio.ByteBuffer.class, Object.class, Class.class));
         this.members = new Members(trusted, accessors);
-        reflectionData = trusted.findVarHandle(Class.class, "reflectionData", java.lang.ref.SoftReference.class);
-        annotationData = trusted.findVarHandle(Class.class, "annotationData", Class.forName("java.lang.Class$AnnotationData"));
-        annotationType = trusted.findVarHandle(Class.class, "annotationType",
-                Class.forName("sun.reflect.annotation.AnnotationType"));
+        this.caches = new Caches(instrumentation, trusted, problems);
     }
 
     /**
@@ -140,6 +137,8 @@ public final class Mirror {
                 MethodType.methodType(Constructor[].class, Class.class, boolean.class)));
         set(hooks, trusted, "recordComponents", own.bind(this, "recordComponents",
                 MethodType.methodType(RecordComponent[].class, Class.class)));
+        set(hooks, trusted, "permittedSubclasses", own.bind(this, "permittedSubclasses",
+                MethodType.methodType(Class[].class, Class.class)));
         MethodType parse = MethodType.methodType(Map.class, byte[].class, Object.class, Class.class);
         set(hooks, trusted, "classAnnotations", own.bind(this, "classAnnotations", parse));
         this.hooks = hooks;
@@ -184,6 +183,17 @@ public final class Mirror {
         planted.record(loader, internalName, members);
     }
 
+    /** A sealed class loads without its {@code PermittedSubclasses}, which reflection still answers with. */
+    public void unsealed(ClassLoader loader, String internalName, List<String> permitted) {
+        sealing.stripped(loader, internalName, permitted);
+    }
+
+    /** True when the JVM has the class as sealed (it loaded with its list), whatever reflection answers. */
+    public static boolean sealedAsLoaded(Class<?> type) {
+        Mirror m = current();
+        return m == null || type.getClassLoader() == null ? type.isSealed() : m.sealing.asLoaded(type) != null;
+    }
+
     /** The catchers (name + descriptor) a class was loaded with. */
     public List<String> planted(Class<?> type) {
         return planted.of(type);
@@ -221,43 +231,7 @@ public final class Mirror {
         synchronized (viewCache) {
             viewCache.keySet().removeAll(changed);
         }
-        List<Class<?>> reshaped = new ArrayList<>();
-        Class<?> introspector = null;
-        for (Class<?> k : instrumentation.getAllLoadedClasses()) {
-            if (k.getClassLoader() != null && inherits(k, changed)) {
-                reflectionData.setVolatile(k, null);
-                annotationData.setVolatile(k, null);
-                annotationType.setVolatile(k, null); // an annotation interface's elements and defaults
-                reshaped.add(k);
-            } else if (k.getName().equals("java.beans.Introspector") && k.getClassLoader() == null) {
-                introspector = k;
-            }
-        }
-        if (introspector != null) {
-            // java.beans caches what it found per class; only when the program loaded it.
-            try {
-                Method flush = introspector.getMethod("flushFromCaches", Class.class);
-                for (Class<?> k : reshaped) {
-                    flush.invoke(null, k);
-                }
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                problems.accept("hotswap: java.beans.Introspector may describe the classes as before the swap (" + e + ")");
-            }
-        }
-    }
-
-    private static boolean inherits(Class<?> k, java.util.Set<Class<?>> types) {
-        for (Class<?> c = k; c != null; c = c.getSuperclass()) {
-            if (types.contains(c)) {
-                return true;
-            }
-            for (Class<?> i : c.getInterfaces()) {
-                if (inherits(i, types)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        caches.forget(changed);
     }
 
     /**
@@ -357,6 +331,11 @@ public final class Mirror {
         RecordComponent[] vm = (RecordComponent[]) rawComponents.invokeExact(type);
         View v = vm == null ? null : guarded(type);
         return v == null ? vm : components.of(v, vm);
+    }
+
+    private Class<?>[] permittedSubclasses(Class<?> type) throws Throwable {
+        View v = sealing.asLoaded(type) == null ? guarded(type) : null;
+        return sealing.answer(type, v == null ? null : v.declared);
     }
 
     /** The view, or null (reported once) when making it failed for a reason a fresh start would not have. */

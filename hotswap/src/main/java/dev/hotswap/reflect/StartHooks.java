@@ -28,6 +28,8 @@ final class StartHooks {
                     "declaredConstructors", "(Ljava/lang/Class;Z)[Ljava/lang/reflect/Constructor;"),
             new RawCalls.Swap("java/lang/Class", "getRecordComponents0", "()[Ljava/lang/reflect/RecordComponent;",
                     "recordComponents", "(Ljava/lang/Class;)[Ljava/lang/reflect/RecordComponent;"),
+            new RawCalls.Swap("java/lang/Class", "getPermittedSubclasses0", "()[Ljava/lang/Class;", "permittedSubclasses",
+                    "(Ljava/lang/Class;)[Ljava/lang/Class;"),
             new RawCalls.Swap("sun/reflect/annotation/AnnotationParser", "parseAnnotations", PARSE, "classAnnotations",
                     "([BLjava/lang/Object;Ljava/lang/Class;)Ljava/util/Map;"));
 

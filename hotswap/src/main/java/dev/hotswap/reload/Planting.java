@@ -68,8 +68,11 @@ final class Planting implements ClassFileTransformer {
         Engine structural = engine.orNull(); // never made here: that would load the engine's classes at start-up
         byte[] rewritten = structural == null ? null : structural.atLoad(loader, className, bytes);
         byte[] result = rewritten != null ? rewritten : bytes;
-        byte[] unsealed = Unsealed.strip(result);
-        result = unsealed != null ? unsealed : result;
+        Unsealed.Stripped unsealed = Unsealed.strip(result);
+        if (unsealed != null) {
+            result = unsealed.bytes();
+            engine.mirror().ifPresent(m -> m.unsealed(loader, className, unsealed.permitted()));
+        }
         if (result == classfileBuffer) {
             return null;
         }

@@ -96,7 +96,7 @@ final class Policy {
                 // The loaded NestMembers stay; a nested class added later leaves the nest as it loads.
                 case NEST_MEMBERS_CHANGED -> true;
                 // A sealed class of the watched folders loads without its list (Unsealed): a subclass may come.
-                case PERMITTED_SUBCLASSES_CHANGED -> !type.isSealed();
+                case PERMITTED_SUBCLASSES_CHANGED -> !dev.hotswap.reflect.Mirror.sealedAsLoaded(type);
                 // The new static initializer makes the added constants; see Enums.
                 case ENUM_CONSTANT_ADDED, ENUM_CONSTANT_REMOVED -> true;
                 // The loaded Record attribute stays; the components are fields, methods and a constructor

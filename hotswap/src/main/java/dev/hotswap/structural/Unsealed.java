@@ -1,6 +1,8 @@
 package dev.hotswap.structural;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
@@ -12,6 +14,7 @@ import org.objectweb.asm.Opcodes;
  * added by a later compile could never load. Every redefinition of such a class leaves the list
  * out again (the JVM compares it with the loaded one). The compiler has checked the hierarchy;
  * what runs needs no list, and {@code switch} and {@code instanceof} chains do not read it.
+ * Reflection still answers with the list ({@code Mirror.unsealed}: {@code isSealed()} is true).
  */
 public final class Unsealed {
     private static final byte[] ATTRIBUTE = "PermittedSubclasses".getBytes(StandardCharsets.US_ASCII);
@@ -19,22 +22,26 @@ public final class Unsealed {
     private Unsealed() {
     }
 
+    /** A class file without its {@code PermittedSubclasses}, and the internal names the list held. */
+    public record Stripped(byte[] bytes, List<String> permitted) {
+    }
+
     /** The class file without its {@code PermittedSubclasses}, or null when it has none. */
-    public static byte[] strip(byte[] bytes) {
+    public static Stripped strip(byte[] bytes) {
         if (!mentions(bytes)) {
             return null;
         }
         try {
             ClassReader reader = new ClassReader(bytes);
             ClassWriter writer = new ClassWriter(reader, 0);
-            boolean[] had = {false};
+            List<String> permitted = new ArrayList<>();
             reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
                 @Override
                 public void visitPermittedSubclass(String permittedSubclass) {
-                    had[0] = true;
+                    permitted.add(permittedSubclass);
                 }
             }, 0);
-            return had[0] ? writer.toByteArray() : null;
+            return permitted.isEmpty() ? null : new Stripped(writer.toByteArray(), List.copyOf(permitted));
         } catch (RuntimeException e) {
             return null; // not a class file we can read: the JVM will say what is wrong with it
         }
@@ -42,11 +49,11 @@ public final class Unsealed {
 
     /** The bytes to redefine {@code type} with: without the list when the class loaded without it. */
     static byte[] asLoaded(Class<?> type, byte[] bytes) {
-        if (type.isSealed()) {
+        if (dev.hotswap.reflect.Mirror.sealedAsLoaded(type)) {
             return bytes; // loaded before hotswap, or from elsewhere: its list stays
         }
-        byte[] stripped = strip(bytes);
-        return stripped != null ? stripped : bytes;
+        Stripped stripped = strip(bytes);
+        return stripped != null ? stripped.bytes() : bytes;
     }
 
     /** Whether the attribute's name is in the class file at all: most class files are not sealed. */

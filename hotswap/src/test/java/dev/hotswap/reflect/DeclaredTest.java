@@ -35,6 +35,22 @@ class DeclaredTest {
     record Pair<T>(@Tagged("left") T left, int right) {
     }
 
+    sealed interface Choice permits Yes, No {
+    }
+
+    record Yes() implements Choice {
+    }
+
+    record No() implements Choice {
+    }
+
+    @Test
+    void readsPermittedSubclasses() throws IOException {
+        assertThat(Declared.read(bytesOf(Choice.class)).permitted()).hasValue(List.of("dev/hotswap/reflect/DeclaredTest$Yes",
+                "dev/hotswap/reflect/DeclaredTest$No"));
+        assertThat(Declared.read(bytesOf(Yes.class)).permitted()).isEmpty();
+    }
+
     @Test
     void readsRecordComponentsWithTheirSignatures() throws IOException {
         Declared pair = Declared.read(bytesOf(Pair.class));

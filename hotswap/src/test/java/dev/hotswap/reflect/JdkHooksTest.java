@@ -91,7 +91,7 @@ class JdkHooksTest {
                 }
             }
         }
-        assertThat(changed).isEqualTo(5);
+        assertThat(changed).isEqualTo(6);
         assertThat(new String(RawCalls.renamed(jdk("java/lang/String"), "p/Q"), java.nio.charset.StandardCharsets.ISO_8859_1))
                 .contains("p/Q");
         assertThat(new ClassReader(RawCalls.renamed(jdk("java/lang/String"), "p/Q")).getClassName()).isEqualTo("p/Q");

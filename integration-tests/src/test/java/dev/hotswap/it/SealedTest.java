@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A sealed interface with records implementing it gains a case, and a sealed class a subclass;
  * the code that tells them apart gains a branch: all in one compile, the program's state kept.
+ * Reflection answers as the source says: sealed, with the newest permitted subclasses.
  */
 class SealedTest {
     @TempDir
@@ -96,7 +97,12 @@ class SealedTest {
                         for (Animal a : animals) {
                             b.append(' ').append(a.say());
                         }
+                        b.append(" sealed=").append(Shape.class.isSealed()).append(Animal.class.isSealed())
+                                .append(names(Shape.class.getPermittedSubclasses())).append(names(Animal.class.getPermittedSubclasses()));
                         return b.toString();
+                    }
+                    static String names(Class<?>[] types) {
+                        return types == null ? "null" : java.util.Arrays.stream(types).map(Class::getSimpleName).toList().toString();
                     }
                 }
                 """.formatted(v2 ? "if (s instanceof Square q) { return q.side() * q.side(); }" : "",
@@ -117,7 +123,7 @@ class SealedTest {
         Javac.compile(classes, all);
         try (ChildJvm child = ChildJvm.withAgent(dir, classes)) {
             String before = child.await(" v1 reports=");
-            assertThat(before).contains("Circle[r=1]=3 woof end");
+            assertThat(before).contains("Circle[r=1]=3 woof sealed=truetrue[Circle][Dog] end");
             int reports = Integer.parseInt(before.replaceAll(".*reports=(\\d+).*", "$1"));
             Map<String, String> v2 = new LinkedHashMap<>();
             v2.put("app.Shape", shape(true));
@@ -127,7 +133,7 @@ class SealedTest {
             v2.put("app.Area", area(true));
             Javac.compile(classes, v2, classes);
             String after = child.await(" v2 reports=");
-            assertThat(after).endsWith(" Circle[r=1]=3 Square[side=2]=4 woof meow end");
+            assertThat(after).endsWith(" Circle[r=1]=3 Square[side=2]=4 woof meow sealed=truetrue[Circle, Square][Dog, Cat] end");
             assertThat(Integer.parseInt(after.replaceAll(".*reports=(\\d+).*", "$1"))).as("state kept").isGreaterThan(reports);
             assertThat(child.output()).doesNotContain("not reloaded").doesNotContain("reload failed")
                     .doesNotContain("Exception").doesNotContain("Error");
