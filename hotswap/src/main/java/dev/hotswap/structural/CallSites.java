@@ -310,7 +310,8 @@ final class CallSites {
      */
     MethodHandle target(Access access, int tag, Class<?> owner, String name, String descriptor)
             throws NoSuchMethodException, IllegalAccessException {
-        if (name.startsWith("lambda$") && owner == access.caller && owner == access.source) {
+        // The class's own code: its constructors (they stay in it) and its versions' methods.
+        if (name.startsWith("lambda$") && owner == access.source) {
             Optional<MethodHandle> body = lambdaBody(owner, name, descriptor, tag == Opcodes.H_INVOKESTATIC);
             if (body.isPresent()) {
                 return body.get();

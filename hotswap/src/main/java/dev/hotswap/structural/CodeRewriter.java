@@ -431,6 +431,14 @@ final class CodeRewriter extends MethodVisitor {
                     && handle.getTag() >= Opcodes.H_INVOKEVIRTUAL) {
                 ClassModel.Member target = member(handle.getName(), handle.getDesc());
                 boolean isStatic = handle.getTag() == Opcodes.H_INVOKESTATIC;
+                if (inHidden() && i == 1 && bootstrap.equals(METAFACTORY) && handle.getName().startsWith("lambda$")
+                        && target != null && loaded.isReloadable(className)) {
+                    // Made by a version's method: the engine makes it from the newest body of that name, which
+                    // it then follows across swaps, as a lambda made by the class as loaded follows its entry.
+                    super.visitInvokeDynamicInsn(name, descriptor, LAMBDA_OF, arguments[0], handle.getTag(),
+                            Type.getObjectType(className), handle.getName(), handle.getDesc());
+                    return;
+                }
                 boolean stays = target == null || (inHidden() ? !target.is(Opcodes.ACC_PRIVATE)
                         && loaded.has(className, handle.getName(), handle.getDesc(), isStatic) : staysInClass(handle));
                 if (stays) {

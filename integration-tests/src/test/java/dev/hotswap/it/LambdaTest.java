@@ -118,4 +118,65 @@ class LambdaTest {
                     .doesNotContain("Exception").doesNotContain("Error");
         }
     }
+
+    /** v1 makes no lambda and has no extra(); from v2 on, line() makes one (in swapped code) and keeps it. */
+    private static String keeper(int version, String body) {
+        return """
+                package app;
+                import java.util.function.IntSupplier;
+                public class Keeper {
+                    private IntSupplier kept;
+                    private int n = 5;
+                    String line() {
+                        %s
+                    }
+                    IntSupplier make() {
+                        int base = 100;
+                        return () -> %s;
+                    }
+                    %s
+                }
+                """.formatted(version == 1 ? "return \"v1 kept=none\";" : """
+                if (kept == null) {
+                            kept = make();
+                        }
+                        return "v%d kept=" + kept.getAsInt();""".formatted(version), body,
+                version == 1 ? "" : "void extra() { }");
+    }
+
+    /**
+     * A lambda made by a method running as a swapped version (the class went structural) and kept
+     * in a field follows its body's later edits, as lambdas made by the class as loaded do.
+     */
+    @Test
+    void aLambdaMadeBySwappedCodeFollowsItsBodysEdits() throws Exception {
+        Path classes = dir.resolve("classes");
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("app.Main", """
+                package app;
+                public class Main {
+                    public static void main(String[] args) throws Exception {
+                        Keeper keeper = new Keeper();
+                        for (long tick = 0; ; tick++) {
+                            System.out.println("tick=" + tick + " " + keeper.line() + " end");
+                            Thread.sleep(20);
+                        }
+                    }
+                }
+                """);
+        // v1 has no extra(): v2 adds it (structural, the class goes under the engine) and makes the lambda first.
+        all.put("app.Keeper", keeper(1, "base + n"));
+        Javac.compile(classes, all);
+        try (ChildJvm child = ChildJvm.withAgent(dir, classes)) {
+            child.await(" v1 kept=");
+            Javac.compile(classes, Map.of("app.Keeper", keeper(2, "base + n")), classes);
+            child.await(" v2 kept=105 end");
+            Javac.compile(classes, Map.of("app.Keeper", keeper(3, "base * n")), classes);
+            child.await(" v3 kept=500 end");
+            Javac.compile(classes, Map.of("app.Keeper", keeper(4, "base - n")), classes);
+            child.await(" v4 kept=95 end");
+            assertThat(child.output()).doesNotContain("not reloaded").doesNotContain("reload failed")
+                    .doesNotContain("Exception").doesNotContain("Error");
+        }
+    }
 }
