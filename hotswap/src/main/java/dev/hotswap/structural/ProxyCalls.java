@@ -42,7 +42,13 @@ final class ProxyCalls {
         if (!Proxy.isProxyClass(proxyClass)) {
             return Optional.empty();
         }
-        return interfaceMethod(proxyClass, name, descriptor).map(m -> MethodHandles.insertArguments(INVOKE, 0, m)
+        Optional<Method> method;
+        try {
+            method = interfaceMethod(proxyClass, name, descriptor);
+        } catch (LinkageError | TypeNotPresentException e) {
+            return Optional.empty(); // an interface's member names a class that is not there: the call resolves as the JVM's
+        }
+        return method.map(m -> MethodHandles.insertArguments(INVOKE, 0, m)
                 .asCollector(Object[].class, type.parameterCount() - 1).asType(type));
     }
 
