@@ -73,10 +73,10 @@ final class Planting implements ClassFileTransformer {
             result = unsealed.bytes();
             engine.mirror().ifPresent(m -> m.unsealed(loader, className, unsealed.permitted()));
         }
-        if (result == classfileBuffer) {
-            return null;
+        if (rewritten != null) {
+            // Catchers and the stripped list are planted again from the class file as compiled; the engine's rewrite is kept.
+            redefinitions.loaded(loader, className, result);
         }
-        redefinitions.loaded(loader, className, result);
-        return result;
+        return result == classfileBuffer ? null : result;
     }
 }

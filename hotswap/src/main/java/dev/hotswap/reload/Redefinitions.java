@@ -4,6 +4,7 @@ import dev.hotswap.classfile.Change;
 import dev.hotswap.classfile.Classifier;
 import dev.hotswap.classfile.ClassModel;
 import dev.hotswap.classfile.InvalidClassFileException;
+import dev.hotswap.structural.Catchers;
 import dev.hotswap.structural.Engine;
 import dev.hotswap.watch.Debug;
 import java.lang.instrument.ClassDefinition;
@@ -42,7 +43,7 @@ final class Redefinitions {
     private final EngineSlot engine;
     private final BiConsumer<Runnable, Duration> later;
     private Consumer<Map<Class<?>, byte[]>> apply = requested -> { };
-    /** What the JVM was given at load where it differs from the class file: by loader, by internal name. */
+    /** What the JVM was given at load where the engine rewrote the class file: by loader, by internal name. */
     private final Map<ClassLoader, Map<String, byte[]>> atLoad = Collections.synchronizedMap(new WeakHashMap<>());
     /** What the JVM was given by hotswap's own redefinitions without the engine. */
     private final Map<Class<?>, byte[]> redefined = Collections.synchronizedMap(new WeakHashMap<>());
@@ -62,7 +63,7 @@ final class Redefinitions {
         this.apply = apply;
     }
 
-    /** A class loads with {@code given} instead of its class file. */
+    /** A class loads with {@code given}, the engine's rewrite of its class file. */
     void loaded(ClassLoader loader, String internalName, byte[] given) {
         atLoad.computeIfAbsent(loader, l -> new ConcurrentHashMap<>()).put(internalName, given);
     }
@@ -102,8 +103,10 @@ final class Redefinitions {
         if (compiled.isEmpty()) {
             return null; // not a class of the watched folders: as without hotswap
         }
+        // Else it runs as loaded: its class file with the catchers planted at load, without a sealed class's list.
         byte[] runs = defined.or(() -> Optional.ofNullable(redefined.get(type)))
-                .or(() -> Optional.ofNullable(atLoad.get(loader)).map(m -> m.get(name))).orElse(compiled.get());
+                .or(() -> Optional.ofNullable(atLoad.get(loader)).map(m -> m.get(name)))
+                .orElseGet(() -> Catchers.replant(type, compiled.get()));
         if (Arrays.equals(requested, compiled.get())) {
             return runs; // what runs already (the build's class file went in first): nothing to do
         }

@@ -191,7 +191,7 @@ final class CallSites {
                 BodySite site = ref.get();
                 Managed m = site == null ? null : registry.get(site.entry.owner);
                 if (m != null && m.current != null) {
-                    LambdaEntries.link(this, site.entry, m.current, site.type());
+                    LambdaEntries.link(this, site.entry, m.current, site.type(), site.keepsRemovedBody);
                 }
             }
             calls.removeIf(ref -> ref.get() == null);
@@ -251,7 +251,7 @@ final class CallSites {
         String what = entry.owner.getName() + "." + entry.name + entry.descriptor;
         Optional<ClassModel.Member> now = v.method(entry.name, entry.descriptor);
         if (entry.name.startsWith("lambda$")) {
-            LambdaEntries.link(this, entry, v, type);
+            LambdaEntries.link(this, entry, v, type, false);
             return;
         }
         if (entry.isStatic) {
@@ -312,7 +312,8 @@ final class CallSites {
             throws NoSuchMethodException, IllegalAccessException {
         // The class's own code: its constructors (they stay in it) and its versions' methods.
         if (name.startsWith("lambda$") && owner == access.source) {
-            Optional<MethodHandle> body = lambdaBody(owner, name, descriptor, tag == Opcodes.H_INVOKESTATIC);
+            Optional<MethodHandle> body = lambdaBody(owner, name, descriptor, tag == Opcodes.H_INVOKESTATIC,
+                    access.caller != owner);
             if (body.isPresent()) {
                 return body.get();
             }
@@ -323,6 +324,12 @@ final class CallSites {
     /** The site of a lambda body made by code that stays in its class ({@link #lambdaBody}). */
     private static final class BodySite extends MutableCallSite {
         EntrySite entry;
+        /**
+         * Made by a version's method, not by a constructor: once a swap removes its body, the
+         * lambda keeps the body it had (a frame still running that method finishes in its old
+         * code, lambdas included) instead of throwing.
+         */
+        boolean keepsRemovedBody;
 
         BodySite(MethodType type) {
             super(type);
@@ -338,7 +345,8 @@ final class CallSites {
      * name the version holding the body): relinked on each swap as an entry of a lambda body is
      * ({@link LambdaEntries}), so the lambda runs its own body as the source now has it.
      */
-    private Optional<MethodHandle> lambdaBody(Class<?> owner, String name, String descriptor, boolean isStatic) {
+    private Optional<MethodHandle> lambdaBody(Class<?> owner, String name, String descriptor, boolean isStatic,
+                                              boolean keepsRemovedBody) {
         Managed m = registry.get(owner);
         Version v = m == null ? null : m.current;
         Optional<ClassModel.Member> member = v == null ? Optional.empty()
@@ -349,6 +357,7 @@ final class CallSites {
         MethodHandle body = v.methods().get(name + descriptor);
         BodySite site = new BodySite(body.type());
         site.entry = new EntrySite(site, owner, name, descriptor, isStatic);
+        site.keepsRemovedBody = keepsRemovedBody;
         site.entry.from = v.model();
         site.entry.bodyHash = v.model().bodyHash(member.get()).orElse(0L);
         site.setTarget(body);

@@ -25,9 +25,9 @@ final class LambdaEntries {
      * its place (its body edited; if it now captures other variables, the old object cannot run
      * it and keeps the body it had); else the same name, unless that name now holds a body that
      * was another lambda's; else its body is gone from the source and it throws
-     * {@code NoSuchMethodError}, as DCEVM's does.
+     * {@code NoSuchMethodError}, as DCEVM's does, or, when {@code keepWhenGone}, keeps the body it had.
      */
-    static void link(CallSites sites, CallSites.EntrySite entry, Version v, MethodType type) {
+    static void link(CallSites sites, CallSites.EntrySite entry, Version v, MethodType type, boolean keepWhenGone) {
         for (ClassModel.Member candidate : v.model().methods()) {
             if (candidate.name().startsWith("lambda$") && candidate.descriptor().equals(entry.descriptor)
                     && candidate.is(Opcodes.ACC_STATIC) == entry.isStatic
@@ -52,6 +52,9 @@ final class LambdaEntries {
                 retarget(sites, entry, v, sameName.get(), type);
                 return;
             }
+        }
+        if (keepWhenGone) {
+            return;
         }
         // Its own body is kept in mind: brought back (an undo), the lambda runs it again.
         sites.retarget(entry.site, CallSites.noSuchMethod(type, entry.owner.getName() + "." + entry.name + entry.descriptor));

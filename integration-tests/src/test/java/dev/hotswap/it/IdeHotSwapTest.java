@@ -41,14 +41,13 @@ class IdeHotSwapTest {
             }
             """;
 
-    /** Line 7 is where the breakpoint goes: the first line of tick(). */
+    /** Line 6 is where the breakpoint goes: the body of tick(), the same line in every version. */
     private static String worker(int version, String extendsClause, String members, String more) {
         return """
                 package app;
                 import java.util.function.IntSupplier;
                 public class Worker%s {
                     private int counter;
-                    %s
                     public void tick() {
                         counter += 1;
                     }
@@ -58,8 +57,9 @@ class IdeHotSwapTest {
                     @Override public String toString() { return "Worker#" + counter; }
                     @Override public boolean equals(Object o) { return o == this; }
                     @Override public int hashCode() { return 7; }
+                    %s
                 }
-                """.formatted(extendsClause, members, version, more);
+                """.formatted(extendsClause, version, more, members);
     }
 
     private static final String V1 = worker(1, "", "", "");
@@ -104,7 +104,7 @@ class IdeHotSwapTest {
             assertThat(port.find()).isTrue();
             int before = counter(child.await("tick v1 "));
             try (Debugger ide = Debugger.attach(Integer.parseInt(port.group(1)), Debugger.Style.IDEA)) {
-                ide.stopAt("app.Worker", 7);
+                ide.stopAt("app.Worker", 6);
                 ide.count();
                 assertThat(ide.awaitHits(3, 10)).as("hits before any HotSwap").isGreaterThanOrEqualTo(3);
 
@@ -125,7 +125,7 @@ class IdeHotSwapTest {
                 ide.drain();
                 Debugger.Stop stop = ide.next(10);
                 assertThat(stop).as("a stop after the structural HotSwap").isNotNull();
-                assertThat(stop.location().lineNumber()).isEqualTo(7);
+                assertThat(stop.location().lineNumber()).isEqualTo(6);
                 // In the new code: a version's method, whose object is the local self.
                 assertThat(stop.thread().frame(0).visibleVariableByName("self")).as("swapped code").isNotNull();
                 ide.count(); // hits resume at once from now on
