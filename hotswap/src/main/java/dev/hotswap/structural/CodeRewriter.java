@@ -411,7 +411,7 @@ final class CodeRewriter extends MethodVisitor {
     private boolean staysInClass(Handle handle) {
         boolean isStatic = handle.getTag() == Opcodes.H_INVOKESTATIC;
         return loaded.has(className, handle.getName(), handle.getDesc(), isStatic)
-                && !(handle.getName().startsWith("lambda$") && loaded.isReloadable(className));
+                && !(LambdaEntries.isBody(handle.getName()) && loaded.isReloadable(className));
     }
 
     @Override
