@@ -31,6 +31,8 @@ import org.objectweb.asm.Opcodes;
 final class CallSites {
     private static final MethodHandle NO_SUCH_METHOD;
     private static final MethodHandle ILLEGAL_ACCESS;
+    private static final MethodHandle IS_ARRAY;
+    private static final MethodHandle CLONE_ARRAY;
 
     static {
         try {
@@ -39,6 +41,8 @@ final class CallSites {
                     MethodType.methodType(Object.class, String.class));
             ILLEGAL_ACCESS = lookup.findStatic(Linker.class, "illegalAccess",
                     MethodType.methodType(Object.class, String.class));
+            IS_ARRAY = lookup.findStatic(CallSites.class, "isArray", MethodType.methodType(boolean.class, Object.class));
+            CLONE_ARRAY = lookup.findStatic(CallSites.class, "cloneArray", MethodType.methodType(Object.class, Object.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -119,7 +123,7 @@ final class CallSites {
                 ClassModel.Member loadedMember = m.original.method(name, descriptor).orElse(null);
                 entry.bodyHash = loadedMember == null ? 0 : m.loaded.bodyHash(loadedMember).orElse(0L);
                 entry.from = m.loaded;
-                if (name.startsWith("lambda$") && loadedMember != null) {
+                if (LambdaEntries.isBody(name) && loadedMember != null) {
                     // Until a version holds this very body, the lambda runs the body it had.
                     entry.site.setTarget(m.original.methods().get(name + descriptor).asType(type));
                 }
@@ -152,6 +156,9 @@ final class CallSites {
             try {
                 MethodHandle handle = type.parameterCount() == member.parameterCount()
                         ? access.lookup().findStatic(owner, name, member) : access.lookup().findVirtual(owner, name, member);
+                if (owner == Object.class && name.equals("clone") && descriptor.equals("()Ljava/lang/Object;")) {
+                    return new ConstantCallSite(orArrayClone(handle.asType(type)));
+                }
                 return new ConstantCallSite(handle.asType(type));
             } catch (IllegalAccessException e) {
                 return new ConstantCallSite(illegalAccess(type, access.refusal(what, e)));
@@ -250,7 +257,7 @@ final class CallSites {
         Version v = m.current;
         String what = entry.owner.getName() + "." + entry.name + entry.descriptor;
         Optional<ClassModel.Member> now = v.method(entry.name, entry.descriptor);
-        if (entry.name.startsWith("lambda$")) {
+        if (LambdaEntries.isBody(entry.name)) {
             LambdaEntries.link(this, entry, v, type, false);
             return;
         }
@@ -311,7 +318,7 @@ final class CallSites {
     MethodHandle target(Access access, int tag, Class<?> owner, String name, String descriptor)
             throws NoSuchMethodException, IllegalAccessException {
         // The class's own code: its constructors (they stay in it) and its versions' methods.
-        if (name.startsWith("lambda$") && owner == access.source) {
+        if (LambdaEntries.isBody(name) && owner == access.source) {
             Optional<MethodHandle> body = lambdaBody(owner, name, descriptor, tag == Opcodes.H_INVOKESTATIC,
                     access.caller != owner);
             if (body.isPresent()) {
@@ -368,6 +375,32 @@ final class CallSites {
     /** The newest version of a method declared by {@code owner}, unchecked: for the engine itself and reflection. */
     Optional<MethodHandle> newest(Class<?> owner, String name, String descriptor, boolean isStatic) {
         return checkedCalls.newest(owner, name, descriptor, isStatic);
+    }
+
+    /**
+     * {@code Object.clone()} called through {@code Object} ({@code invokevirtual
+     * java/lang/Object.clone}): the JVM lets any class make that call on an array, whose clone()
+     * is public (JLS 10.7; HotSpot's verifier: "arrays pretend to implement public Object
+     * clone()"), and Kotlin's enum {@code values()} makes it ({@code $VALUES.clone()}). The JDK's
+     * {@code findVirtual} narrows the protected method's receiver to the source, so an array is
+     * cloned here instead; any other receiver goes to {@code protectedClone}, narrowed.
+     */
+    static MethodHandle orArrayClone(MethodHandle protectedClone) {
+        MethodType type = protectedClone.type();
+        return MethodHandles.guardWithTest(IS_ARRAY.asType(type.changeReturnType(boolean.class)), CLONE_ARRAY.asType(type),
+                protectedClone);
+    }
+
+    private static boolean isArray(Object o) {
+        return o != null && o.getClass().isArray();
+    }
+
+    /** What an array's own clone() gives: a shallow copy of the same class. */
+    private static Object cloneArray(Object array) {
+        int length = java.lang.reflect.Array.getLength(array);
+        Object copy = java.lang.reflect.Array.newInstance(array.getClass().getComponentType(), length);
+        System.arraycopy(array, 0, copy, 0, length);
+        return copy;
     }
 
     /** A target of {@code type} that throws {@code IllegalAccessError} with this message, as the JVM would at the call. */

@@ -411,7 +411,7 @@ final class CodeRewriter extends MethodVisitor {
     private boolean staysInClass(Handle handle) {
         boolean isStatic = handle.getTag() == Opcodes.H_INVOKESTATIC;
         return loaded.has(className, handle.getName(), handle.getDesc(), isStatic)
-                && !(handle.getName().startsWith("lambda$") && loaded.isReloadable(className));
+                && !(LambdaEntries.isBody(handle.getName()) && loaded.isReloadable(className));
     }
 
     @Override
@@ -431,7 +431,7 @@ final class CodeRewriter extends MethodVisitor {
                     && handle.getTag() >= Opcodes.H_INVOKEVIRTUAL) {
                 ClassModel.Member target = member(handle.getName(), handle.getDesc());
                 boolean isStatic = handle.getTag() == Opcodes.H_INVOKESTATIC;
-                if (inHidden() && i == 1 && bootstrap.equals(METAFACTORY) && handle.getName().startsWith("lambda$")
+                if (inHidden() && i == 1 && bootstrap.equals(METAFACTORY) && LambdaEntries.isBody(handle.getName())
                         && target != null && loaded.isReloadable(className)) {
                     // Made by a version's method: the engine makes it from the newest body of that name, which
                     // it then follows across swaps, as a lambda made by the class as loaded follows its entry.

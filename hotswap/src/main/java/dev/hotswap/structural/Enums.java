@@ -13,16 +13,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 
 /**
  * What an enum whose constants changed needs once its new static initializer has run (which
  * builds the values array from the constants, the kept ones being the same objects): ordinals
  * that follow the new order, the JDK's caches behind {@code valueOf} and {@code EnumSet} emptied,
- * and the switch tables javac compiles into the enum's users ({@code $SwitchMap$...} arrays,
- * indexed by ordinal) computed again.
+ * and the switch tables compiled into the enum's users (arrays indexed by ordinal) computed again:
+ * javac's {@code $SwitchMap$<enum>} fields, and Kotlin's {@code $EnumSwitchMapping$<n>} fields of a
+ * {@code ...$WhenMappings} class, whose names do not say which enum they map: its static
+ * initializer does.
  */
 final class Enums {
     private static final String SWITCH_MAP = "$SwitchMap$";
+    private static final String KOTLIN_HOLDER = "$WhenMappings";
+    private static final String KOTLIN_MAP = "$EnumSwitchMapping$";
 
     private Enums() {
     }
@@ -68,6 +76,8 @@ final class Enums {
         List<Engine.Problem> warnings = new ArrayList<>();
         Set<String> tables = new LinkedHashSet<>();
         enums.forEach(e -> tables.add(SWITCH_MAP + e.getName().replace('.', '$')));
+        Set<String> internalNames = new LinkedHashSet<>();
+        enums.forEach(e -> internalNames.add(e.getName().replace('.', '/')));
         for (Class<?> holder : engine.loadedClasses()) {
             if (holder.isArray() || holder.isHidden() || holder.getClassLoader() == null || !holder.getName().contains("$")
                     || !engine.isReloadable(holder)) {
@@ -75,18 +85,54 @@ final class Enums {
             }
             List<Field> fields = new ArrayList<>();
             boolean holds = false;
+            boolean kotlin = false;
             for (Field f : declaredFields(holder)) {
-                if (Modifier.isStatic(f.getModifiers()) && f.getName().startsWith(SWITCH_MAP) && f.getType() == int[].class) {
-                    fields.add(f);
-                    holds |= tables.contains(f.getName());
+                if (Modifier.isStatic(f.getModifiers()) && f.getType() == int[].class) {
+                    if (f.getName().startsWith(SWITCH_MAP)) {
+                        fields.add(f);
+                        holds |= tables.contains(f.getName());
+                    } else if (f.getName().startsWith(KOTLIN_MAP) && holder.getName().endsWith(KOTLIN_HOLDER)) {
+                        fields.add(f);
+                        kotlin = true;
+                    }
                 }
             }
-            if (holds) {
+            if (holds || kotlin) {
                 Optional<byte[]> bytes = Optional.ofNullable(batch.get(holder)).or(() -> engine.runningBytes(holder));
-                bytes.flatMap(b -> rerun(engine, holder, b, fields, loaded)).ifPresent(warnings::add);
+                boolean javac = holds;
+                bytes.filter(b -> javac || mapsAny(b, internalNames))
+                        .flatMap(b -> rerun(engine, holder, b, fields, loaded)).ifPresent(warnings::add);
             }
         }
         return warnings;
+    }
+
+    /**
+     * Whether a Kotlin {@code $WhenMappings} class maps one of these enums (internal names): its
+     * static initializer reads their constants ({@code getstatic}) or their {@code values()}.
+     */
+    static boolean mapsAny(byte[] holder, Set<String> enums) {
+        boolean[] found = {false};
+        new ClassReader(holder).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+                if (!name.equals("<clinit>")) {
+                    return null;
+                }
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
+                        found[0] |= enums.contains(owner);
+                    }
+
+                    @Override
+                    public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+                        found[0] |= enums.contains(owner);
+                    }
+                };
+            }
+        }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        return found[0];
     }
 
     private static Field[] declaredFields(Class<?> type) {

@@ -29,7 +29,7 @@ final class LambdaEntries {
      */
     static void link(CallSites sites, CallSites.EntrySite entry, Version v, MethodType type, boolean keepWhenGone) {
         for (ClassModel.Member candidate : v.model().methods()) {
-            if (candidate.name().startsWith("lambda$") && candidate.descriptor().equals(entry.descriptor)
+            if (isBody(candidate.name()) && candidate.descriptor().equals(entry.descriptor)
                     && candidate.is(Opcodes.ACC_STATIC) == entry.isStatic
                     && v.model().bodyHash(candidate).orElse(1L) == entry.bodyHash) {
                 retarget(sites, entry, v, candidate, type);
@@ -90,12 +90,26 @@ final class LambdaEntries {
 
     private static boolean anotherLambdasBody(CallSites.EntrySite entry, Version v, ClassModel.Member candidate) {
         long body = v.model().bodyHash(candidate).orElse(1L);
-        return entry.from.methods().stream().anyMatch(old -> old.name().startsWith("lambda$")
+        return entry.from.methods().stream().anyMatch(old -> isBody(old.name())
                 && !old.name().equals(entry.fromName) && entry.from.bodyHash(old).orElse(2L) == body);
     }
 
-    /** The method a lambda is written in, from javac's name for its body ({@code lambda$run$3}: {@code run}). */
-    private static String enclosing(String lambdaName) {
+    /**
+     * Whether a method holds a lambda's body: javac names it {@code lambda$run$3}, Kotlin (its
+     * lambdas made by {@code invokedynamic}, the default since 2.0) {@code run$lambda$3}, or
+     * {@code fmt$lambda$0} for a property's initializer.
+     */
+    static boolean isBody(String name) {
+        return name.startsWith("lambda$") || name.contains(KOTLIN);
+    }
+
+    private static final String KOTLIN = "$lambda$";
+
+    /** The method a lambda is written in, from the name of its body ({@code lambda$run$3}, {@code run$lambda$3}: {@code run}). */
+    static String enclosing(String lambdaName) {
+        if (!lambdaName.startsWith("lambda$") && lambdaName.contains(KOTLIN)) {
+            return lambdaName.substring(0, lambdaName.lastIndexOf(KOTLIN));
+        }
         int last = lambdaName.lastIndexOf('$');
         return last > "lambda$".length() ? lambdaName.substring("lambda$".length(), last) : "";
     }
@@ -110,7 +124,7 @@ final class LambdaEntries {
 
     /** The lambdas written in one method, in javac's order. */
     private static List<ClassModel.Member> lambdasOf(ClassModel model, String method) {
-        return model.methods().stream().filter(m -> m.name().startsWith("lambda$") && enclosing(m.name()).equals(method)
+        return model.methods().stream().filter(m -> isBody(m.name()) && enclosing(m.name()).equals(method)
                 && number(m.name()) >= 0).sorted(Comparator.comparingInt(m -> number(m.name()))).toList();
     }
 

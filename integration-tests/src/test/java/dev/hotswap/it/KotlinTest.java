@@ -130,6 +130,122 @@ class KotlinTest {
         }
     }
 
+    /** Version {@code v} of a program with an enum in a {@code when}, an inline function, suspend functions, class-body lambdas. */
+    private static Map<String, String> more(int v) {
+        Map<String, String> sources = new LinkedHashMap<>();
+        sources.put("Main.kt", """
+                package demo
+
+                fun main() {
+                    val app = App()
+                    var tick = 0L
+                    while (true) {
+                        // A failing tick is printed, and the program goes on.
+                        val text = try { app.line() } catch (e: Throwable) { e.toString() }
+                        println("tick=$tick $text end")
+                        tick++
+                        Thread.sleep(20)
+                    }
+                }
+                """);
+        // An enum constant added, used by an exhaustive when ($WhenMappings), in a file whose top-level code builds a lambda.
+        sources.put("Priority.kt", """
+                package demo
+
+                enum class Priority { LOW, HIGH%s }
+
+                fun advice(p: Priority): String = when (p) {
+                    Priority.LOW -> "later"
+                    Priority.HIGH -> "now"%s
+                }
+
+                fun priorityLine(): String = Priority.entries.joinToString("/") { advice(it) }
+                """.formatted(v >= 2 ? ", URGENT" : "", v >= 2 ? "\n    Priority.URGENT -> \"at-once\"" : ""));
+        // An inline function's body changed; its callers are compiled again with the new body inlined.
+        sources.put("Inline.kt", """
+                package demo
+
+                inline fun decorate(s: String): String = %s
+                """.formatted(v >= 3 ? "\"[\" + s + \"]\"" : "\"<\" + s + \">\""));
+        // A suspend function's body changed and one added; the coroutine state machines change in one batch.
+        sources.put("Fetch.kt", """
+                package demo
+
+                import kotlinx.coroutines.delay
+                import kotlinx.coroutines.yield
+
+                suspend fun fetch(n: Int): String {
+                    delay(1)
+                    return %s
+                }
+                %s
+                """.formatted(v >= 4 ? "\"F\" + n + more(n)" : "\"f\" + n", v >= 4 ? """
+                suspend fun more(n: Int): String {
+                    yield()
+                    delay(1)
+                    return "+" + (n % 7)
+                }
+                """ : ""));
+        // A property initialised by a lambda added to a class, then its body edited; a companion-held lambda edited.
+        sources.put("Tag.kt", """
+                package demo
+
+                class Tag(private val n: Int) {
+                    %s
+                    fun text(): String = %s
+
+                    companion object {
+                        val style: (String) -> String = { s -> %s }
+                    }
+                }
+                """.formatted(v >= 5 ? "private val fmt: (Int) -> String = { " + (v >= 6 ? "\"N$it\"" : "\"n$it\"") + " }" : "",
+                v >= 5 ? "style(fmt(n))" : "style(\"t\" + n)", v >= 6 ? "\"(\" + s + \")\"" : "s"));
+        sources.put("App.kt", """
+                package demo
+
+                import kotlinx.coroutines.runBlocking
+
+                class App {
+                    private var count = 0
+
+                    fun line(): String {
+                        count++
+                        val fetched = runBlocking { fetch(count) }
+                        return "k" + %d + " " + priorityLine() + " " + decorate("d") + " " + fetched + " " + Tag(count).text() + " count=" + count
+                    }
+                }
+                """.formatted(v));
+        return sources;
+    }
+
+    @Test
+    void enumsInlineSuspendAndClassBodyLambdasGoLiveWithTheCounterKept() throws Exception {
+        Path classes = dir.resolve("classes");
+        Kotlinc.build(classes, more(1));
+        String classPath = classes + File.pathSeparator + Kotlinc.runtime().stream().map(Path::toString)
+                .collect(Collectors.joining(File.pathSeparator));
+        try (ChildJvm child = ChildJvm.start(dir, List.of("-javaagent:" + ChildJvm.hotswapJar() + "=quiet=200ms",
+                "-cp", classPath, "demo.MainKt"))) {
+            String line = child.await("k1 later/now <d> f");
+            assertThat(line).matches(".* k1 later/now <d> f(\\d+) t\\1 count=\\1 end");
+            String[] expected = {
+                "k2 later/now/at-once <d> f(\\d+) t\\1 ",
+                "k3 later/now/at-once \\[d\\] f(\\d+) t\\1 ",
+                "k4 later/now/at-once \\[d\\] F(\\d+)\\+\\d t\\1 ",
+                "k5 later/now/at-once \\[d\\] F(\\d+)\\+\\d n\\1 ",
+                "k6 later/now/at-once \\[d\\] F(\\d+)\\+\\d \\(N\\1\\) "};
+            for (int v = 2; v <= 6; v++) {
+                int count = count(line);
+                Kotlinc.build(classes, more(v));
+                line = child.await(" k" + v + " ");
+                assertThat(count(line)).as("the counter went on at k" + v).isGreaterThan(count);
+                assertThat(line).matches(".* " + expected[v - 2] + "count=\\1 end");
+            }
+            assertThat(child.output()).doesNotContain("reload failed").doesNotContain("not reloaded")
+                    .doesNotContain("loads as compiled").doesNotContain("Exception").doesNotContain("Error");
+        }
+    }
+
     private static int count(String line) {
         return Integer.parseInt(line.replaceAll(".*count=(\\d+).*", "$1"));
     }
