@@ -27,8 +27,6 @@ import java.util.function.Consumer;
  */
 final class Planner {
     /** Packages only the JDK may define; a class file claiming one is never ours to replace. */
-    private static final List<String> JDK_PACKAGES = List.of("java/", "jdk/", "sun/");
-
     /** What the planner asks of the running JVM. */
     interface Jvm {
         /** The loaded classes (not arrays) of these binary names. */
@@ -114,7 +112,7 @@ final class Planner {
                 refusals.add(new Reason(c.name(), "", "the file " + c.file() + " holds class " + c.name()
                         + ", but a class file must sit at the path of its own name (" + name + ".class)",
                         Kind.MISPLACED_CLASS_FILE));
-            } else if (JDK_PACKAGES.stream().anyMatch(name::startsWith)) {
+            } else if (JdkClasses.isJdk(name)) {
                 refusals.add(new Reason(c.name(), "", "is a JDK class; hotswap never replaces JDK classes", Kind.JDK_CLASS));
             }
         }

@@ -73,7 +73,7 @@ final class Remote {
                         Kind.UNREADABLE_CLASS_FILE));
                 continue;
             }
-            if (isJdk(name)) {
+            if (JdkClasses.isJdk(name)) {
                 refusals.add(new Reason(name, "", "is a JDK class; hotswap never replaces JDK classes", Kind.JDK_CLASS));
                 continue;
             }
@@ -214,11 +214,6 @@ final class Remote {
             }
         }
         return Optional.empty();
-    }
-
-    private static boolean isJdk(String name) {
-        return name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.") || name.startsWith("sun.")
-                || name.startsWith("com.sun.");
     }
 
     private static Optional<byte[]> read(Path file) throws IOException {
