@@ -86,8 +86,13 @@ public final class Hotswap implements AutoCloseable {
         return session.map(Core.Running::folders).orElse(List.of());
     }
 
-    /** Adds a listener told of every reload, refusal and failure from now on. */
+    /**
+     * Adds a listener told of every reload, refusal and failure from now on.
+     *
+     * @throws NullPointerException when {@code listener} is null (at once, not at the next batch)
+     */
     public Hotswap addListener(ReloadListener listener) {
+        java.util.Objects.requireNonNull(listener, "listener");
         session.ifPresent(s -> s.addListener(listener));
         return this;
     }
