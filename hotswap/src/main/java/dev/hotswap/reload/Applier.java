@@ -9,6 +9,7 @@ import dev.hotswap.integration.Integration;
 import dev.hotswap.integration.Swap;
 import dev.hotswap.structural.Catchers;
 import dev.hotswap.structural.Engine;
+import dev.hotswap.watch.Timings;
 import java.lang.instrument.ClassDefinition;
 import java.lang.instrument.Instrumentation;
 import java.time.Duration;
@@ -108,6 +109,7 @@ final class Applier {
             internalError(reporter, classes, "preparing", e);
             return true;
         }
+        Timings.mark(Timings.Stage.COMMIT);
         if (result instanceof Engine.Result.Applied) {
             plain.forEach(d -> engine.redefined(d.getDefinitionClass()));
         }
@@ -137,8 +139,10 @@ final class Applier {
         }
         classes.sort(null);
         classes.addAll(followed.read());
+        Timings.mark(Timings.Stage.PUBLISH);
         reporter.outcome(new ReloadOutcome.Reloaded(classes, Duration.ofNanos(System.nanoTime() - started), warnings),
                 reinitialized(((Engine.Result.Applied) result).reinitialized()));
+        Timings.mark(Timings.Stage.REPORT);
         followed.notes().forEach(note -> reporter.info("hotswap: " + note));
         later.accept(frameworks::settle, SETTLE_DELAY);
         for (Planner.Target t : targets) {

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -29,10 +30,12 @@ final class BatchReader {
     private final Roots roots;
     private final Duration giveUpAfter;
     private final Map<Path, Long> unreadableSince = new HashMap<>();
+    private final ParsedFiles parsed;
 
-    BatchReader(Roots roots, Duration giveUpAfter) {
+    BatchReader(Roots roots, Duration giveUpAfter, ParsedFiles parsed) {
         this.roots = roots;
         this.giveUpAfter = giveUpAfter;
+        this.parsed = parsed;
     }
 
     /** What reading a batch gave. */
@@ -58,12 +61,14 @@ final class BatchReader {
         for (Path file : files) {
             String fileName = file.getFileName().toString();
             if (roots.rootOf(file).isEmpty() || fileName.equals("module-info.class") || fileName.equals("package-info.class")) {
+                parsed.drop(file);
                 continue;
             }
             byte[] bytes;
             try {
                 bytes = Files.readAllBytes(file);
             } catch (NoSuchFileException e) {
+                parsed.drop(file);
                 unreadableSince.remove(file); // deleted, or replaced by delete + create: its creation comes as an event
                 continue;
             } catch (IOException e) {
@@ -71,7 +76,8 @@ final class BatchReader {
                 continue;
             }
             try {
-                candidates.add(new Candidate(file, bytes, ClassModel.parse(bytes)));
+                Optional<ClassModel> known = parsed.take(file, bytes);
+                candidates.add(new Candidate(file, bytes, known.isPresent() ? known.get() : ClassModel.parse(bytes)));
                 unreadableSince.remove(file);
             } catch (InvalidClassFileException e) {
                 unreadable.put(file, "is " + e.getMessage());

@@ -1,6 +1,8 @@
 package dev.hotswap.reload;
 
+import dev.hotswap.classfile.ClassModel;
 import dev.hotswap.classfile.ConstantPool;
+import dev.hotswap.classfile.InvalidClassFileException;
 import dev.hotswap.watch.Debouncer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,11 +36,18 @@ final class Completeness implements Debouncer.Completion {
     }
 
     private final Roots roots;
+    private final ParsedFiles parsed;
     private final Map<Path, Shape> shapes = new HashMap<>();
     private final Map<String, Optional<Shape>> outside = new HashMap<>();
 
     Completeness(Roots roots) {
+        this(roots, new ParsedFiles());
+    }
+
+    /** @param parsed where the pending class files go once parsed whole, for the batch reader */
+    Completeness(Roots roots, ParsedFiles parsed) {
         this.roots = roots;
+        this.parsed = parsed;
     }
 
     @Override
@@ -51,7 +60,7 @@ final class Completeness implements Debouncer.Completion {
             if (!Files.exists(file)) {
                 continue; // deleted: nothing to read
             }
-            Optional<Shape> shape = shape(file);
+            Optional<Shape> shape = shape(file, true);
             if (shape.isEmpty()) {
                 return false; // does not parse (yet): half-written
             }
@@ -70,6 +79,16 @@ final class Completeness implements Debouncer.Completion {
             }
         }
         return true;
+    }
+
+    /** Parses the class files just written, while the settle time runs: the check then finds them done. */
+    @Override
+    public synchronized void prepare(Set<Path> files) {
+        for (Path file : files) {
+            if (file.toString().endsWith(".class") && Files.isRegularFile(file)) {
+                shape(file, true); // a half-written file fails here and is read again by the check
+            }
+        }
     }
 
     /**
@@ -122,7 +141,7 @@ final class Completeness implements Debouncer.Completion {
         for (Path root : roots.folders()) {
             Path file = root.resolve(type + ".class");
             if (Files.isRegularFile(file)) {
-                return shape(file);
+                return shape(file, false);
             }
         }
         return Optional.empty();
@@ -139,7 +158,11 @@ final class Completeness implements Debouncer.Completion {
         return false;
     }
 
-    private Optional<Shape> shape(Path file) {
+    /**
+     * @param pending a file of the batch: parsed whole, as the batch reader would, and handed to
+     *                it; another file of the folders is only looked at for what it declares
+     */
+    private Optional<Shape> shape(Path file, boolean pending) {
         BasicFileAttributes attributes;
         byte[] bytes;
         long modified;
@@ -155,9 +178,33 @@ final class Completeness implements Debouncer.Completion {
             return Optional.empty();
         }
         // A file that grew while read is not remembered: the next look reads it again.
-        Optional<Shape> shape = parse(bytes, bytes.length == attributes.size() ? attributes.size() : -1, modified);
+        long size = bytes.length == attributes.size() ? attributes.size() : -1;
+        Optional<Shape> shape = pending ? parseWhole(file, bytes, size, modified) : Optional.empty();
+        if (shape.isEmpty()) {
+            shape = parse(bytes, size, modified);
+        }
         shape.ifPresent(s -> shapes.put(file, s));
         return shape;
+    }
+
+    /** A pending file: its model, which the batch reader takes instead of parsing the same bytes again. */
+    private Optional<Shape> parseWhole(Path file, byte[] bytes, long size, long modified) {
+        ClassModel model;
+        try {
+            model = ClassModel.parse(bytes);
+        } catch (InvalidClassFileException | RuntimeException e) {
+            return Optional.empty(); // the lighter parse decides, as before; the reader reports what is wrong
+        }
+        Optional<ConstantPool> pool = ConstantPool.read(bytes);
+        if (pool.isEmpty()) {
+            return Optional.empty();
+        }
+        parsed.put(new Candidate(file, bytes, model));
+        Set<String> members = new HashSet<>();
+        model.fields().forEach(f -> members.add(f.name() + f.descriptor()));
+        model.methods().forEach(m -> members.add(m.name() + m.descriptor()));
+        return Optional.of(new Shape(size, modified, model.name(), model.superName().isEmpty() ? null : model.superName(),
+                model.interfaces(), Set.copyOf(members), pool.get().members(), pool.get().classes()));
     }
 
     private static Optional<Shape> parse(byte[] bytes, long size, long modified) {

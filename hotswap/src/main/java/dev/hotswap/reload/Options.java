@@ -53,6 +53,8 @@ public record Options(List<Path> watch, Duration quiet, Optional<Duration> settl
     static final String PROPERTY_PREFIX = "hotswap.";
     /** Read by {@code dev.hotswap.watch.Debug}, not an option: known, so never called unknown. */
     private static final String DEBUG_PROPERTY = "hotswap.debug";
+    /** Read by {@code dev.hotswap.watch.Timings}, a measuring aid, not an option. */
+    private static final String TIMINGS_PROPERTY = "hotswap.timings";
     private static final List<String> KEYS = List.of("watch", "quiet", "settle", "poll", "retry", "verbosity", "events", "batches", "statics");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|)", Pattern.CASE_INSENSITIVE);
 
@@ -101,7 +103,7 @@ public record Options(List<Path> watch, Duration quiet, Optional<Duration> settl
         }
         properties.keySet().stream().map(Object::toString)
                 .filter(k -> k.startsWith(PROPERTY_PREFIX) && !KEYS.contains(k.substring(PROPERTY_PREFIX.length()))
-                        && !k.equals(DEBUG_PROPERTY) && !k.equals(VersionShape.PROPERTY))
+                        && !k.equals(DEBUG_PROPERTY) && !k.equals(TIMINGS_PROPERTY) && !k.equals(VersionShape.PROPERTY))
                 .sorted()
                 .forEach(k -> builder.problems.add("unknown property -D" + k + " ignored (known: "
                         + String.join(", ", KEYS) + ", versions)"));

@@ -29,6 +29,8 @@ public final class Session implements AutoCloseable {
     private final RunningBytes running;
     private final Planting planting;
     private final Debouncer debouncer;
+    /** Whether a burst is a whole compile; null when a fixed quiet period or the build's announcement decides. */
+    private final Completeness completeness;
     private final Reloader reloader;
     private final Watcher watcher;
     private final Options options;
@@ -64,8 +66,10 @@ public final class Session implements AutoCloseable {
         this.planting = new Planting(running, engine, followed, loaded, redefinitions);
         History history = new History();
         reporter.addListener(history);
+        // What the completeness check parses, the batch reader takes: each class file parsed once.
+        ParsedFiles parsed = new ParsedFiles();
         this.reloader = new Reloader(instrumentation, roots, running, reporter, options.retry(), engine, followed,
-                this::later, loaded, history, redefinitions);
+                this::later, loaded, history, redefinitions, parsed);
         redefinitions.applyWith(reloader::redefinedElsewhere);
         this.bean = new SessionBean(roots.folders(), history, running,
                 new Remote(roots, running, loaded, reloader, reporter, history), this::later,
@@ -75,8 +79,9 @@ public final class Session implements AutoCloseable {
         if (dev.hotswap.structural.Linker.engineRunning()) {
             engine.get(); // an earlier session's engine: classes that load from now on are rewritten for it
         }
-        this.debouncer = options.settle().isPresent() && options.batches().isEmpty()
-                ? new Debouncer(Options.INCOMPLETE_PATIENCE, options.settle().get(), new Completeness(roots), reloader)
+        this.completeness = options.settle().isPresent() && options.batches().isEmpty() ? new Completeness(roots, parsed) : null;
+        this.debouncer = completeness != null
+                ? new Debouncer(Options.INCOMPLETE_PATIENCE, options.settle().get(), completeness, reloader)
                 : new Debouncer(options.quiet(), reloader);
         later(reloader::snapshotResourceFiles, java.time.Duration.ZERO);
         this.watcher = options.batches().isPresent()
@@ -126,7 +131,7 @@ public final class Session implements AutoCloseable {
             }
         });
         // After the program's own start-up, not during it: it competes for the same cores.
-        session.debouncer.runLater(session.reloader::warmUp, WARM_UP_DELAY);
+        session.debouncer.runLater(() -> session.reloader.warmUp(session.completeness), WARM_UP_DELAY);
         // Making the platform MBean server costs start-up tens of ms (measured: 1.43x against 1.32x of no agent):
         // at once where the JDK's JMX agent makes it anyway, else once the program has started.
         boolean jmxAgent = System.getProperty("com.sun.management.jmxremote.port") != null

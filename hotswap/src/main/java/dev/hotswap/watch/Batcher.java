@@ -39,6 +39,11 @@ final class Batcher {
         return now - lastArrival;
     }
 
+    /** When the last file arrived (nanoTime). */
+    long lastArrival() {
+        return lastArrival;
+    }
+
     /** Counts every file offered: equal counts mean nothing arrived in between. */
     long arrivals() {
         return arrivals;

@@ -32,6 +32,13 @@ public final class Debouncer implements AutoCloseable {
     @FunctionalInterface
     public interface Completion {
         boolean isComplete(Set<Path> files);
+
+        /**
+         * Files just arrived: read and parse them now, while the settle time runs, so that the
+         * check at its end finds them done. Nothing is decided here.
+         */
+        default void prepare(Set<Path> files) {
+        }
     }
 
     private final Batcher batcher;
@@ -41,6 +48,8 @@ public final class Debouncer implements AutoCloseable {
     private final long settleNanos;
     private boolean flushScheduled;
     private boolean checkScheduled;
+    /** Arrived since the last {@link Completion#prepare}; null while none is scheduled. */
+    private Set<Path> unprepared;
 
     public Debouncer(Duration quiet, BatchHandler handler) {
         this(quiet, Duration.ZERO, null, handler);
@@ -66,9 +75,35 @@ public final class Debouncer implements AutoCloseable {
     public synchronized void offer(Path file) {
         batcher.add(file, System.nanoTime());
         scheduleFlush();
-        if (completion != null && !checkScheduled) {
+        if (completion == null) {
+            return;
+        }
+        if (unprepared == null) {
+            unprepared = new java.util.LinkedHashSet<>();
+            runLater(this::prepare, Duration.ZERO);
+        }
+        unprepared.add(file);
+        if (!checkScheduled) {
             checkScheduled = true; // one look at a time: a burst of 1,000 files is looked at once it pauses
             scheduleCheck(settleNanos);
+        }
+    }
+
+    /**
+     * On the reload thread, as soon as files arrive: the settle time is spent reading and parsing
+     * them rather than waiting, and only the check's verdict waits for it to end. Each file is
+     * handed over once per arrival, however long the burst.
+     */
+    private void prepare() {
+        Set<Path> files;
+        synchronized (this) {
+            files = unprepared;
+            unprepared = null;
+        }
+        try {
+            completion.prepare(files);
+        } catch (RuntimeException | LinkageError e) {
+            Debug.log("preparing failed", e); // the check reads them itself
         }
     }
 
@@ -96,7 +131,9 @@ public final class Debouncer implements AutoCloseable {
             }
             files = batcher.peek();
             seen = batcher.arrivals();
+            Timings.mark(Timings.Stage.EVENT, batcher.lastArrival());
         }
+        Timings.mark(Timings.Stage.SETTLED);
         boolean complete;
         try {
             complete = completion.isComplete(files); // reads class files: not under the lock
@@ -104,6 +141,7 @@ public final class Debouncer implements AutoCloseable {
             Debug.log("completion check failed", e);
             complete = false; // the quiet period decides
         }
+        Timings.mark(Timings.Stage.COMPLETE);
         Optional<Set<Path>> batch = Optional.empty();
         synchronized (this) {
             if (complete && batcher.arrivals() == seen) {
@@ -157,6 +195,9 @@ public final class Debouncer implements AutoCloseable {
         Optional<Set<Path>> batch;
         synchronized (this) {
             long now = System.nanoTime();
+            Timings.mark(Timings.Stage.EVENT, batcher.lastArrival());
+            Timings.mark(Timings.Stage.SETTLED, now);
+            Timings.mark(Timings.Stage.COMPLETE, now); // the quiet period alone decided: no check
             batch = batcher.takeIfDue(now);
             if (batch.isEmpty() && !batcher.isEmpty()) {
                 schedule(batcher.remaining(now));

@@ -48,6 +48,21 @@ public final class FileTree {
         return stamp.modifiedNanos() >= sinceMillis * 1_000_000L - slack;
     }
 
+    /** A class file of the folders, found by walking as little as can be; empty when they have none. */
+    public static Optional<Path> firstClassFile(java.util.List<Path> roots) {
+        for (Path root : roots) {
+            try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+                Optional<Path> found = files.filter(f -> isClassFile(f) && Files.isRegularFile(f)).findFirst();
+                if (found.isPresent()) {
+                    return found;
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // a folder that went away or cannot be read: the next one
+            }
+        }
+        return Optional.empty();
+    }
+
     static boolean isClassFile(Path file) {
         Path name = file.getFileName();
         return name != null && name.toString().endsWith(".class");

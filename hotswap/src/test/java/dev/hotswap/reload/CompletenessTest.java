@@ -18,6 +18,7 @@ class CompletenessTest {
     @TempDir
     Path root;
     Completeness completeness;
+    ParsedFiles parsed;
 
     private static final String A1 = "package app; public class A { public static int m() { return 1; } }";
     private static final String A2 = "package app; public class A { public static int m() { return 1; } public static int m2() { return 2; } }";
@@ -27,7 +28,8 @@ class CompletenessTest {
     @BeforeEach
     void loaded() throws Exception {
         write(Compiler.compile(Map.of("app.A", A1, "app.B", B1, "app.Base", BASE)));
-        completeness = new Completeness(new Roots(List.of(root)));
+        parsed = new ParsedFiles();
+        completeness = new Completeness(new Roots(List.of(root)), parsed);
     }
 
     private Path write(Map<String, byte[]> classes) throws Exception {
@@ -82,5 +84,36 @@ class CompletenessTest {
                 + ".plusMillis(2).toString().strip(); } }")));
         assertThat(completeness.isComplete(Set.of(file("J")))).isTrue();
         assertThat(completeness.isComplete(Set.of(root.resolve("app.properties"), file("Gone")))).isTrue();
+    }
+
+    @Test
+    void theCheckHandsItsParseToTheReaderForTheSameBytesOnly() throws Exception {
+        byte[] b2 = Compiler.compile(Map.of("app.A", A1, "app.B", B1.replace("+ base()", "- base()"), "app.Base", BASE)).get("app/B");
+        write(Map.of("app/B", b2));
+        assertThat(completeness.isComplete(Set.of(file("B")))).isTrue();
+        assertThat(parsed.size()).isEqualTo(1); // the pending file, not the folder's files it looked up
+        assertThat(parsed.take(file("B"), b2)).hasValueSatisfying(m -> assertThat(m.name()).isEqualTo("app/B"));
+        assertThat(parsed.size()).isZero();
+
+        // Written again since the check (same size, maybe the same time stamp): the reader parses what it read.
+        completeness.prepare(Set.of(file("B")));
+        byte[] other = b2.clone();
+        other[other.length - 1] ^= 1;
+        assertThat(parsed.take(file("B"), other)).isEmpty();
+        assertThat(parsed.size()).isZero();
+    }
+
+    @Test
+    void theReaderTakesWhatTheCheckParsed() throws Exception {
+        byte[] b2 = Compiler.compile(Map.of("app.A", A1, "app.B", B1.replace("+ base()", "- base()"), "app.Base", BASE)).get("app/B");
+        write(Map.of("app/B", b2));
+        completeness.prepare(Set.of(file("B"), root.resolve("app/Gone.class"), root.resolve("app.properties")));
+        assertThat(parsed.size()).isEqualTo(1);
+        BatchReader reader = new BatchReader(new Roots(List.of(root)), java.time.Duration.ofSeconds(1), parsed);
+        BatchReader.Read read = reader.read(Set.of(file("B"), root.resolve("app/module-info.class")));
+        assertThat(read).isInstanceOf(BatchReader.Read.Ready.class);
+        assertThat(((BatchReader.Read.Ready) read).candidates()).singleElement()
+                .satisfies(c -> assertThat(c.name()).isEqualTo("app.B"));
+        assertThat(parsed.size()).isZero();
     }
 }

@@ -103,4 +103,35 @@ class DebouncerTest {
             assertThat(batches.poll(5, TimeUnit.SECONDS)).containsExactly(Path.of("good.class"));
         }
     }
+
+    @Test
+    void filesArePreparedAsTheyArriveAndTheVerdictStillWaitsForTheSettleTime() throws Exception {
+        BlockingQueue<Set<Path>> batches = new LinkedBlockingQueue<>();
+        BlockingQueue<Set<Path>> prepared = new LinkedBlockingQueue<>();
+        Debouncer.Completion complete = new Debouncer.Completion() {
+            @Override
+            public boolean isComplete(Set<Path> files) {
+                return true;
+            }
+
+            @Override
+            public void prepare(Set<Path> files) {
+                prepared.add(files);
+            }
+        };
+        try (Debouncer debouncer = new Debouncer(Duration.ofSeconds(30), Duration.ofMillis(200), complete, batch -> {
+            batches.add(batch);
+            return Optional.empty();
+        })) {
+            long start = System.nanoTime();
+            debouncer.offer(Path.of("A.class"));
+            assertThat(prepared.poll(5, TimeUnit.SECONDS)).containsExactly(Path.of("A.class"));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(150));
+            debouncer.offer(Path.of("B.class")); // the same compile, within the settle time: the same batch
+            assertThat(prepared.poll(5, TimeUnit.SECONDS)).containsExactly(Path.of("B.class"));
+            assertThat(batches.poll(5, TimeUnit.SECONDS)).containsExactlyInAnyOrder(Path.of("A.class"), Path.of("B.class"));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+            assertThat(batches.poll(300, TimeUnit.MILLISECONDS)).isNull();
+        }
+    }
 }
