@@ -91,7 +91,7 @@ final class Applier {
                         Catchers.replant(d.getDefinitionClass(), d.getDefinitionClassFile()))).toList();
                 // One call for the whole batch: the JDK promises that on any exception nothing changed.
                 try {
-                    redefinitions.redefine(instrumentation, definitions.toArray(ClassDefinition[]::new));
+                    redefinitions.redefine(definitions.toArray(ClassDefinition[]::new));
                 } catch (Exception | LinkageError e) {
                     throw new Engine.CommitFailed(e);
                 }

@@ -6,6 +6,7 @@ import dev.hotswap.classfile.ClassModel;
 import dev.hotswap.classfile.InvalidClassFileException;
 import dev.hotswap.structural.Catchers;
 import dev.hotswap.structural.Engine;
+import dev.hotswap.structural.OwnRedefinitions;
 import dev.hotswap.watch.Debug;
 import java.lang.instrument.ClassDefinition;
 import java.lang.instrument.Instrumentation;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -45,14 +47,15 @@ final class Redefinitions {
     private Consumer<Map<Class<?>, byte[]>> apply = requested -> { };
     /** What the JVM was given at load where the engine rewrote the class file: by loader, by internal name. */
     private final Map<ClassLoader, Map<String, byte[]>> atLoad = Collections.synchronizedMap(new WeakHashMap<>());
-    /** What the JVM was given by hotswap's own redefinitions without the engine. */
-    private final Map<Class<?>, byte[]> redefined = Collections.synchronizedMap(new WeakHashMap<>());
-    private final ThreadLocal<Boolean> ours = new ThreadLocal<>();
+    /** hotswap's own redefinitions without the engine, and what they gave the JVM. */
+    private final OwnRedefinitions plain;
     private final Map<Class<?>, byte[]> pending = new LinkedHashMap<>(); // guarded by this
     private long lastRequest; // guarded by this
     private boolean scheduled; // guarded by this
 
-    Redefinitions(RunningBytes running, EngineSlot engine, BiConsumer<Runnable, Duration> later) {
+    Redefinitions(Instrumentation instrumentation, RunningBytes running, EngineSlot engine,
+                  BiConsumer<Runnable, Duration> later) {
+        this.plain = new OwnRedefinitions(instrumentation);
         this.running = running;
         this.engine = engine;
         this.later = later;
@@ -69,17 +72,8 @@ final class Redefinitions {
     }
 
     /** hotswap's own redefinition without the engine: marked as ours, its bytes kept once it went in. */
-    void redefine(Instrumentation instrumentation, ClassDefinition[] definitions)
-            throws ClassNotFoundException, UnmodifiableClassException {
-        ours.set(Boolean.TRUE);
-        try {
-            instrumentation.redefineClasses(definitions);
-        } finally {
-            ours.remove();
-        }
-        for (ClassDefinition d : definitions) {
-            redefined.put(d.getDefinitionClass(), d.getDefinitionClassFile());
-        }
+    void redefine(ClassDefinition[] definitions) throws ClassNotFoundException, UnmodifiableClassException {
+        plain.redefine(List.of(definitions));
     }
 
     /**
@@ -89,7 +83,7 @@ final class Redefinitions {
      */
     byte[] redefining(Class<?> type, byte[] requested) {
         Engine structural = engine.orNull();
-        if (ours.get() != null || (structural != null && structural.redefiningHere())) {
+        if (plain.here() || (structural != null && structural.redefiningHere())) {
             return null;
         }
         Optional<byte[]> defined = structural == null ? Optional.empty() : structural.definedBytes(type);
@@ -104,7 +98,7 @@ final class Redefinitions {
             return null; // not a class of the watched folders: as without hotswap
         }
         // Else it runs as loaded: its class file with the catchers planted at load, without a sealed class's list.
-        byte[] runs = defined.or(() -> Optional.ofNullable(redefined.get(type)))
+        byte[] runs = defined.or(() -> plain.definedBytes(type))
                 .or(() -> Optional.ofNullable(atLoad.get(loader)).map(m -> m.get(name)))
                 .orElseGet(() -> Catchers.replant(type, compiled.get()));
         if (Arrays.equals(requested, compiled.get())) {

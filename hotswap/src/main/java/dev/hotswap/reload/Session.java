@@ -62,7 +62,7 @@ public final class Session implements AutoCloseable {
                 }), mirror, shape);
         engine.rerunsInitializers(options.statics() == Options.Statics.RERUN);
         LoadedIndex loaded = new LoadedIndex(instrumentation::getAllLoadedClasses);
-        Redefinitions redefinitions = new Redefinitions(running, engine, this::later);
+        Redefinitions redefinitions = new Redefinitions(instrumentation, running, engine, this::later);
         this.planting = new Planting(running, engine, followed, loaded, redefinitions);
         History history = new History();
         reporter.addListener(history);

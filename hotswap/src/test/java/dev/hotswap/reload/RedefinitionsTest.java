@@ -28,7 +28,7 @@ class RedefinitionsTest {
     private final List<Runnable> scheduled = new ArrayList<>();
     private final List<Map<Class<?>, byte[]>> applied = new ArrayList<>();
     private final RunningBytes running = new RunningBytes(new Roots(List.of()));
-    private final Redefinitions redefinitions = new Redefinitions(running,
+    private final Redefinitions redefinitions = new Redefinitions(null, running,
             new EngineSlot(Optional::empty, Optional.empty(), () -> new VersionShape.Choice(false, false, false)),
             (task, delay) -> scheduled.add(task));
 
