@@ -334,7 +334,11 @@ public final class Mirror {
     }
 
     private Class<?>[] permittedSubclasses(Class<?> type) throws Throwable {
-        View v = sealing.asLoaded(type) == null ? guarded(type) : null;
+        Class<?>[] vm = sealing.asLoaded(type);
+        if (vm != null) {
+            return vm;
+        }
+        View v = guarded(type);
         return sealing.answer(type, v == null ? null : v.declared);
     }
 

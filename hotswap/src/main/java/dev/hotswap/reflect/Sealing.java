@@ -38,15 +38,11 @@ final class Sealing {
     }
 
     /**
-     * The permitted subclasses as the source says: {@code newest} (the class's newest version,
-     * when it is under the engine) decides, else the list stripped at load. Classes that cannot
-     * be loaded are left out, as the JVM leaves them out.
+     * The permitted subclasses as the source says, for a class the JVM does not have as sealed:
+     * {@code newest} (the class's newest version, when it is under the engine) decides, else the
+     * list stripped at load. Classes that cannot be loaded are left out, as the JVM leaves them out.
      */
     Class<?>[] answer(Class<?> type, Declared newest) {
-        Class<?>[] vm = asLoaded(type);
-        if (vm != null) {
-            return vm;
-        }
         List<String> names = newest != null ? newest.permitted().orElse(List.of()) : strippedAtLoad.of(type);
         if (names.isEmpty()) {
             return null;
