@@ -26,7 +26,6 @@ import java.util.function.Consumer;
  * {@link Jvm} and {@link Structural}, so it is tested over fakes.
  */
 final class Planner {
-    /** Packages only the JDK may define; a class file claiming one is never ours to replace. */
     /** What the planner asks of the running JVM. */
     interface Jvm {
         /** The loaded classes (not arrays) of these binary names. */
@@ -183,6 +182,7 @@ final class Planner {
                 List<Engine.Problem> problems = engineTakes
                         ? engine.unsupported(type, now.get().model().orElseThrow(), c.model()) : List.of();
                 if (!engineTakes && hasModel && changes.isEmpty() && engine.rerunsInitializers()
+                        && mayChangeStatics(now.get().model().orElseThrow(), c.model())
                         && !Engine.changedStatics(now.get().bytes, c.bytes()).isEmpty() && engine.available()) {
                     // Bodies alone, but a static's initializer among them: the engine runs it again.
                     engineTakes = engine.unsupported(type, now.get().model().orElseThrow(), c.model()).isEmpty();
@@ -277,6 +277,26 @@ final class Planner {
             }
         });
         return loaded;
+    }
+
+
+    /**
+     * Whether a body-only change may give a static a new value, from the models already parsed:
+     * the static initializer's code changed, or a {@code static final} that may carry a constant
+     * value is there. Only then are both class files read whole to find which statics
+     * ({@code Engine.changedStatics}): most body swaps pay nothing for it.
+     */
+    static boolean mayChangeStatics(ClassModel before, ClassModel after) {
+        if (!clinitHash(before).equals(clinitHash(after))) {
+            return true;
+        }
+        return after.fields().stream().anyMatch(f -> f.is(org.objectweb.asm.Opcodes.ACC_STATIC)
+                && f.is(org.objectweb.asm.Opcodes.ACC_FINAL)
+                && (f.descriptor().length() == 1 || f.descriptor().equals("Ljava/lang/String;")));
+    }
+
+    private static Optional<Long> clinitHash(ClassModel model) {
+        return model.methods().stream().filter(m -> m.name().equals("<clinit>")).findFirst().flatMap(model::bodyHash);
     }
 
 }

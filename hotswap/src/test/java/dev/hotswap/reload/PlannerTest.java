@@ -190,4 +190,24 @@ class PlannerTest {
                 .reasons()).extracting(Reason::kind).containsExactly(Kind.JDK_CLASS);
         assertThat(planner().precheck(List.of(candidate(bytes)))).isEmpty();
     }
+
+    private static dev.hotswap.classfile.ClassModel model(String body) throws Exception {
+        byte[] bytes = dev.hotswap.classfile.Compiler.compile(Map.of("p.S", "package p; public class S { " + body + " }"))
+                .get("p/S");
+        return dev.hotswap.classfile.ClassModel.parse(bytes);
+    }
+
+    /** The cheap test before the full read of both class files: most body swaps skip it. */
+    @Test
+    void onlyAChangedInitializerOrAPossibleConstantAsksWhichStaticsChanged() throws Exception {
+        String logger = "static final Object LOG = new Object(); int n() { return %d; }";
+        assertThat(Planner.mayChangeStatics(model(logger.formatted(1)), model(logger.formatted(2))))
+                .as("a body changed, the initializer not").isFalse();
+        assertThat(Planner.mayChangeStatics(model(logger.formatted(1)),
+                model("static final Object LOG = new String(); int n() { return 1; }"))).as("the initializer changed").isTrue();
+        assertThat(Planner.mayChangeStatics(model("static final int MAX = 3;"), model("static final int MAX = 4;")))
+                .as("a constant, which no initializer code sets").isTrue();
+        assertThat(Planner.mayChangeStatics(model("int n() { return 1; }"), model("int n() { return 2; }"))).isFalse();
+    }
+
 }
