@@ -132,8 +132,9 @@ class SealedTest {
             v2.put("app.Cat", CAT);
             v2.put("app.Area", area(true));
             Javac.compile(classes, v2, classes);
-            String after = child.await(" v2 reports=");
-            assertThat(after).endsWith(" Circle[r=1]=3 Square[side=2]=4 woof meow sealed=truetrue[Circle, Square][Dog, Cat] end");
+            assertThat(child.await(" v2 reports=")).contains(" Circle[r=1]=3 Square[side=2]=4 woof meow sealed=truetrue[");
+            // Reflection's caches are emptied just after the new code is published: a tick in between may list the old subclasses.
+            String after = child.await(" Circle[r=1]=3 Square[side=2]=4 woof meow sealed=truetrue[Circle, Square][Dog, Cat] end");
             assertThat(Integer.parseInt(after.replaceAll(".*reports=(\\d+).*", "$1"))).as("state kept").isGreaterThan(reports);
             assertThat(child.output()).doesNotContain("not reloaded").doesNotContain("reload failed")
                     .doesNotContain("Exception").doesNotContain("Error");
