@@ -8,12 +8,16 @@ import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.springframework.beans.BeanUtils;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.orm.jpa.AbstractEntityManagerFactoryBean;
@@ -27,8 +31,9 @@ import org.springframework.util.ClassUtils;
  * {@code @Embeddable}, {@code @MappedSuperclass}) or brings a new one, the unit is built again
  * inside the existing factory bean: Hibernate maps the classes as they are now, with the bean's own
  * settings, data source and vendor adapter; the bean's proxy, which every holder has, delegates to
- * the new native factory; the old one is closed after. The schema is never dropped: a unit that
- * creates or updates its schema is built again with {@code update} (new tables and columns added);
+ * the new native factory; the old one is closed 30 s later, once requests in flight on it are done.
+ * The schema is never dropped: a unit that creates or updates its schema is built again with
+ * {@code update}, of which only what adds runs (new tables and columns; {@link SchemaAdditions});
  * one that validates or leaves the schema alone is built without touching it, and a warning names
  * what the database lacks. Spring Data's mapping context and repositories, made from the old
  * metamodel, are made anew and every bean holding them gets the new ones; a new repository
@@ -45,6 +50,8 @@ final class Jpa {
             "javax.persistence.schema-generation.database.action", "jakarta.persistence.schema-generation.scripts.action",
             "javax.persistence.schema-generation.scripts.action");
     private static final String DATA = "org.springframework.data.repository.";
+    /** How long a replaced factory stays open for the sessions still using it. */
+    private static final Duration GRACE = Duration.ofSeconds(30);
 
     private final DefaultListableBeanFactory factory;
     private final Beans beans;
@@ -144,12 +151,13 @@ final class Jpa {
                 .findFirst().orElse(settings.getOrDefault(ACTION, "none"))).trim().toLowerCase(java.util.Locale.ROOT);
         boolean owns = OWNS_SCHEMA.contains(configured);
         Object fresh;
+        List<String> left = new ArrayList<>();
         try {
             if (owns) {
-                fresh = build(unit, info, settings, "update");
+                fresh = build(unit, info, settings, "update", left);
             } else {
                 try {
-                    fresh = build(unit, info, settings, "validate");
+                    fresh = build(unit, info, settings, "validate", left);
                 } catch (Exception x) {
                     String lacks = schemaProblem(x);
                     if (lacks == null) {
@@ -158,7 +166,7 @@ final class Jpa {
                     warnings.add(new Reason(classes.get(0).getName(), "", "the database lacks what the new mapping needs: "
                             + lacks + " (schema action '" + configured + "': hotswap changes no schema then); until then"
                             + " Hibernate's statements that need it fail", Kind.FRAMEWORK_NOT_FOLLOWED));
-                    fresh = build(unit, info, settings, "none");
+                    fresh = build(unit, info, settings, "none", left);
                 }
             }
         } catch (Exception | LinkageError x) {
@@ -171,18 +179,33 @@ final class Jpa {
         // Closing the old factory would run its create-drop: that drop is the new factory's to run, at shutdown.
         boolean disarmed = moveDelayedDrop(running, fresh);
         if (disarmed || !configured.equals("create-drop")) {
-            try {
-                jpa("jakarta.persistence.EntityManagerFactory", "close", running);
-            } catch (Exception | LinkageError e) {
-                // the new factory serves; the old one's resources go with the garbage collector
-            }
+            // A closed Hibernate factory fails every session still open on it: requests in flight finish first.
+            CompletableFuture.delayedExecutor(GRACE.toMillis(), TimeUnit.MILLISECONDS, Jpa::onOwnThread).execute(() -> {
+                try {
+                    jpa("jakarta.persistence.EntityManagerFactory", "close", running);
+                } catch (Exception | LinkageError e) {
+                    // the new factory serves; the old one's resources go with the garbage collector
+                }
+            });
         }
-        return "JPA persistence unit '" + unit.getPersistenceUnitName() + "' built again by Hibernate" + (owns
-                ? " (schema updated: new tables and columns added, nothing dropped)" : " (schema untouched)");
+        return "JPA persistence unit '" + unit.getPersistenceUnitName() + "' built again by Hibernate" + (!owns
+                ? " (schema untouched)" : left.isEmpty() ? " (schema updated: new tables and columns added, nothing dropped)"
+                : " (schema updated: new tables and columns added; existing columns and keys left as they are, not run: "
+                + String.join("; ", left) + ")");
     }
 
+    private static void onOwnThread(Runnable task) {
+        Thread thread = new Thread(task, "hotswap-jpa-close");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * A native factory for the unit with {@code action} as schema action; an update only adds
+     * ({@link SchemaAdditions}), and what it left out goes into {@code left}.
+     */
     private Object build(LocalContainerEntityManagerFactoryBean unit, Object info, Map<String, Object> settings,
-                         String action) throws Exception {
+                         String action, List<String> left) throws Exception {
         Map<String, Object> map = new HashMap<>(settings);
         OTHER_ACTIONS.forEach(map::remove);
         map.put(ACTION, action);
@@ -192,7 +215,10 @@ final class Jpa {
             String name = (String) jpa("jakarta.persistence.spi.PersistenceUnitInfo", "getPersistenceProviderClassName", info);
             provider = BeanUtils.instantiateClass(ClassUtils.forName(name, unit.getBeanClassLoader()));
         }
+        Optional<SchemaAdditions> additions = action.equals("update")
+                ? SchemaAdditions.install(map, unit.getDataSource(), provider.getClass().getClassLoader()) : Optional.empty();
         Object emf = jpa("jakarta.persistence.spi.PersistenceProvider", "createContainerEntityManagerFactory", provider, info, map);
+        additions.ifPresent(a -> left.addAll(a.left()));
         try {
             Class<?> emfType = api("jakarta.persistence.EntityManagerFactory");
             Internals.call(unit, LocalContainerEntityManagerFactoryBean.class, "postProcessEntityManagerFactory",

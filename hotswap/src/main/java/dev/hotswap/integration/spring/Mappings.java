@@ -7,6 +7,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantLock;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.method.HandlerMethod;
@@ -24,6 +27,8 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * resolvers) forget them. Loaded only when Spring MVC is.
  */
 final class Mappings {
+    /** For a Spring whose mapping registry has moved its lock: mappings change as before, one by one. */
+    private static final Lock NO_LOCK = new ReentrantLock();
     private final ConfigurableApplicationContext context;
 
     Mappings(ConfigurableApplicationContext context) {
@@ -86,28 +91,17 @@ final class Mappings {
             if (!scansBeans(mapping)) {
                 continue; // the actuator's, say: it maps what it is given, never the application's controllers
             }
-            for (Map.Entry<RequestMappingInfo, HandlerMethod> e : Map.copyOf(mapping.getHandlerMethods()).entrySet()) {
-                Class<?> type = ClassUtils.getUserClass(e.getValue().getBeanType());
-                if (changed.stream().anyMatch(c -> c.isAssignableFrom(type))) {
-                    mapping.unregisterMapping(e.getKey());
-                }
-            }
-            for (String bean : beans) {
-                Class<?> type = context.getBeanFactory().getType(bean);
-                if (type == null) {
-                    continue;
-                }
-                try {
-                    if ((Boolean) Internals.call(mapping, RequestMappingHandlerMapping.class, "isHandler",
-                            new Class<?>[] {Class.class}, ClassUtils.getUserClass(type))) {
-                        Internals.call(mapping, AbstractHandlerMethodMapping.class, "detectHandlerMethods",
-                                new Class<?>[] {Object.class}, bean);
-                    }
-                } catch (Exception e) {
-                    warnings.add(new Reason(ClassUtils.getUserClass(type).getName(), "", "Spring MVC could not map its"
-                            + " request handlers again (" + e + "): its endpoints may answer as before or 404; restart to"
-                            + " have them mapped", Kind.FRAMEWORK_FAILED));
-                }
+            // Requests look their handler up under the registry's read lock: holding its write lock from the
+            // first mapping dropped to the last found again, no request sees the controller unmapped (a 404).
+            Lock lock = Internals.field(mapping, AbstractHandlerMethodMapping.class, "mappingRegistry")
+                    .flatMap(registry -> Internals.field(registry, registry.getClass(), "readWriteLock"))
+                    .filter(ReadWriteLock.class::isInstance).map(l -> ((ReadWriteLock) l).writeLock())
+                    .orElse(NO_LOCK);
+            lock.lock();
+            try {
+                remap(mapping, changed, beans, warnings);
+            } finally {
+                lock.unlock();
             }
         }
         for (RequestMappingHandlerAdapter adapter : context.getBeansOfType(RequestMappingHandlerAdapter.class, false, false)
@@ -128,5 +122,33 @@ final class Mappings {
             changed.forEach(c -> Internals.forget(resolver, ExceptionHandlerExceptionResolver.class, "exceptionHandlerCache", c));
         }
         return warnings;
+    }
+
+    /** Drops the mappings of the changed classes and finds those of {@code beans} again. */
+    private void remap(RequestMappingHandlerMapping mapping, Set<Class<?>> changed, Collection<String> beans,
+                       List<Reason> warnings) {
+        for (Map.Entry<RequestMappingInfo, HandlerMethod> e : Map.copyOf(mapping.getHandlerMethods()).entrySet()) {
+            Class<?> type = ClassUtils.getUserClass(e.getValue().getBeanType());
+            if (changed.stream().anyMatch(c -> c.isAssignableFrom(type))) {
+                mapping.unregisterMapping(e.getKey());
+            }
+        }
+        for (String bean : beans) {
+            Class<?> type = context.getBeanFactory().getType(bean);
+            if (type == null) {
+                continue;
+            }
+            try {
+                if ((Boolean) Internals.call(mapping, RequestMappingHandlerMapping.class, "isHandler",
+                        new Class<?>[] {Class.class}, ClassUtils.getUserClass(type))) {
+                    Internals.call(mapping, AbstractHandlerMethodMapping.class, "detectHandlerMethods",
+                            new Class<?>[] {Object.class}, bean);
+                }
+            } catch (Exception e) {
+                warnings.add(new Reason(ClassUtils.getUserClass(type).getName(), "", "Spring MVC could not map its"
+                        + " request handlers again (" + e + "): its endpoints may answer as before or 404; restart to"
+                        + " have them mapped", Kind.FRAMEWORK_FAILED));
+            }
+        }
     }
 }
