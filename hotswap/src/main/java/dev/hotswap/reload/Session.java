@@ -57,6 +57,7 @@ public final class Session implements AutoCloseable {
                 .map(e -> {
                     e.receivers(followed::addedMethod);
                     e.namedVersions(shape.get().named(), shape.get().saysFallbacks());
+                    e.redefinesInPlace(!shape.get().debugger());
                     e.rerunsInitializers(options.statics() == Options.Statics.RERUN);
                     return e;
                 }), mirror, shape);

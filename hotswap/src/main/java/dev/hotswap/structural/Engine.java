@@ -69,6 +69,7 @@ public final class Engine {
     /** New versions as named classes ({@link Relocator}); hidden ones otherwise. */
     private volatile boolean named;
     private volatile boolean sayFallbacks;
+    private volatile boolean inPlace;
 
     /** Why the engine cannot take a change, or what did not follow after it went in: the class, the member, what. */
     public record Problem(String className, String member, String message, String hint, Kind kind, String oldDescriptor,
@@ -269,6 +270,19 @@ public final class Engine {
     public void namedVersions(boolean named, boolean sayFallbacks) {
         this.named = named;
         this.sayFallbacks = sayFallbacks;
+    }
+
+    /**
+     * Whether a body swap of a class the engine holds may redefine its current (named) version in
+     * place instead of making a new one. Not under a debugger: a redefinition clears the breakpoints
+     * set in the version, which a debugger sets again only in a class it sees prepared.
+     */
+    public void redefinesInPlace(boolean inPlace) {
+        this.inPlace = inPlace;
+    }
+
+    boolean redefinesInPlace() {
+        return inPlace && named;
     }
 
     boolean saysFallbacks() {

@@ -61,6 +61,46 @@ final class LambdaEntries {
     }
 
     /**
+     * True when every lambda body of {@code from} is, in {@code to}, under the name it had (by
+     * {@link #link}'s rules): then {@code to}'s bodies can replace {@code from}'s in the same class,
+     * name for name, and no lambda object runs another's body, even for a moment.
+     */
+    static boolean keepsNames(ClassModel from, ClassModel to) {
+        for (ClassModel.Member lambda : from.methods()) {
+            if (!isBody(lambda.name())) {
+                continue;
+            }
+            long body = from.bodyHash(lambda).orElse(1L);
+            Optional<ClassModel.Member> same = to.methods().stream().filter(c -> isBody(c.name())
+                    && c.descriptor().equals(lambda.descriptor()) && to.bodyHash(c).orElse(2L) == body).findFirst();
+            if (same.isPresent()) {
+                if (!same.get().name().equals(lambda.name())) {
+                    return false;
+                }
+                continue;
+            }
+            Optional<ClassModel.Member> edited = editedInPlace(from, lambda.name(), to);
+            if (edited.isPresent()) {
+                if (!edited.get().name().equals(lambda.name()) || !edited.get().descriptor().equals(lambda.descriptor())) {
+                    return false;
+                }
+                continue;
+            }
+            Optional<ClassModel.Member> sameName = to.methods().stream()
+                    .filter(c -> c.name().equals(lambda.name()) && c.descriptor().equals(lambda.descriptor())).findFirst();
+            if (sameName.isEmpty()) {
+                return false; // its body is gone
+            }
+            long now = to.bodyHash(sameName.get()).orElse(3L);
+            if (from.methods().stream().anyMatch(old -> isBody(old.name()) && !old.name().equals(lambda.name())
+                    && from.bodyHash(old).orElse(4L) == now)) {
+                return false; // the name now holds another lambda's body
+            }
+        }
+        return true;
+    }
+
+    /**
      * The lambda of {@code to} that {@code name} of {@code from} became when its body was edited:
      * in the method both are written in, the lambdas whose bodies stayed are paired off; if as
      * many are left on each side, they pair in javac's order.

@@ -22,6 +22,8 @@ final class Managed {
     final CodeRewriter.Carrier carrier;
     /** Constructors swaps added, in order of arrival: their numbers never change. */
     volatile List<String> addedConstructors = List.of();
+    /** Body swaps that redefined {@link #current}'s class in place since it was made ({@link Transaction}). */
+    int inPlaceSwaps;
     /** The class file (as compiled) of {@link #current}; null until the first swap went in. */
     volatile byte[] currentBytes;
     /**

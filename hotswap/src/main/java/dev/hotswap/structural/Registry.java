@@ -148,7 +148,8 @@ final class Registry {
      * class file that does is refused, or loads as compiled without being recorded).
      */
     void wrote(ClassLoader loader, String internalName) {
-        if (loader != null) {
+        // A named version redefined in place is known by its loader already: keeping the loader here would keep it loaded.
+        if (loader != null && !(loader instanceof VersionLoader)) {
             written.computeIfAbsent(loader, l -> ConcurrentHashMap.newKeySet()).add(internalName);
         }
     }

@@ -136,6 +136,7 @@ final class Transaction {
         structural.forEach(s -> batchNames.add(s.next().name()));
         CodeRewriter.Loaded loaded = LoadedView.of(engine, registry, structural, batchNames);
         int generation = registry.generation() + 1;
+        boolean inPlaceWorthIt = engine.redefinesInPlace() && InPlace.worthIt(registry, structural);
         Map<Class<?>, Plan> plans = new HashMap<>();
         for (Engine.Structural s : structural) {
             List<String> found = new ArrayList<>();
@@ -164,7 +165,17 @@ final class Transaction {
                 List<String> reinitialized = initialize.stream().filter(f -> !quiet.contains(f))
                         .map(f -> f.substring(0, f.indexOf(':'))).toList();
                 definingNext = true;
-                Version version = versions.define(m, s.nextBytes(), s.next(), loaded, found, generation, initialize);
+                Version version = null;
+                if (inPlaceWorthIt && !isFresh && initialize.isEmpty() && !isEnum && InPlace.mayTake(m, s.next())) {
+                    Optional<ClassDefinition> inPlace = versions.inPlace(m, s.nextBytes(), s.next(), loaded, generation);
+                    if (inPlace.isPresent()) {
+                        definitions.add(inPlace.get());
+                        version = new Version(m.current.hidden(), s.next(), m.current.methods(), s.nextBytes());
+                    }
+                }
+                if (version == null) {
+                    version = versions.define(m, s.nextBytes(), s.next(), loaded, found, generation, initialize);
+                }
                 definingNext = false;
                 List<String> constructors = new ArrayList<>(m.addedConstructors);
                 for (ClassModel.Member ctor : s.next().methods()) {
@@ -273,6 +284,13 @@ final class Transaction {
                     ? Optional.empty() : Optional.of(Map.entry(structural.get(0).type().getClassLoader(), names.get()));
             registry.publish(fresh, generation, renamed);
             for (Plan plan : plans.values()) {
+                Version before = plan.managed().current;
+                if (before != null && before.hidden() == plan.version().hidden()) {
+                    plan.managed().inPlaceSwaps++;
+                    registry.definedHidden(before.hidden(), plan.managed().type, plan.version());
+                } else {
+                    plan.managed().inPlaceSwaps = 0;
+                }
                 plan.managed().current = plan.version();
                 plan.managed().constructorsFrom = plan.next();
                 plan.managed().addedConstructors = plan.constructors();

@@ -1,15 +1,25 @@
 package dev.hotswap.structural;
 
 import dev.hotswap.classfile.ClassModel;
+import java.lang.instrument.ClassDefinition;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.WeakHashMap;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.FieldVisitor;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.RecordComponentVisitor;
 
 /**
  * Defines the class that holds one version's methods and finds their handles: a hidden nestmate
@@ -22,6 +32,8 @@ final class Versions {
     private final Engine engine;
     private final Registry registry;
     private final MethodHandles.Lookup trusted;
+    /** The shape ({@link #shape}) of each named version redefined in place, which redefinition never changes. */
+    private final Map<Class<?>, List<String>> shapes = Collections.synchronizedMap(new WeakHashMap<>());
 
     Versions(Engine engine, Registry registry, MethodHandles.Lookup trusted) {
         this.engine = engine;
@@ -71,6 +83,90 @@ final class Versions {
         Version result = new Version(versionClass, model, methods, bytes);
         registry.definedHidden(versionClass, m.type, result);
         return result;
+    }
+
+    /**
+     * The current version's class given the bodies of {@code bytes}, as a redefinition: the same
+     * class keeps its methods, so no call site changes and the JIT drops only code that inlined
+     * them (a new version costs a deoptimizing {@code setTarget} per changed entry). Empty when the
+     * current version is hidden (not redefinable), or when the new bodies do not relocate to the very
+     * shape it has, which the JVM would refuse: then a new version is made.
+     */
+    Optional<ClassDefinition> inPlace(Managed m, byte[] bytes, ClassModel model, CodeRewriter.Loaded loaded, int version) {
+        Class<?> current = m.current == null ? null : m.current.hidden();
+        if (current == null || !VersionLoader.isVersion(current)) {
+            return Optional.empty();
+        }
+        byte[] running = engine.definedBytes(current).orElse(null);
+        List<String> problems = new ArrayList<>();
+        String hiddenName = model.name() + "$$hotswap" + version;
+        byte[] hiddenBytes = VersionWriter.write(bytes, model, hiddenName, loaded, problems, Set.of());
+        if (running == null || !problems.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Relocator.Relocated relocated = Relocator.relocate(hiddenBytes, model.name(), hiddenName, erasure(m.type), problems);
+            if (relocated == null || !problems.isEmpty() || !shape(relocated.bytes()).equals(shapes.computeIfAbsent(current,
+                    k -> shape(running)))) {
+                return Optional.empty();
+            }
+            return Optional.of(new ClassDefinition(current, relocated.bytes()));
+        } catch (RuntimeException | LinkageError e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * What the JVM compares when a class is redefined: its header, its fields in order, its methods
+     * (in any order) with their modifiers, and the attributes no redefinition may change.
+     */
+    static List<String> shape(byte[] bytes) {
+        List<String> header = new ArrayList<>();
+        List<String> fields = new ArrayList<>();
+        Set<String> methods = new TreeSet<>();
+        new ClassReader(bytes).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
+                header.add((access & 0xFFFF) + " " + name + " " + superName + " " + String.join(",", interfaces));
+            }
+
+            @Override
+            public void visitNestHost(String nestHost) {
+                header.add("host " + nestHost);
+            }
+
+            @Override
+            public void visitNestMember(String nestMember) {
+                header.add("member " + nestMember);
+            }
+
+            @Override
+            public void visitPermittedSubclass(String permittedSubclass) {
+                header.add("permits " + permittedSubclass);
+            }
+
+            @Override
+            public RecordComponentVisitor visitRecordComponent(String name, String descriptor, String signature) {
+                header.add("component " + name + descriptor);
+                return null;
+            }
+
+            @Override
+            public FieldVisitor visitField(int access, String name, String descriptor, String signature, Object value) {
+                fields.add(access + " " + name + descriptor);
+                return null;
+            }
+
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+                methods.add(name + descriptor + " " + (access & 0xFFFF));
+                return null;
+            }
+        }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        List<String> shape = new ArrayList<>(header);
+        shape.addAll(fields);
+        shape.addAll(methods);
+        return shape;
     }
 
     /** A lookup that finds the static methods of a version class of either shape. */
