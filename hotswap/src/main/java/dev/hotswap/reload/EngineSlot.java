@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * The session's structural engine, made at the first structural change (not at start-up), or at
+ * The session's structural engine, made after the first swap went in (not at start-up), or at
  * once when an earlier session of this JVM made one; read by the transformer on any thread.
  * Holds no engine of its own making: {@link Engine#create} gives the one of this JVM.
  */

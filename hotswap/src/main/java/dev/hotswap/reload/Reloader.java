@@ -32,6 +32,8 @@ final class Reloader implements Debouncer.BatchHandler {
     private final Reporter reporter;
     private final Duration giveUpAfter;
     private final EngineSlot engine;
+    /** Whether the engine was asked for after a first swap (see planAndApply); on the batch thread only. */
+    private boolean enginePrepared;
     private final LoadedIndex loadedIndex;
     private final History history;
     private final dev.hotswap.integration.Frameworks frameworks;
@@ -172,6 +174,7 @@ final class Reloader implements Debouncer.BatchHandler {
                 LinkCheck.check(bytes, Optional.of(bytes), new LinkClasses(Map.of(model.name(), model),
                         Reloader.class.getClassLoader(), running, instrumentation));
                 dev.hotswap.structural.Catchers.replant(Reloader.class, bytes);
+                Engine.warmUp(bytes); // what the engine's first take of a class writes
             }
             Optional<Path> file = FileTree.firstClassFile(roots.folders());
             if (file.isPresent()) {
@@ -318,6 +321,13 @@ final class Reloader implements Debouncer.BatchHandler {
                 Applier.refuse(reporter, refuse.wouldChange(), refuse.reasons(), refuse.hint());
             } else if (plan instanceof Planner.Plan.Apply apply) {
                 refused = p.applier().apply(apply, resources, List.of(), started);
+                if (!refused && !enginePrepared) {
+                    // Someone is editing: the engine and reflection's hooks (some 100 ms, most of it the JDK's
+                    // classes retransformed) are made now, after this swap was told, not during the swap that
+                    // first needs them (a class's third body swap, or the first structural one).
+                    enginePrepared = true;
+                    later.accept(engine::get, Duration.ZERO);
+                }
             } else {
                 refused = false;
                 p.applier().others(((Planner.Plan.Nothing) plan).fresh(), resources, List.of(), started);

@@ -213,6 +213,27 @@ final class CallSites {
         }
     }
 
+    /**
+     * After versions of {@code owners} took new bodies in place (their shapes, handles and so every
+     * other site's target unchanged): only their lambdas' entries are linked again, for the
+     * bookkeeping of which body each runs ({@link LambdaEntries}; their names held, so no target moves).
+     */
+    void relinkBodies(Set<Class<?>> owners) {
+        targets.gather();
+        try {
+            bodies.removeIf(ref -> ref.get() == null);
+            for (WeakReference<BodySite> ref : bodies) {
+                BodySite site = ref.get();
+                Managed m = site == null || !owners.contains(site.entry.owner) ? null : registry.get(site.entry.owner);
+                if (m != null && m.current != null) {
+                    LambdaEntries.link(this, site.entry, m.current, site.type(), site.keepsRemovedBody);
+                }
+            }
+        } finally {
+            targets.setGathered();
+        }
+    }
+
     void retarget(MutableCallSite site, MethodHandle target) {
         targets.set(site, target);
     }

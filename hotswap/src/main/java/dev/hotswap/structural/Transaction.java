@@ -279,6 +279,9 @@ final class Transaction {
     private void publish(List<Engine.Structural> structural, Map<Class<?>, Plan> plans, Map<Class<?>, Managed> fresh,
                          int generation, List<ClassDefinition> definitions, List<Engine.NewClass> added,
                          Optional<Map<String, String>> names, List<Engine.Problem> warnings) {
+        // Every class of the batch took its bodies in its current version: no other site's target changes.
+        boolean inPlaceOnly = added.isEmpty() && !plans.isEmpty() && plans.values().stream()
+                .allMatch(p -> p.managed().current != null && p.managed().current.hidden() == p.version().hidden());
         try {
             Optional<Map.Entry<ClassLoader, Map<String, String>>> renamed = structural.isEmpty() || names.isEmpty()
                     ? Optional.empty() : Optional.of(Map.entry(structural.get(0).type().getClassLoader(), names.get()));
@@ -325,7 +328,11 @@ final class Transaction {
                 faults.at(Stage.PUBLISH);
                 // Reflection follows before the new code runs: nothing sees new code and an old shape.
                 engine.reshaped(plans.keySet());
-                sites.relink();
+                if (inPlaceOnly) {
+                    sites.relinkBodies(plans.keySet());
+                } else {
+                    sites.relink();
+                }
             } catch (Exception | LinkageError e) {
                 warnings.add(warning(structural, "the engine could not relink its call sites (" + Engine.rootCause(e)
                         + "); calls may still run the previous version: restart the program to be sure", Kind.PUBLISH_FAILED));
