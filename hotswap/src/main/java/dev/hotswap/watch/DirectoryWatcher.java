@@ -94,7 +94,19 @@ public final class DirectoryWatcher implements Watcher {
         thread = new Thread(() -> run(since, onWatching), "hotswap-watcher");
         thread.setDaemon(true);
         thread.start();
+        try {
+            Runtime.getRuntime().addShutdownHook(exit);
+        } catch (IllegalStateException | SecurityException e) {
+            // already exiting, or not allowed: the exit then waits for the JDK's poller, as it would without this
+        }
     }
+
+    /**
+     * Closes the watch service as the program exits. The JDK's poller thread waits for file events
+     * in native code, and the JVM's exit waits up to 300 ms for threads in native code to come out
+     * (measured: a program that prints one line took 0.77 s with hotswap, 0.45 s once closed here).
+     */
+    private final Thread exit = new Thread(this::closeService, "hotswap-exit");
 
     private void run(long since, Runnable onWatching) {
         try {
@@ -211,12 +223,21 @@ public final class DirectoryWatcher implements Watcher {
         }
     }
 
-    @Override
-    public void close() {
+    private void closeService() {
         try {
             service.close();
         } catch (IOException e) {
             Debug.log("closing watch service", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closeService();
+        try {
+            Runtime.getRuntime().removeShutdownHook(exit);
+        } catch (IllegalStateException | SecurityException e) {
+            // exiting: the hook runs, or ran, and closes nothing more
         }
         Thread running = thread;
         if (running != null) {
