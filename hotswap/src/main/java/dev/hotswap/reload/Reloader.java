@@ -174,7 +174,7 @@ final class Reloader implements Debouncer.BatchHandler {
                 LinkCheck.check(bytes, Optional.of(bytes), new LinkClasses(Map.of(model.name(), model),
                         Reloader.class.getClassLoader(), running, instrumentation));
                 dev.hotswap.structural.Catchers.replant(Reloader.class, bytes);
-                Engine.warmUp(bytes); // what the engine's first take of a class writes
+                dev.hotswap.structural.WarmUp.writers(bytes); // what the engine's first take of a class writes
             }
             Optional<Path> file = FileTree.firstClassFile(roots.folders());
             if (file.isPresent()) {

@@ -112,8 +112,16 @@ public final class Engine {
 
     /** The JVM refused the batch's one {@code redefineClasses} call: nothing was applied. */
     public static final class CommitFailed extends Exception {
+        /** The refused call redefined versions in place: the batch may go in with new versions instead. */
+        final boolean inPlace;
+
         public CommitFailed(Throwable cause) {
+            this(cause, false);
+        }
+
+        CommitFailed(Throwable cause, boolean inPlace) {
             super(cause.toString(), cause);
+            this.inPlace = inPlace;
         }
     }
 
@@ -265,48 +273,6 @@ public final class Engine {
      */
     public static Set<String> changedStatics(byte[] previous, byte[] next) {
         return StaticSlices.changed(previous, next);
-    }
-
-    /**
-     * Runs, on {@code bytes} (a class of hotswap's own), the writers a class goes through when the
-     * engine first takes it (version, named relocation, trampolines, the load-time rewrite), so that
-     * the first real take does not pay for loading and interpreting them. Needs no engine and
-     * defines nothing: the bytes written are dropped.
-     */
-    public static void warmUp(byte[] bytes) {
-        try {
-            ClassModel model = Policy.parse(bytes).orElseThrow();
-            CodeRewriter.Loaded nothingLoaded = new CodeRewriter.Loaded() {
-                @Override
-                public boolean isPublicInterface(String internalName) {
-                    return false;
-                }
-
-                @Override
-                public boolean isReloadable(String owner) {
-                    return owner.equals(model.name());
-                }
-
-                @Override
-                public boolean has(String owner, String name, String descriptor, boolean isStatic) {
-                    return true;
-                }
-
-                @Override
-                public boolean hasField(String owner, String name, String descriptor, boolean isStatic) {
-                    return true;
-                }
-            };
-            List<String> problems = new ArrayList<>();
-            String hiddenName = model.name() + "$$hotswap0";
-            byte[] version = VersionWriter.write(bytes, model, hiddenName, nothingLoaded, problems, Set.of());
-            Versions.shape(version);
-            Relocator.relocate(version, model.name(), hiddenName, internalName -> "java/lang/Object", problems);
-            TrampolineWriter.write(bytes, bytes, model, nothingLoaded, problems, "", List.of());
-            StaticSlices.changed(bytes, bytes);
-        } catch (RuntimeException | LinkageError e) {
-            // only a head start
-        }
     }
 
     public void namedVersions(boolean named, boolean sayFallbacks) {

@@ -1,6 +1,7 @@
 package dev.hotswap.structural;
 
 import dev.hotswap.classfile.ClassModel;
+import java.lang.instrument.ClassDefinition;
 import java.util.List;
 import java.util.Optional;
 
@@ -41,11 +42,23 @@ final class InPlace {
     }
 
     /**
-     * True when {@code m}'s current version may take {@code next}'s bodies in place: it has not
-     * taken too many yet, and no lambda's body would move to another name (a lambda object would
-     * run another's body between the redefinition and the relink).
+     * {@code m}'s current version with {@code s}'s bodies, its redefinition added to
+     * {@code definitions}; empty when it may not take them in place: it took too many already, a
+     * lambda's body would move to another name (a lambda object would run another's body between
+     * the redefinition and the relink), or the new bodies do not fit its shape.
      */
-    static boolean mayTake(Managed m, ClassModel next) {
-        return m.current != null && m.inPlaceSwaps < SWAPS && LambdaEntries.keepsNames(m.current.model(), next);
+    static Optional<Version> take(Versions versions, Managed m, Engine.Structural s, CodeRewriter.Loaded loaded,
+                                  int generation, List<ClassDefinition> definitions) {
+        if (m.current == null || m.inPlaceSwaps >= SWAPS || !LambdaEntries.keepsNames(m.current.model(), s.next())) {
+            return Optional.empty();
+        }
+        Optional<ClassDefinition> redefinition = versions.inPlace(m, s.nextBytes(), s.next(), loaded, generation);
+        redefinition.ifPresent(definitions::add);
+        return redefinition.map(d -> new Version(m.current.hidden(), s.next(), m.current.methods(), s.nextBytes()));
+    }
+
+    /** True when {@code next} is {@code m}'s current version with new bodies (not yet published). */
+    static boolean took(Managed m, Version next) {
+        return m.current != null && m.current.hidden() == next.hidden();
     }
 }

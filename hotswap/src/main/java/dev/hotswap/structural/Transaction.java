@@ -17,8 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.objectweb.asm.Opcodes;
 
 /**
@@ -81,7 +79,16 @@ final class Transaction {
                         Optional<Map<String, String>> names) throws Engine.CommitFailed {
         batches.lock();
         try {
-            return run(plain, requested, added, names);
+            try {
+                return run(plain, requested, added, names, true);
+            } catch (Engine.CommitFailed e) {
+                if (!e.inPlace) {
+                    throw e;
+                }
+                // The JVM refused a version redefined in place (nothing changed): the batch goes in with new ones.
+                registry.inFlight(null);
+                return run(plain, requested, added, names, false);
+            }
         } finally {
             registry.inFlight(null);
             batches.unlock();
@@ -89,7 +96,7 @@ final class Transaction {
     }
 
     private Engine.Result run(List<ClassDefinition> plain, List<Engine.Structural> requested, List<Engine.NewClass> added,
-                              Optional<Map<String, String>> names) throws Engine.CommitFailed {
+                              Optional<Map<String, String>> names, boolean inPlaceAllowed) throws Engine.CommitFailed {
         // ---- prepare ----
         List<Engine.Problem> problems = new ArrayList<>();
         List<Engine.Structural> structural = policy.withAncestors(requested, problems);
@@ -136,7 +143,7 @@ final class Transaction {
         structural.forEach(s -> batchNames.add(s.next().name()));
         CodeRewriter.Loaded loaded = LoadedView.of(engine, registry, structural, batchNames);
         int generation = registry.generation() + 1;
-        boolean inPlaceWorthIt = engine.redefinesInPlace() && InPlace.worthIt(registry, structural);
+        boolean inPlaceWorthIt = inPlaceAllowed && engine.redefinesInPlace() && InPlace.worthIt(registry, structural);
         Map<Class<?>, Plan> plans = new HashMap<>();
         for (Engine.Structural s : structural) {
             List<String> found = new ArrayList<>();
@@ -165,17 +172,10 @@ final class Transaction {
                 List<String> reinitialized = initialize.stream().filter(f -> !quiet.contains(f))
                         .map(f -> f.substring(0, f.indexOf(':'))).toList();
                 definingNext = true;
-                Version version = null;
-                if (inPlaceWorthIt && !isFresh && initialize.isEmpty() && !isEnum && InPlace.mayTake(m, s.next())) {
-                    Optional<ClassDefinition> inPlace = versions.inPlace(m, s.nextBytes(), s.next(), loaded, generation);
-                    if (inPlace.isPresent()) {
-                        definitions.add(inPlace.get());
-                        version = new Version(m.current.hidden(), s.next(), m.current.methods(), s.nextBytes());
-                    }
-                }
-                if (version == null) {
-                    version = versions.define(m, s.nextBytes(), s.next(), loaded, found, generation, initialize);
-                }
+                Optional<Version> inPlace = inPlaceWorthIt && !isFresh && initialize.isEmpty() && !isEnum
+                        ? InPlace.take(versions, m, s, loaded, generation, definitions) : Optional.empty();
+                Version version = inPlace.isPresent() ? inPlace.get()
+                        : versions.define(m, s.nextBytes(), s.next(), loaded, found, generation, initialize);
                 definingNext = false;
                 List<String> constructors = new ArrayList<>(m.addedConstructors);
                 for (ClassModel.Member ctor : s.next().methods()) {
@@ -201,7 +201,7 @@ final class Transaction {
                 } else {
                     // The new class file's own fault (its running bytes did verify): said as the JVM says it for a
                     // plain redefinition, under the user's name.
-                    throw new Engine.CommitFailed(underUserName(e, s.next().name()));
+                    throw new Engine.CommitFailed(Versions.underUserName(e, s.next().name()));
                 }
             } catch (IllegalAccessException | NoSuchMethodException | LinkageError e) {
                 found.add("its new version cannot be defined (" + e + ")");
@@ -245,18 +245,6 @@ final class Transaction {
     }
 
     /** The one redefinition of the batch; the JDK promises that if it throws, nothing changed. */
-    /** {@code e} as the JVM would word it for the class itself: a version's name ({@code $$hotswapN}, hidden suffix) dropped. */
-    static LinkageError underUserName(LinkageError e, String internalName) {
-        String message = e.getMessage();
-        for (String name : List.of(internalName, internalName.replace('/', '.'))) {
-            message = message == null ? null : message.replaceAll(
-                    Pattern.quote(name) + "\\$\\$hotswap\\d+(?:[+/]0x[0-9a-fA-F]+)?", Matcher.quoteReplacement(name));
-        }
-        LinkageError renamed = e instanceof VerifyError ? new VerifyError(message) : new ClassFormatError(message);
-        renamed.setStackTrace(e.getStackTrace());
-        return renamed;
-    }
-
     private void commit(List<Engine.Structural> structural, List<ClassDefinition> definitions) throws Engine.CommitFailed {
         try {
             faults.at(Stage.COMMIT);
@@ -272,7 +260,8 @@ final class Transaction {
                 engine.redefine(definitions);
             }
         } catch (Exception | LinkageError e) {
-            throw new Engine.CommitFailed(e);
+            // Only a version redefined in place is a version here (InPlace): the batch may go in without.
+            throw new Engine.CommitFailed(e, definitions.stream().anyMatch(d -> VersionLoader.isVersion(d.getDefinitionClass())));
         }
     }
 
@@ -280,17 +269,16 @@ final class Transaction {
                          int generation, List<ClassDefinition> definitions, List<Engine.NewClass> added,
                          Optional<Map<String, String>> names, List<Engine.Problem> warnings) {
         // Every class of the batch took its bodies in its current version: no other site's target changes.
-        boolean inPlaceOnly = added.isEmpty() && !plans.isEmpty() && plans.values().stream()
-                .allMatch(p -> p.managed().current != null && p.managed().current.hidden() == p.version().hidden());
+        boolean inPlaceOnly = added.isEmpty() && !plans.isEmpty()
+                && plans.values().stream().allMatch(p -> InPlace.took(p.managed(), p.version()));
         try {
             Optional<Map.Entry<ClassLoader, Map<String, String>>> renamed = structural.isEmpty() || names.isEmpty()
                     ? Optional.empty() : Optional.of(Map.entry(structural.get(0).type().getClassLoader(), names.get()));
             registry.publish(fresh, generation, renamed);
             for (Plan plan : plans.values()) {
-                Version before = plan.managed().current;
-                if (before != null && before.hidden() == plan.version().hidden()) {
+                if (InPlace.took(plan.managed(), plan.version())) {
                     plan.managed().inPlaceSwaps++;
-                    registry.definedHidden(before.hidden(), plan.managed().type, plan.version());
+                    registry.definedHidden(plan.version().hidden(), plan.managed().type, plan.version());
                 } else {
                     plan.managed().inPlaceSwaps = 0;
                 }

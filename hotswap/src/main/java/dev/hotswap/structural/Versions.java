@@ -14,6 +14,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.WeakHashMap;
+import java.util.regex.Pattern;
+import java.util.regex.Matcher;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.FieldVisitor;
@@ -167,6 +169,18 @@ final class Versions {
         shape.addAll(fields);
         shape.addAll(methods);
         return shape;
+    }
+
+    /** {@code e} as the JVM would word it for the class itself: a version's name ({@code $$hotswapN}, hidden suffix) dropped. */
+    static LinkageError underUserName(LinkageError e, String internalName) {
+        String message = e.getMessage();
+        for (String name : List.of(internalName, internalName.replace('/', '.'))) {
+            message = message == null ? null : message.replaceAll(
+                    Pattern.quote(name) + "\\$\\$hotswap\\d+(?:[+/]0x[0-9a-fA-F]+)?", Matcher.quoteReplacement(name));
+        }
+        LinkageError renamed = e instanceof VerifyError ? new VerifyError(message) : new ClassFormatError(message);
+        renamed.setStackTrace(e.getStackTrace());
+        return renamed;
     }
 
     /** A lookup that finds the static methods of a version class of either shape. */

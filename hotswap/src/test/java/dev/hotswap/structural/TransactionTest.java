@@ -323,12 +323,12 @@ class TransactionTest {
 
     @Test
     void aVerifierMessageAboutAVersionNamesTheUsersClass() {
-        LinkageError said = Transaction.underUserName(new VerifyError("Bad type on operand stack\nLocation:\n"
+        LinkageError said = Versions.underUserName(new VerifyError("Bad type on operand stack\nLocation:\n"
                 + "  app/Target$$hotswap3+0x0000000800c41000.value()I @3: ireturn (in app.Target$$hotswap3/0x0000000800c41000)"),
                 "app/Target");
         assertThat(said).isInstanceOf(VerifyError.class);
         assertThat(said.getMessage()).contains("app/Target.value()I @3").contains("(in app.Target)").doesNotContain("hotswap");
-        assertThat(Transaction.underUserName(new ClassFormatError("app/Target$Inner$$hotswap1 truncated"), "app/Target$Inner"))
+        assertThat(Versions.underUserName(new ClassFormatError("app/Target$Inner$$hotswap1 truncated"), "app/Target$Inner"))
                 .isInstanceOf(ClassFormatError.class).hasMessage("app/Target$Inner truncated");
     }
 }
