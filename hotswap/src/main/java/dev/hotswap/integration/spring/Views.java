@@ -65,10 +65,11 @@ final class Views {
                 reloadable.clearCache();
                 found = true;
             } else if (source instanceof ResourceBundleMessageSource) {
+                // It asks java.util.ResourceBundle, which keeps bundles per class loader too. That cache goes
+                // first: a request missing the source's own cache in between would put the old bundle back.
+                ResourceBundle.clearCache(context.getClassLoader());
                 Internals.clear(source, ResourceBundleMessageSource.class, "cachedResourceBundles");
                 Internals.clear(source, ResourceBundleMessageSource.class, "cachedBundleMessageFormats");
-                // It asks java.util.ResourceBundle, which keeps bundles per class loader too.
-                ResourceBundle.clearCache(context.getClassLoader());
                 found = true;
             }
         }
