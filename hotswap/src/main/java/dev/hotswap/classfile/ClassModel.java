@@ -14,6 +14,7 @@ import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.RecordComponentVisitor;
+import org.objectweb.asm.TypePath;
 
 /**
  * The shape of one class file, read without loading it: everything that decides whether a new
@@ -36,7 +37,8 @@ public record ClassModel(
         List<String> permittedSubclasses,
         List<Member> recordComponents,
         List<Member> onReloadMethods,
-        Map<String, Long> bodyHashes) {
+        Map<String, Long> bodyHashes,
+        long face) {
 
     /** Descriptor of {@code dev.hotswap.OnReload}, matched by name so no class is loaded. */
     public static final String ON_RELOAD_DESCRIPTOR = "Ldev/hotswap/OnReload;";
@@ -62,6 +64,19 @@ public record ClassModel(
      */
     public Optional<Long> bodyHash(Member method) {
         return Optional.ofNullable(bodyHashes.get(method.name() + method.descriptor()));
+    }
+
+    /**
+     * Whether reflection sees {@code other} as it sees this class: the same header, members (in
+     * order) and {@link Face} (signatures, annotations, exceptions, parameter names, ...); only
+     * code may differ.
+     */
+    public boolean sameFace(ClassModel other) {
+        return name.equals(other.name) && access == other.access && superName.equals(other.superName)
+                && interfaces.equals(other.interfaces) && fields.equals(other.fields) && methods.equals(other.methods)
+                && nestHost.equals(other.nestHost) && nestMembers.equals(other.nestMembers)
+                && permittedSubclasses.equals(other.permittedSubclasses) && recordComponents.equals(other.recordComponents)
+                && face == other.face;
     }
 
     /** A field, method or record component: name, descriptor, access flags. */
@@ -123,6 +138,7 @@ public record ClassModel(
         private final List<Member> components = new ArrayList<>();
         private final List<Member> onReload = new ArrayList<>();
         private final Map<String, Long> hashes = new HashMap<>();
+        private final Face face = new Face();
 
         Collector() {
             super(Opcodes.ASM9);
@@ -144,6 +160,27 @@ public record ClassModel(
             this.access = access & CLASS_FILE_FLAGS;
             this.superName = superName == null ? "" : superName;
             this.interfaces = interfaces == null ? List.of() : List.of(interfaces);
+            face.mix("class", signature);
+        }
+
+        @Override
+        public void visitOuterClass(String owner, String name, String descriptor) {
+            face.mix("outer", owner, name, descriptor);
+        }
+
+        @Override
+        public void visitInnerClass(String name, String outerName, String innerName, int access) {
+            face.mix("inner", name, outerName, innerName, access);
+        }
+
+        @Override
+        public AnnotationVisitor visitAnnotation(String descriptor, boolean visible) {
+            return face.annotation("@", descriptor, visible);
+        }
+
+        @Override
+        public AnnotationVisitor visitTypeAnnotation(int typeRef, TypePath typePath, String descriptor, boolean visible) {
+            return face.typeAnnotation(typeRef, typePath, descriptor, visible);
         }
 
         @Override
@@ -164,7 +201,8 @@ public record ClassModel(
         @Override
         public RecordComponentVisitor visitRecordComponent(String name, String descriptor, String signature) {
             components.add(new Member(name, descriptor, 0));
-            return null;
+            face.mix("component", name, signature);
+            return face.recordComponent();
         }
 
         @Override
@@ -172,7 +210,8 @@ public record ClassModel(
             Descriptors.name(name, false, "", "(a field)");
             Descriptors.field(descriptor, "of field ", name);
             fields.add(new Member(name, descriptor, access & CLASS_FILE_FLAGS));
-            return null;
+            face.mix("field", name, signature, value);
+            return face.field();
         }
 
         @Override
@@ -182,12 +221,13 @@ public record ClassModel(
             Descriptors.method(descriptor, "of method ", name);
             Member method = new Member(name, descriptor, access & CLASS_FILE_FLAGS);
             methods.add(method);
+            face.mix("method", name, descriptor, signature, exceptions);
             return new CodeHasher(method);
         }
 
         ClassModel model() {
             return new ClassModel(name, access, superName, interfaces, fields, methods,
-                    Optional.ofNullable(nestHost), nestMembers, permitted, components, onReload, hashes);
+                    Optional.ofNullable(nestHost), nestMembers, permitted, components, onReload, hashes, face.value());
         }
 
         /** Reads every instruction (a body cut short fails here) and folds it into a hash. */
@@ -228,7 +268,32 @@ public record ClassModel(
                 if (ON_RELOAD_DESCRIPTOR.equals(annotation)) {
                     onReload.add(method);
                 }
-                return null;
+                return face.annotation("@", annotation, visible);
+            }
+
+            @Override
+            public AnnotationVisitor visitAnnotationDefault() {
+                return face.annotation("default");
+            }
+
+            @Override
+            public void visitAnnotableParameterCount(int parameterCount, boolean visible) {
+                face.mix("parameters", parameterCount, visible);
+            }
+
+            @Override
+            public AnnotationVisitor visitParameterAnnotation(int parameter, String descriptor, boolean visible) {
+                return face.annotation("@", parameter, descriptor, visible);
+            }
+
+            @Override
+            public void visitParameter(String name, int access) {
+                face.mix("parameter", name, access);
+            }
+
+            @Override
+            public AnnotationVisitor visitTypeAnnotation(int typeRef, TypePath typePath, String descriptor, boolean visible) {
+                return face.typeAnnotation(typeRef, typePath, descriptor, visible);
             }
 
             @Override

@@ -52,6 +52,32 @@ final class Managed {
                 loaded.nestHost().orElse(loaded.name()));
     }
 
+    /**
+     * Whether reflection must forget what it cached of the class (and of those inheriting from it):
+     * its face changed ({@link ClassModel#sameFace}), or members the loaded class lacks are served by
+     * handles into a version that this batch replaces. A body edit of loaded members needs nothing:
+     * the JDK's members call the loaded class, whose entries reach the newest code.
+     */
+    boolean reshapedBy(ClassModel previous, ClassModel next, boolean inPlace) {
+        if (!previous.sameFace(next)) {
+            return true;
+        }
+        if (inPlace) {
+            return false;
+        }
+        for (ClassModel.Member f : next.fields()) {
+            if (!LoadRewriter.declares(loaded, true, f.name(), f.descriptor(), f.is(Opcodes.ACC_STATIC))) {
+                return true;
+            }
+        }
+        for (ClassModel.Member method : next.methods()) {
+            if (!LoadRewriter.declares(loaded, false, method.name(), method.descriptor(), method.is(Opcodes.ACC_STATIC))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static int access(ClassModel.Member m) {
         return m.is(Opcodes.ACC_PUBLIC) ? 3 : m.is(Opcodes.ACC_PROTECTED) ? 2 : m.is(Opcodes.ACC_PRIVATE) ? 0 : 1;
     }

@@ -72,7 +72,8 @@ final class Transaction {
 
     /** What a class of the batch becomes once it is published. */
     private record Plan(Managed managed, Version version, List<String> constructors, boolean initialize,
-                        boolean isEnum, ClassModel next, Map<String, Integer> epochs, List<String> reinitialized) {
+                        boolean isEnum, ClassModel next, Map<String, Integer> epochs, List<String> reinitialized,
+                        boolean reshapes) {
     }
 
     Engine.Result apply(List<ClassDefinition> plain, List<Engine.Structural> requested, List<Engine.NewClass> added,
@@ -194,7 +195,7 @@ final class Transaction {
                 boolean initializes = !reinitialized.isEmpty() || !initialize.isEmpty()
                         && LoadRewriter.declares(s.next(), false, "<clinit>", "()V", true);
                 plans.put(s.type(), new Plan(m, version, List.copyOf(constructors), initializes, isEnum,
-                        s.next(), epochs.get(m), reinitialized));
+                        s.next(), epochs.get(m), reinitialized, m.reshapedBy(previous, s.next(), inPlace.isPresent())));
             } catch (VerifyError | ClassFormatError e) {
                 if (!definingNext) {
                     found.add("its new version cannot be defined (" + e + ")");
@@ -315,7 +316,15 @@ final class Transaction {
             try {
                 faults.at(Stage.PUBLISH);
                 // Reflection follows before the new code runs: nothing sees new code and an old shape.
-                engine.reshaped(plans.keySet());
+                Set<Class<?>> reshaped = new HashSet<>();
+                plans.forEach((type, plan) -> {
+                    if (plan.reshapes()) {
+                        reshaped.add(type);
+                    }
+                });
+                if (!reshaped.isEmpty()) {
+                    engine.reshaped(reshaped);
+                }
                 if (inPlaceOnly) {
                     sites.relinkBodies(plans.keySet());
                 } else {

@@ -255,9 +255,12 @@ class ReflectionTest {
             }
             """;
 
-    @Test
-    void reflectionAnswersAsTheNewestSource() throws Exception {
-        Path classes = dir.resolve("classes");
+    private Path classes;
+    private Path jar;
+
+    /** The app at V1, the probe in a jar of its own, under hotswap. */
+    private ChildJvm start() throws Exception {
+        classes = dir.resolve("classes");
         Path probeClasses = dir.resolve("probe");
         Map<String, String> app = new LinkedHashMap<>();
         app.put("app.Main", MAIN);
@@ -267,11 +270,16 @@ class ReflectionTest {
         app.put("app.Spec", SPEC);
         app.put("app.Target", V1);
         Javac.compile(probeClasses, Map.of("fw.Probe", PROBE));
-        Path jar = jar(probeClasses, dir.resolve("fw.jar"));
+        jar = jar(probeClasses, dir.resolve("fw.jar"));
         Javac.compileWithParameterNames(classes, app, jar);
-        try (ChildJvm child = ChildJvm.start(dir, java.util.List.of("-javaagent:" + ChildJvm.hotswapJar() + "=quiet=150ms",
+        return ChildJvm.start(dir, java.util.List.of("-javaagent:" + ChildJvm.hotswapJar() + "=quiet=150ms",
                 "-cp", classes + java.io.File.pathSeparator + jar + java.io.File.pathSeparator + ChildJvm.hotswapJar(),
-                "app.Main"))) {
+                "app.Main"));
+    }
+
+    @Test
+    void reflectionAnswersAsTheNewestSource() throws Exception {
+        try (ChildJvm child = start()) {
             String first = child.await(" end");
             // As loaded: no catchers among the declared methods, the getters as properties.
             assertThat(first).contains("methods=[public changed(int)[@Mark(level=LOW,note=@Note(value=\"none\"),nums={},"
@@ -327,6 +335,46 @@ class ReflectionTest {
                     // an added field has no place in the object: Unsafe refuses it rather than hand out another's
                     .contains("unsafe=UnsupportedOperationException ")
                     .contains("beans=[label, price]");
+
+            // Bodies alone: the members reflection made for added methods call the newest bodies.
+            Javac.compileWithParameterNames(classes, Map.of("app.Target", V2.replace("\"s\" + kept", "\"t\" + kept")
+                    .replace("\"fresh\" + n", "\"again\" + n").replace("a * 10 + kept", "a * 100 + kept")), classes, jar);
+            line = child.await(child.mark(), l -> l.contains("secretOpened=t1 "), "a line with the new bodies");
+            assertThat(line).contains("findStatic=again3 ").contains("invoke=401 ").contains("newCtor=4/who ")
+                    .contains("methods=[private secret(), protected static helper(), public changed(int)[@Mark(level=HIGH,");
+        }
+    }
+
+    /**
+     * A class the engine holds, with no member the loaded class lacks, whose bodies alone change:
+     * what reflection cached stays (nothing of it changed), and answers alike; its methods run the newest code.
+     */
+    @Test
+    void aBodyEditOfAHeldClassKeepsWhatReflectionCached() throws Exception {
+        String withoutRemoved = V1.replace("public String removed() { return \"removed\"; }", "");
+        try (ChildJvm child = start()) {
+            assertThat(child.await(" end")).contains("removed=found:removed").contains("invoke=5 ");
+            // A method removed: the engine takes the class.
+            Javac.compileWithParameterNames(classes, Map.of("app.Target", withoutRemoved), classes, jar);
+            assertThat(child.await(child.mark(), l -> l.contains("removed=NoSuchMethodException "), "removed() gone"))
+                    .contains("invoke=5 ");
+            for (int round = 1; round <= 2; round++) {
+                String factor = round == 1 ? "a * 7 + kept" : "a * 9 + kept";
+                Javac.compileWithParameterNames(classes, Map.of("app.Target", withoutRemoved.replace("a + kept", factor)),
+                        classes, jar);
+                String expected = round == 1 ? "invoke=29 " : "invoke=37 ";
+                String line = child.await(child.mark(), l -> l.contains(expected), "the new body, round " + round);
+                assertThat(line)
+                        .contains("methods=[public changed(int)[@Mark(level=LOW,note=@Note(value=\"none\"),nums={},"
+                                + "type=Object.class,value=\"old\")], public getPrice()[@Mark(level=LOW,note=@Note("
+                                + "value=\"none\"),nums={},type=Object.class,value=\"gone\")], static helper()]")
+                        .contains("changedMark=[@Mark(level=LOW,note=@Note(value=\"none\"),nums={},type=Object.class,"
+                                + "value=\"old\")] ")
+                        .contains("classMark=[@Mark(level=LOW,note=@Note(value=\"none\"),nums={},type=Object.class,"
+                                + "value=\"v1\")]")
+                        .contains("removed=NoSuchMethodException ")
+                        .contains("beans=[price]");
+            }
         }
     }
 
