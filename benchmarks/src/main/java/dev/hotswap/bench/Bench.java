@@ -62,7 +62,7 @@ public final class Bench {
     }
 
     /**
-     * Runs every section, or only those named (latency, restart, startup, memory, callcost, reflectcost, spring, data,
+     * Runs every section, or only those named (latency, oneclass, restart, startup, memory, callcost, reflectcost, spring, data,
      * save, fleet).
      */
     private void run(Path out, List<String> only) throws Exception {
@@ -70,6 +70,10 @@ public final class Bench {
         header();
         if (only.isEmpty() || only.contains("latency")) {
             latency();
+        }
+        if (only.isEmpty() || only.contains("oneclass")) {
+            log("one class");
+            md.append(new OneClass(hotswapJar, benchJar, work).section(samples(), quick ? 3 : 7, this::goal));
         }
         if (only.isEmpty() || only.contains("restart")) {
             restart();
@@ -152,13 +156,17 @@ public final class Bench {
             rows.put("hotswap structural (a method added), default", latency.hotswap(n, "", swaps, true));
             rows.put("hotswap, fixed quiet=50ms", latency.hotswap(n, "quiet=50ms", swaps));
             rows.put("floor: bare `redefineClasses`", floor);
-            double[] goal = n == 1 ? new double[] {10, 10} : n == 1000 ? new double[] {150, 250} : null;
+            double[] goal = n == 1 ? new double[] {5, 10} : n == 1000 ? new double[] {150, 250} : null;
             for (Map.Entry<String, Stats> row : rows.entrySet()) {
                 Stats s = row.getValue();
                 if (goal != null && row.getKey().endsWith("default")) {
                     double limit = row.getKey().contains("structural") ? goal[1] : goal[0];
                     goal("swap latency p50 ≤ " + (int) limit + " ms, " + n + " class" + (n == 1 ? "" : "es") + ", "
                             + row.getKey(), Stats.ms(s.p50()) + " ms (floor " + Stats.ms(floor.p50()) + " ms)", s.p50() <= limit);
+                    if (n == 1 && !row.getKey().contains("structural")) {
+                        goal("swap latency p95 ≤ 20 ms, 1 class, " + row.getKey(), Stats.ms(s.p95()) + " ms (floor "
+                                + Stats.ms(floor.p95()) + " ms)", s.p95() <= 20);
+                    }
                 }
                 md.append("| ").append(n).append(" | ").append(row.getKey()).append(" | ").append(Stats.ms(s.p50()))
                         .append(" | ").append(Stats.ms(s.p95())).append(" | ").append(Stats.ms(s.max())).append(" | ")
@@ -250,10 +258,13 @@ public final class Bench {
             md.append("| ").append(mode.getKey()).append(" | ").append(Stats.ms(s.p50())).append(" | ")
                     .append(Stats.ms(s.p95())).append(" | ").append(Stats.ratio(s.p50() / plain)).append(" |\n");
             if (!mode.getKey().equals("no agent") && !mode.getKey().contains("`, ")) {
-                goal("start-up ≤ 1.3× of no agent, " + mode.getKey(), Stats.ratio(s.p50() / plain), s.p50() <= 1.3 * plain);
+                double limit = mode.getKey().contains("javaagent") ? 1.2 : 1.3;
+                goal("start-up ≤ " + limit + "× of no agent, " + mode.getKey(), Stats.ratio(s.p50() / plain),
+                        s.p50() <= limit * plain);
             }
         }
-        md.append("\nGoal: ≤ 1.3×. Self-attach loads the agent through the JVM's attach mechanism, spoken to itself on ")
+        md.append("\nGoals: ≤ 1.2× with `-javaagent`, ≤ 1.3× with `Hotswap.start()`. Self-attach loads the agent ")
+                .append("through the JVM's attach mechanism, spoken to itself on ")
                 .append("Linux (a helper JVM elsewhere), and prints the JDK's warning on 21+; `-javaagent` is the way to start ")
                 .append("fastest.\n");
     }
