@@ -1,5 +1,6 @@
 package dev.hotswap.integration;
 
+import dev.hotswap.base.Fatal;
 import dev.hotswap.ReloadOutcome.Kind;
 import dev.hotswap.ReloadOutcome.Reason;
 import java.lang.instrument.Instrumentation;
@@ -187,6 +188,7 @@ public final class Frameworks {
                 read.addAll(followed.read());
                 notes.addAll(followed.notes());
             } catch (Throwable e) {
+                Fatal.rethrowIfFatal(e);
                 // A follower's failure must not reach the program; the swap itself went in.
                 warnings.addAll(notFollowed(swap, "hotswap's " + a.known.name() + " integration failed (" + e + ")",
                         Kind.FRAMEWORK_FAILED));

@@ -103,6 +103,8 @@ final class HooksTemplate {
         if (h != null) {
             try {
                 h.invokeExact(made);
+            } catch (VirtualMachineError e) {
+                throw e; // the JVM's own failure goes on (java.base cannot see dev.hotswap.base.Fatal)
             } catch (Throwable e) {
                 // the framework's object is just not followed
             }

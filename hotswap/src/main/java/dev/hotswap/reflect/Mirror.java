@@ -1,5 +1,6 @@
 package dev.hotswap.reflect;
 
+import dev.hotswap.base.Fatal;
 import java.lang.annotation.Annotation;
 import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandle;
@@ -121,6 +122,7 @@ public final class Mirror {
             installed = mirror;
             return Optional.of(mirror);
         } catch (Throwable e) {
+            Fatal.rethrowIfFatal(e);
             problems.accept("hotswap: reflection cannot follow swaps in this JVM (" + e + "); getDeclaredMethods() and the"
                     + " like list classes as loaded, with hotswap's toString()/equals/hashCode catchers");
             return Optional.empty();
@@ -212,6 +214,7 @@ public final class Mirror {
                 JdkHooks.patch(instrumentation);
                 hooked = true;
             } catch (Throwable e) {
+                Fatal.rethrowIfFatal(e);
                 problems.accept("hotswap: reflection cannot follow swaps in this JVM (" + e + "); classes swapped"
                         + " structurally are listed by reflection as loaded");
                 return;
@@ -349,6 +352,7 @@ public final class Mirror {
         } catch (LinkageError | TypeNotPresentException e) {
             throw e instanceof TypeNotPresentException t ? new NoClassDefFoundError(t.typeName()) : e;
         } catch (Throwable e) {
+            Fatal.rethrowIfFatal(e);
             if (!complained) {
                 complained = true;
                 problems.accept("hotswap: reflection on " + type.getName() + " answers as loaded (" + e + ")");
@@ -411,6 +415,7 @@ public final class Mirror {
             try {
                 v = view(f.getDeclaringClass());
             } catch (Throwable e) {
+                Fatal.rethrowIfFatal(e);
                 v = viewCache.get(f.getDeclaringClass());
             }
             if (v != null && v.isAdded(f.getName() + f.getType().descriptorString()

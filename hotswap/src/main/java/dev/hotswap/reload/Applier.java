@@ -9,6 +9,7 @@ import dev.hotswap.integration.Integration;
 import dev.hotswap.integration.Swap;
 import dev.hotswap.structural.Catchers;
 import dev.hotswap.structural.Engine;
+import dev.hotswap.structural.Problem;
 import dev.hotswap.watch.Timings;
 import java.lang.instrument.ClassDefinition;
 import java.lang.instrument.Instrumentation;
@@ -23,43 +24,34 @@ import java.util.Set;
 /**
  * Applies a planned batch: through the structural engine (a transaction: it goes in whole or not
  * at all) or, when no class needs it and none is under it, with the JVM's own
- * {@code redefineClasses}; then reports the outcome, records what runs now and runs the hooks.
- * A failure of the JVM's ({@code VerifyError}, ...) and one of hotswap's own are told apart.
- * Reload thread only.
+ * {@code redefineClasses}; records what runs now and has the frameworks follow; returns the
+ * outcome, with the hooks to run once it is told ({@link BatchResult.Done}). A failure of the JVM's
+ * ({@code VerifyError}, ...) and one of hotswap's own are told apart. Reload thread only.
  */
 final class Applier {
     private final Instrumentation instrumentation;
     private final RunningBytes running;
-    private final Reporter reporter;
     private final EngineSlot engine;
     private final Hooks hooks;
     private final Frameworks frameworks;
     private final java.util.function.BiConsumer<Runnable, Duration> later;
-    private final History history;
     private final Redefinitions redefinitions;
     /** When the calls that straddled a batch have ended, so that what they cached can be dropped again. */
     static final Duration SETTLE_DELAY = Duration.ofMillis(500);
 
     Applier(Instrumentation instrumentation, RunningBytes running, Reporter reporter, EngineSlot engine,
-            Frameworks frameworks, java.util.function.BiConsumer<Runnable, Duration> later, History history,
-            Redefinitions redefinitions) {
-        this.history = history;
+            Frameworks frameworks, java.util.function.BiConsumer<Runnable, Duration> later, Redefinitions redefinitions) {
         this.redefinitions = redefinitions;
         this.later = later;
         this.instrumentation = instrumentation;
         this.running = running;
-        this.reporter = reporter;
         this.engine = engine;
         this.hooks = new Hooks(reporter, engine);
         this.frameworks = frameworks;
     }
 
-    /**
-     * Applies a planned batch, reports its outcome and runs its hooks.
-     *
-     * @return true when it was refused or failed (nothing applied)
-     */
-    boolean apply(Planner.Plan.Apply plan, List<Swap.Resource> resources, List<String> removed, long started) {
+    /** Applies a planned batch: its outcome, with its hooks to run once that is told. */
+    BatchResult.Done apply(Planner.Plan.Apply plan, List<Swap.Resource> resources, List<String> removed, long started) {
         List<Planner.Target> targets = plan.targets();
         List<Candidate> toDefine = plan.toDefine();
         Optional<Map<String, String>> names = plan.names();
@@ -102,28 +94,24 @@ final class Applier {
             }
         } catch (Engine.CommitFailed e) {
             Throwable cause = e.getCause();
-            reporter.outcome(new ReloadOutcome.Failed(classes, List.of(failure(cause, classes)), Optional.of(cause)),
+            return BatchResult.Done.told(new ReloadOutcome.Failed(classes, List.of(failure(cause, classes)), Optional.of(cause)),
                     failureHint(cause));
-            return true;
         } catch (RuntimeException | LinkageError e) {
-            internalError(reporter, classes, "preparing", e);
-            return true;
+            return internalError(classes, "preparing", e);
         }
         Timings.mark(Timings.Stage.COMMIT);
         if (result instanceof Engine.Result.Applied) {
             plain.forEach(d -> engine.redefined(d.getDefinitionClass()));
         }
         if (result instanceof Engine.Result.Refused refused) {
-            refuse(reporter, classes, refused.problems().stream().map(Applier::reason).toList(),
+            return refuse(classes, refused.problems().stream().map(Problem::reason).toList(),
                     "the structural engine cannot take this change yet: undo it, or restart the program");
-            return true;
         }
-        List<Reason> warnings = new ArrayList<>(((Engine.Result.Applied) result).warnings().stream().map(Applier::reason).toList());
+        List<Reason> warnings = new ArrayList<>(((Engine.Result.Applied) result).warnings().stream().map(Problem::reason).toList());
         // The batch went in: what runs is what the next compile is compared with, warnings or not.
         Map<java.nio.file.Path, Optional<byte[]>> replaced = new java.util.LinkedHashMap<>();
         targets.forEach(t -> replaced.put(t.candidate().file(), t.running().map(r -> r.bytes)));
         toDefine.forEach(c -> replaced.put(c.file(), Optional.empty()));
-        history.replaced(replaced);
         List<Swap.Changed> changed = new ArrayList<>();
         for (Planner.Target t : targets) {
             changed.add(changed(t));
@@ -140,15 +128,16 @@ final class Applier {
         classes.sort(null);
         classes.addAll(followed.read());
         Timings.mark(Timings.Stage.PUBLISH);
-        reporter.outcome(new ReloadOutcome.Reloaded(classes, Duration.ofNanos(System.nanoTime() - started), warnings),
-                reinitialized(((Engine.Result.Applied) result).reinitialized()));
-        Timings.mark(Timings.Stage.REPORT);
-        followed.notes().forEach(note -> reporter.info("hotswap: " + note));
-        later.accept(frameworks::settle, SETTLE_DELAY);
-        for (Planner.Target t : targets) {
-            hooks.run(t);
-        }
-        return false;
+        return BatchResult.Done.told(new ReloadOutcome.Reloaded(classes, Duration.ofNanos(System.nanoTime() - started),
+                        warnings), reinitialized(((Engine.Result.Applied) result).reinitialized()))
+                .withNotes(followed.notes().stream().map(note -> "hotswap: " + note).toList())
+                .withReplaced(replaced)
+                .then(() -> {
+                    later.accept(frameworks::settle, SETTLE_DELAY);
+                    for (Planner.Target t : targets) {
+                        hooks.run(t);
+                    }
+                });
     }
 
     /** {@code static initializer re-run for P, LIMITS}: the statics of one class by name, of several by class and name. */
@@ -168,9 +157,9 @@ final class Applier {
      * may take in (a new controller, a new component), and configuration files, which a
      * framework may read again. Told as reloaded when a framework took something in.
      */
-    void others(List<String> fresh, List<Swap.Resource> resources, List<String> removed, long started) {
+    BatchResult.Done others(List<String> fresh, List<Swap.Resource> resources, List<String> removed, long started) {
         if (fresh.isEmpty() && resources.isEmpty() && removed.isEmpty()) {
-            return;
+            return BatchResult.Done.nothing();
         }
         Integration.Followed followed;
         List<String> names = new ArrayList<>(fresh);
@@ -178,19 +167,19 @@ final class Applier {
         try {
             followed = frameworks.afterSwap(new Swap(List.of(), fresh, resources, removed));
         } catch (RuntimeException | LinkageError e) {
-            internalError(reporter, names, "handing to frameworks", e);
-            return;
+            return internalError(names, "handing to frameworks", e);
         }
         List<String> done = new ArrayList<>(followed.taken());
         done.sort(null);
         done.addAll(followed.read());
-        if (!done.isEmpty() || !followed.warnings().isEmpty()) {
-            reporter.outcome(new ReloadOutcome.Reloaded(done, Duration.ofNanos(System.nanoTime() - started),
-                    followed.warnings()), "");
-        } else if (!resources.isEmpty()) {
-            reporter.detail("hotswap: no framework reads " + Reporter.names(resources.stream().map(Swap.Resource::name).toList()));
-        }
-        followed.notes().forEach(note -> reporter.info("hotswap: " + note));
+        BatchResult.Done result = !done.isEmpty() || !followed.warnings().isEmpty()
+                ? BatchResult.Done.told(new ReloadOutcome.Reloaded(done, Duration.ofNanos(System.nanoTime() - started),
+                        followed.warnings()), "")
+                : !resources.isEmpty()
+                ? BatchResult.Done.detail("hotswap: no framework reads "
+                        + Names.shown(resources.stream().map(Swap.Resource::name).toList()))
+                : BatchResult.Done.nothing();
+        return result.withNotes(followed.notes().stream().map(note -> "hotswap: " + note).toList());
     }
 
     /**
@@ -252,11 +241,6 @@ final class Applier {
         }
     }
 
-    static Reason reason(Engine.Problem problem) {
-        return new Reason(problem.className(), problem.member(), problem.message(), problem.kind(),
-                problem.oldDescriptor(), problem.newDescriptor());
-    }
-
     private static Reason failure(Throwable e, List<String> names) {
         String message = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("").strip();
         String className = names.stream().filter(message::contains).findFirst().orElse(names.size() == 1 ? names.get(0) : "");
@@ -278,8 +262,8 @@ final class Applier {
     }
 
     /** A bug of ours, not the JVM's refusal: said so, with the cause kept for tools; nothing was applied. */
-    static void internalError(Reporter reporter, List<String> classes, String stage, Throwable e) {
-        reporter.outcome(new ReloadOutcome.Failed(classes, List.of(new Reason(classes.size() == 1 ? classes.get(0) : "",
+    static BatchResult.Done internalError(List<String> classes, String stage, Throwable e) {
+        return BatchResult.Done.told(new ReloadOutcome.Failed(classes, List.of(new Reason(classes.size() == 1 ? classes.get(0) : "",
                 "", "hotswap failed while " + stage + " the batch: " + e + where(e), Kind.INTERNAL_ERROR)), Optional.of(e)),
                 "a bug in hotswap; nothing was applied; please report it with this line");
     }
@@ -296,11 +280,11 @@ final class Applier {
     }
 
     /** Refuses the batch; names the classes it would have changed and those with a reason. */
-    static void refuse(Reporter reporter, List<String> wouldChange, List<Reason> reasons, String hint) {
+    static BatchResult.Done refuse(List<String> wouldChange, List<Reason> reasons, String hint) {
         Set<String> classes = new LinkedHashSet<>(wouldChange);
         reasons.forEach(r -> classes.add(r.className()));
         List<String> sorted = new ArrayList<>(classes);
         sorted.sort(null);
-        reporter.outcome(new ReloadOutcome.Refused(sorted, reasons), hint);
+        return BatchResult.Done.told(new ReloadOutcome.Refused(sorted, reasons), hint);
     }
 }

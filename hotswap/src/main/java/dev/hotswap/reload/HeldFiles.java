@@ -79,7 +79,7 @@ final class HeldFiles {
         if (!rejoined.isEmpty()) {
             rejoined.sort(null);
             detail.accept("hotswap: taken in again with this batch, compiled with it after an earlier refusal: "
-                    + Reporter.names(rejoined));
+                    + Names.shown(rejoined));
         }
         return joined;
     }

@@ -1,10 +1,10 @@
 package dev.hotswap.reload;
 
-import dev.hotswap.ReloadListener;
 import dev.hotswap.ReloadOutcome;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,10 +14,9 @@ import java.util.Optional;
 /**
  * The session's last batches, with the counts of each outcome and, for the last batch that went
  * in, the class files it replaced (absent: a class the batch added): what a rollback puts back.
- * Fed by the reporter (each outcome) and the applier (what a batch replaced, just before its
- * outcome). Thread-safe.
+ * Fed with each batch as it is told ({@link Reloader#tell}). Thread-safe.
  */
-final class History implements ReloadListener {
+final class History {
     static final int KEPT = 50;
 
     /** One batch told. */
@@ -25,37 +24,24 @@ final class History implements ReloadListener {
     }
 
     private final Deque<Entry> entries = new ArrayDeque<>();
-    private Map<Path, Optional<byte[]>> pendingBefore = Map.of();
     private Map<Path, Optional<byte[]>> lastBefore = Map.of();
-    private String origin = "build";
     private long reloaded;
     private long refused;
     private long failed;
 
-    /** What the batch about to be told as reloaded replaced: each class file's path and its previous bytes. */
-    synchronized void replaced(Map<Path, Optional<byte[]>> before) {
-        pendingBefore = Map.copyOf(new LinkedHashMap<>(before));
-    }
-
-    /** Where the batches told from now on come from ({@code build}, {@code jmx}, {@code rollback}). */
-    synchronized void origin(String origin) {
-        this.origin = origin;
-    }
-
-    @Override
-    public synchronized void onReload(ReloadOutcome outcome) {
+    /** A batch told: where it came from, its outcome, and for one that went in, what it replaced. */
+    synchronized void told(BatchResult.Origin origin, ReloadOutcome outcome, Map<Path, Optional<byte[]>> replaced) {
         if (outcome instanceof ReloadOutcome.Reloaded) {
             reloaded++;
-            if (!pendingBefore.isEmpty()) {
-                lastBefore = pendingBefore;
+            if (!replaced.isEmpty()) {
+                lastBefore = Collections.unmodifiableMap(new LinkedHashMap<>(replaced));
             }
         } else if (outcome instanceof ReloadOutcome.Refused) {
             refused++;
         } else {
             failed++;
         }
-        pendingBefore = Map.of();
-        entries.addLast(new Entry(Instant.now(), origin, outcome));
+        entries.addLast(new Entry(Instant.now(), origin.label, outcome));
         while (entries.size() > KEPT) {
             entries.removeFirst();
         }

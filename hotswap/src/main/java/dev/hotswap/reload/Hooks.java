@@ -44,7 +44,7 @@ final class Hooks {
             }
             try {
                 handle.invoke();
-            } catch (Throwable e) {
+            } catch (Throwable e) { // the program's code: all it throws is told as its own
                 // The hook's own failure, not ours: the next hooks still run.
                 reporter.problem("hotswap: @OnReload " + where + " threw " + e);
             }

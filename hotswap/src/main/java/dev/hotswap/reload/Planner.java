@@ -7,6 +7,7 @@ import dev.hotswap.classfile.ClassModel;
 import dev.hotswap.classfile.Classifier;
 import dev.hotswap.classfile.LinkCheck;
 import dev.hotswap.structural.Engine;
+import dev.hotswap.structural.Problem;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,7 +60,7 @@ final class Planner {
             return false;
         }
 
-        List<Engine.Problem> unsupported(Class<?> type, ClassModel running, ClassModel next);
+        List<Problem> unsupported(Class<?> type, ClassModel running, ClassModel next);
     }
 
     /**
@@ -179,7 +180,7 @@ final class Planner {
                 boolean hasModel = now.flatMap(RunningBytes.Running::model).isPresent();
                 boolean engineTakes = hasModel && (engine.manages(type)
                         || ((!changes.isEmpty() || hosts.contains(c.model().name())) && engine.available()));
-                List<Engine.Problem> problems = engineTakes
+                List<Problem> problems = engineTakes
                         ? engine.unsupported(type, now.get().model().orElseThrow(), c.model()) : List.of();
                 if (!engineTakes && hasModel && changes.isEmpty() && engine.rerunsInitializers()
                         && mayChangeStatics(now.get().model().orElseThrow(), c.model())
@@ -192,8 +193,8 @@ final class Planner {
                     engineTakes = engine.unsupported(type, now.get().model().orElseThrow(), c.model()).isEmpty();
                 }
                 if (engineTakes) {
-                    for (Engine.Problem problem : problems) {
-                        structural.add(Applier.reason(problem));
+                    for (Problem problem : problems) {
+                        structural.add(problem.reason());
                         if (!problem.hint().isEmpty()) {
                             hints.add(problem.hint());
                         }
@@ -212,10 +213,10 @@ final class Planner {
             refusals.addAll(unresolved(candidates, targets, toDefine));
         }
         if (!notLoaded.isEmpty()) {
-            detail.accept("hotswap: not loaded yet, the new version loads when first used: " + Reporter.names(notLoaded));
+            detail.accept("hotswap: not loaded yet, the new version loads when first used: " + Names.shown(notLoaded));
         }
         if (!unchanged.isEmpty()) {
-            detail.accept("hotswap: unchanged, skipped: " + Reporter.names(unchanged));
+            detail.accept("hotswap: unchanged, skipped: " + Names.shown(unchanged));
         }
         // A file naming what does not exist is held like any refused one: a compile can fix it.
         Set<String> unswappable = new java.util.HashSet<>();

@@ -6,6 +6,7 @@ import dev.hotswap.classfile.Classifier;
 import dev.hotswap.classfile.InvalidClassFileException;
 import dev.hotswap.classfile.LinkCheck;
 import dev.hotswap.structural.Engine;
+import dev.hotswap.structural.Problem;
 import dev.hotswap.integration.Swap;
 import dev.hotswap.watch.Debouncer;
 import dev.hotswap.watch.FileTree;
@@ -22,8 +23,9 @@ import java.util.Set;
 /**
  * The pipeline for one batch of changed class files, in one direction: read
  * ({@link BatchReader}), take held files back in ({@link HeldFiles}), name anonymous classes as
- * they run ({@link AnonymousNaming}), plan ({@link Planner}), apply and report
- * ({@link Applier}). Runs on the reload thread only.
+ * they run ({@link AnonymousNaming}), plan ({@link Planner}), apply ({@link Applier}); its
+ * {@link BatchResult} goes back to whoever handed the batch over, which tells it once
+ * ({@link Teller}). Runs on the reload thread only.
  */
 final class Reloader implements Debouncer.BatchHandler {
     private final Instrumentation instrumentation;
@@ -35,7 +37,7 @@ final class Reloader implements Debouncer.BatchHandler {
     /** Whether the engine was asked for after a first swap (see planAndApply); on the batch thread only. */
     private boolean enginePrepared;
     private final LoadedIndex loadedIndex;
-    private final History history;
+    private final Teller teller;
     private final dev.hotswap.integration.Frameworks frameworks;
     private final java.util.function.BiConsumer<Runnable, Duration> later;
     /** Classes whose class files were deleted and have not come back: reload thread only. */
@@ -55,10 +57,10 @@ final class Reloader implements Debouncer.BatchHandler {
 
     Reloader(Instrumentation instrumentation, Roots roots, RunningBytes running, Reporter reporter, Duration giveUpAfter,
              EngineSlot engine, dev.hotswap.integration.Frameworks frameworks,
-             java.util.function.BiConsumer<Runnable, Duration> later, LoadedIndex loadedIndex, History history,
+             java.util.function.BiConsumer<Runnable, Duration> later, LoadedIndex loadedIndex, Teller teller,
              Redefinitions redefinitions, ParsedFiles parsed) {
         this.parsed = parsed;
-        this.history = history;
+        this.teller = teller;
         this.redefinitions = redefinitions;
         this.resourceFiles = new ResourceFiles();
         this.loadedIndex = loadedIndex;
@@ -81,7 +83,7 @@ final class Reloader implements Debouncer.BatchHandler {
         if (parts == null) {
             parts = new Parts(new BatchReader(roots, giveUpAfter, parsed), new HeldFiles(reporter::detail),
                     new AnonymousNaming(instrumentation, running, roots, engine, reporter::detail),
-                    new Planner(jvm(), structural(), reporter::detail), new Applier(instrumentation, running, reporter, engine, frameworks, later, history,
+                    new Planner(jvm(), structural(), reporter::detail), new Applier(instrumentation, running, reporter, engine, frameworks, later,
                     redefinitions));
         }
         return parts;
@@ -140,7 +142,7 @@ final class Reloader implements Debouncer.BatchHandler {
             }
 
             @Override
-            public List<Engine.Problem> unsupported(Class<?> type, ClassModel running, ClassModel next) {
+            public List<Problem> unsupported(Class<?> type, ClassModel running, ClassModel next) {
                 return engine.get().orElseThrow().unsupported(type, running, next);
             }
         };
@@ -196,7 +198,7 @@ final class Reloader implements Debouncer.BatchHandler {
         List<String> gone = deletions.settled(now);
         if (!gone.isEmpty()) {
             removed.addAll(gone);
-            parts().applier().others(List.of(), List.of(), gone, now);
+            teller.tell(parts().applier().others(List.of(), List.of(), gone, now), BatchResult.Origin.BUILD);
         }
         if (!deletions.isEmpty()) {
             deletionCheck = true;
@@ -217,8 +219,20 @@ final class Reloader implements Debouncer.BatchHandler {
         return plan;
     }
 
+    /** A build's files: run through the pipeline, told, or handed over again later while one is being written. */
     @Override
     public Optional<Duration> handle(Set<Path> files) {
+        BatchResult result = run(files);
+        if (result instanceof BatchResult.Retry retry) {
+            reporter.detail(retry.detail());
+            return Optional.of(retry.after());
+        }
+        teller.tell((BatchResult.Done) result, BatchResult.Origin.BUILD);
+        return Optional.empty();
+    }
+
+    /** The pipeline for a batch of files: its result, nothing told yet. */
+    BatchResult run(Set<Path> files) {
         long started = System.nanoTime();
         Parts p = parts();
         // Configuration files go to the frameworks with the batch's classes; the rest of the pipeline reads class files.
@@ -251,22 +265,19 @@ final class Reloader implements Debouncer.BatchHandler {
             later.accept(this::settleDeletions, Deletions.QUIET);
         }
         if (batch.isEmpty()) {
-            p.applier().others(List.of(), resources, List.of(), started);
-            return Optional.empty();
+            return p.applier().others(List.of(), resources, List.of(), started);
         }
         BatchReader.Read read = p.reader().read(batch);
         Timings.mark(Timings.Stage.READ);
         if (read instanceof BatchReader.Read.Waiting waiting) {
-            reporter.detail("hotswap: waiting for " + waiting.file().getFileName() + " to be written completely");
-            return Optional.of(waiting.retry());
+            return new BatchResult.Retry(waiting.retry(), "hotswap: waiting for " + waiting.file().getFileName()
+                    + " to be written completely");
         }
         if (read instanceof BatchReader.Read.GaveUp gaveUp) {
-            reporter.outcome(gaveUp.outcome(),
+            return BatchResult.Done.told(gaveUp.outcome(),
                     "the batch goes in whole or not at all; recompile and the next complete build is applied");
-            return Optional.empty();
         }
-        planAndApply(p, p.held().join(((BatchReader.Read.Ready) read).candidates()), resources, started);
-        return Optional.empty();
+        return planAndApply(p, p.held().join(((BatchReader.Read.Ready) read).candidates()), resources, started);
     }
 
     /**
@@ -293,22 +304,18 @@ final class Reloader implements Debouncer.BatchHandler {
                         + " a class file (" + ex.getMessage() + ")", ReloadOutcome.Kind.UNREADABLE_CLASS_FILE));
             }
         }
-        history.origin("debugger");
-        try {
-            if (!unreadable.isEmpty()) {
-                reporter.outcome(new ReloadOutcome.Refused(requested.keySet().stream().map(Class::getName).sorted().toList(),
-                        unreadable), "nothing was applied");
-            } else if (!candidates.isEmpty()) {
-                planAndApply(parts(), candidates, List.of(), started);
-            }
-        } finally {
-            history.origin("build");
+        if (!unreadable.isEmpty()) {
+            teller.tell(BatchResult.Done.told(new ReloadOutcome.Refused(requested.keySet().stream().map(Class::getName).sorted()
+                    .toList(), unreadable), "nothing was applied"), BatchResult.Origin.DEBUGGER);
+        } else if (!candidates.isEmpty()) {
+            teller.tell(planAndApply(parts(), candidates, List.of(), started), BatchResult.Origin.DEBUGGER);
         }
     }
 
-    private void planAndApply(Parts p, List<Candidate> candidates, List<Swap.Resource> resources, long started) {
-        boolean refused = true;
+    /** Plans and applies candidates; the held files learn what became of them once it is told. */
+    private BatchResult.Done planAndApply(Parts p, List<Candidate> candidates, List<Swap.Resource> resources, long started) {
         Set<String> unswappable = Set.of();
+        BatchResult.Done result;
         try {
             Optional<Planner.Plan.Refuse> bad = p.planner().precheck(candidates);
             Planner.Plan plan = bad.isPresent() ? bad.get() : p.planner().plan(p.naming().name(candidates));
@@ -318,26 +325,28 @@ final class Reloader implements Debouncer.BatchHandler {
             Timings.mark(Timings.Stage.PLAN);
             if (plan instanceof Planner.Plan.Refuse refuse) {
                 unswappable = refuse.unswappable();
-                Applier.refuse(reporter, refuse.wouldChange(), refuse.reasons(), refuse.hint());
+                result = Applier.refuse(refuse.wouldChange(), refuse.reasons(), refuse.hint());
             } else if (plan instanceof Planner.Plan.Apply apply) {
-                refused = p.applier().apply(apply, resources, List.of(), started);
-                if (!refused && !enginePrepared) {
+                result = p.applier().apply(apply, resources, List.of(), started);
+                if (!result.nothingWentIn() && !enginePrepared) {
                     // Someone is editing: the engine and reflection's hooks (some 100 ms, most of it the JDK's
-                    // classes retransformed) are made now, after this swap was told, not during the swap that
+                    // classes retransformed) are made after this swap was told, not during the swap that
                     // first needs them (a class's third body swap, or the first structural one).
                     enginePrepared = true;
-                    later.accept(engine::get, Duration.ZERO);
+                    result = result.then(() -> later.accept(engine::get, Duration.ZERO));
                 }
             } else {
-                refused = false;
-                p.applier().others(((Planner.Plan.Nothing) plan).fresh(), resources, List.of(), started);
+                result = p.applier().others(((Planner.Plan.Nothing) plan).fresh(), resources, List.of(), started);
             }
         } catch (RuntimeException | LinkageError e) {
-            // A bug of ours: told to the reporter (line, listeners, events) with its cause; nothing was applied.
-            Applier.internalError(reporter, candidates.stream().map(Candidate::name).sorted().toList(), "planning", e);
-        } finally {
-            p.held().settle(candidates, refused, unswappable);
-            Timings.batchDone(candidates.size());
+            // A bug of ours: told (line, listeners, events) with its cause; nothing was applied.
+            result = Applier.internalError(candidates.stream().map(Candidate::name).sorted().toList(), "planning", e);
         }
+        boolean nothingWentIn = result.nothingWentIn();
+        Set<String> keep = unswappable;
+        return result.then(() -> {
+            p.held().settle(candidates, nothingWentIn, keep);
+            Timings.batchDone(candidates.size());
+        });
     }
 }

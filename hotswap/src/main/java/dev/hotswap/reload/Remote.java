@@ -1,6 +1,5 @@
 package dev.hotswap.reload;
 
-import dev.hotswap.ReloadListener;
 import dev.hotswap.ReloadOutcome;
 import dev.hotswap.ReloadOutcome.Kind;
 import dev.hotswap.ReloadOutcome.Reason;
@@ -10,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Batches that come over JMX instead of from a build: class files named and handed over as bytes
@@ -34,8 +31,11 @@ final class Remote {
     private final Reloader reloader;
     private final Reporter reporter;
     private final History history;
+    private final Teller teller;
 
-    Remote(Roots roots, RunningBytes running, LoadedIndex loaded, Reloader reloader, Reporter reporter, History history) {
+    Remote(Roots roots, RunningBytes running, LoadedIndex loaded, Reloader reloader, Reporter reporter, History history,
+           Teller teller) {
+        this.teller = teller;
         this.roots = roots;
         this.running = running;
         this.loaded = loaded;
@@ -82,12 +82,10 @@ final class Remote {
         }
         if (!refusals.isEmpty()) {
             ReloadOutcome.Refused refused = new ReloadOutcome.Refused(List.copyOf(new TreeSet<>(classes.keySet())), refusals);
-            history.origin("jmx");
-            reporter.outcome(refused, "nothing was applied");
-            history.origin("build");
+            teller.tell(BatchResult.Done.told(refused, "nothing was applied"), BatchResult.Origin.JMX);
             return Optional.of(refused);
         }
-        return swap(files, "jmx");
+        return swap(files, BatchResult.Origin.JMX);
     }
 
     /** Swaps back what the last batch that went in replaced. */
@@ -96,45 +94,38 @@ final class Remote {
         if (before.isEmpty()) {
             ReloadOutcome.Refused refused = new ReloadOutcome.Refused(List.of(), List.of(new Reason("", "",
                     "no batch went in in this session: nothing to roll back", Kind.NOTHING_TO_ROLL_BACK)));
-            history.origin("rollback");
-            reporter.outcome(refused, "");
-            history.origin("build");
+            teller.tell(BatchResult.Done.told(refused, ""), BatchResult.Origin.ROLLBACK);
             return Optional.of(refused);
         }
-        return swap(before, "rollback");
+        return swap(before, BatchResult.Origin.ROLLBACK);
     }
 
     /**
      * Writes the files (absent: deletes them), hands them to the reloader as one batch and waits
      * for its outcome; puts the folders back as they were when it did not go in.
      */
-    private Optional<ReloadOutcome> swap(Map<Path, Optional<byte[]>> files, String origin) {
+    private Optional<ReloadOutcome> swap(Map<Path, Optional<byte[]>> files, BatchResult.Origin origin) {
         Map<Path, Optional<byte[]>> previous = new LinkedHashMap<>();
-        AtomicReference<ReloadOutcome> told = new AtomicReference<>();
-        ReloadListener listener = told::set;
-        reporter.addListener(listener);
-        history.origin(origin);
+        BatchResult.Done done;
         try {
             for (Map.Entry<Path, Optional<byte[]>> e : files.entrySet()) {
                 previous.put(e.getKey(), read(e.getKey()));
                 write(e.getKey(), e.getValue());
             }
-            Optional<Duration> again = reloader.handle(Set.copyOf(files.keySet()));
-            if (again.isPresent()) {
+            BatchResult result = reloader.run(Set.copyOf(files.keySet()));
+            if (result instanceof BatchResult.Retry) {
                 // Only a file that does not parse is waited for: these were parsed before they were written.
-                reloader.handle(Set.copyOf(files.keySet()));
+                result = reloader.run(Set.copyOf(files.keySet()));
             }
+            done = result instanceof BatchResult.Done d ? d
+                    : BatchResult.Done.told(failedToWrite(files, "a class file sent is still not complete after it was written",
+                    Optional.empty()), "nothing was applied");
         } catch (IOException e) {
-            List<String> names = files.keySet().stream().map(f -> roots.rootOf(f).map(r -> Roots.expectedName(r, f).replace('/', '.'))
-                    .orElse(f.toString())).sorted().toList();
-            reporter.outcome(new ReloadOutcome.Failed(names, List.of(new Reason(names.size() == 1 ? names.get(0) : "", "",
-                    "cannot write " + e.getMessage() + " into the watched folders (" + e.getClass().getSimpleName() + ")",
-                    Kind.INTERNAL_ERROR)), Optional.of(e)), "nothing was applied");
-        } finally {
-            reporter.removeListener(listener);
-            history.origin("build");
+            done = BatchResult.Done.told(failedToWrite(files, "cannot write " + e.getMessage() + " into the watched folders ("
+                    + e.getClass().getSimpleName() + ")", Optional.of(e)), "nothing was applied");
         }
-        ReloadOutcome outcome = told.get();
+        teller.tell(done, origin);
+        ReloadOutcome outcome = done.outcome().orElse(null);
         if (!(outcome instanceof ReloadOutcome.Reloaded)) {
             // Nothing went in: the folders hold again what the program runs.
             previous.forEach((file, bytes) -> {
@@ -146,6 +137,13 @@ final class Remote {
             });
         }
         return Optional.ofNullable(outcome);
+    }
+
+    private ReloadOutcome.Failed failedToWrite(Map<Path, Optional<byte[]>> files, String why, Optional<Throwable> cause) {
+        List<String> names = files.keySet().stream().map(f -> roots.rootOf(f).map(r -> Roots.expectedName(r, f).replace('/', '.'))
+                .orElse(f.toString())).sorted().toList();
+        return new ReloadOutcome.Failed(names, List.of(new Reason(names.size() == 1 ? names.get(0) : "", "", why,
+                Kind.INTERNAL_ERROR)), cause);
     }
 
     /** The class file a class of this name loads from: where its loaded class came from, or where its nest's did. */

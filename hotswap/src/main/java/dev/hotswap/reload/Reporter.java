@@ -26,7 +26,6 @@ import java.util.stream.Collectors;
  * to find among the program's own output. Nothing here throws into the caller.
  */
 final class Reporter {
-    private static final int NAMES_SHOWN = 8;
     private static final int REASONS_SHOWN = 6;
 
     private final Options.Verbosity verbosity;
@@ -64,7 +63,7 @@ final class Reporter {
         for (ReloadListener listener : listeners) {
             try {
                 listener.onReload(outcome);
-            } catch (Throwable e) {
+            } catch (Throwable e) { // the program's code: all it throws is told as its own
                 // A listener's bug is the program's; report it and go on with the others and the hooks.
                 print("hotswap: listener " + listener.getClass().getName() + " threw " + e);
             }
@@ -89,13 +88,13 @@ final class Reporter {
         List<String> classes = outcome.classes();
         if (outcome instanceof ReloadOutcome.Reloaded r) {
             String line = "hotswap: reloaded " + classesAndFiles(classes)
-                    + " in " + Math.max(0, r.took().toMillis()) + " ms: " + names(classes)
+                    + " in " + Math.max(0, r.took().toMillis()) + " ms: " + Names.shown(classes)
                     + (hint.isEmpty() ? "" : " (" + hint + ")");
             // The new code runs; what did not follow is said on the same line.
             return r.warnings().isEmpty() ? line : line + " — but " + reasons(r.warnings(), true);
         }
         String what = outcome instanceof ReloadOutcome.Refused ? "not reloaded " : "reload failed for ";
-        return "hotswap: " + what + names(classes) + ": " + reasons(outcome.reasons(), classes.size() > 1)
+        return "hotswap: " + what + Names.shown(classes) + ": " + reasons(outcome.reasons(), classes.size() > 1)
                 + (hint.isEmpty() ? "" : " — " + hint) + "; still running the previous version";
     }
 
@@ -106,23 +105,14 @@ final class Reporter {
         return reasons.size() > REASONS_SHOWN ? shown + "; and " + (reasons.size() - REASONS_SHOWN) + " more" : shown;
     }
 
-    static String names(List<String> classes) {
-        String shown = classes.stream().limit(NAMES_SHOWN).collect(Collectors.joining(", "));
-        return classes.size() > NAMES_SHOWN ? shown + " and " + (classes.size() - NAMES_SHOWN) + " more" : shown;
-    }
-
     /** {@code 2 classes}, {@code 1 file}, {@code 1 class and 1 file}: configuration files a framework read are counted apart. */
     private static String classesAndFiles(List<String> names) {
         long files = names.stream().filter(n -> dev.hotswap.watch.FileTree.isResourceFile(java.nio.file.Path.of(n))).count();
         int classes = names.size() - (int) files;
         if (files == 0) {
-            return count(classes, "class", "classes");
+            return Names.count(classes, "class", "classes");
         }
-        return (classes == 0 ? "" : count(classes, "class", "classes") + " and ") + count((int) files, "file", "files");
-    }
-
-    static String count(int n, String one, String many) {
-        return n + " " + (n == 1 ? one : many);
+        return (classes == 0 ? "" : Names.count(classes, "class", "classes") + " and ") + Names.count((int) files, "file", "files");
     }
 
     /** A line shown at normal verbosity and above. */

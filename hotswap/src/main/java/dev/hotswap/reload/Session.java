@@ -66,14 +66,14 @@ public final class Session implements AutoCloseable {
         Redefinitions redefinitions = new Redefinitions(instrumentation, running, engine, this::later);
         this.planting = new Planting(running, engine, followed, loaded, redefinitions);
         History history = new History();
-        reporter.addListener(history);
+        Teller teller = new Teller(reporter, history);
         // What the completeness check parses, the batch reader takes: each class file parsed once.
         ParsedFiles parsed = new ParsedFiles();
         this.reloader = new Reloader(instrumentation, roots, running, reporter, options.retry(), engine, followed,
-                this::later, loaded, history, redefinitions, parsed);
+                this::later, loaded, teller, redefinitions, parsed);
         redefinitions.applyWith(reloader::redefinedElsewhere);
         this.bean = new SessionBean(roots.folders(), history, running,
-                new Remote(roots, running, loaded, reloader, reporter, history), this::later,
+                new Remote(roots, running, loaded, reloader, reporter, history, teller), this::later,
                 () -> engine.existing().map(e -> "structural engine, " + (shape.get().named() ? "named" : "hidden")
                         + " versions" + (shape.get().enginesBodies() ? ", bodies too (a debugger is in the JVM)" : ""))
                         .orElse("the JVM's redefinition (the structural engine starts at the first change it needs)"));
@@ -124,7 +124,7 @@ public final class Session implements AutoCloseable {
         session.watcher.start(() -> {
             session.frameworks.startedLate(instrumentation.getAllLoadedClasses());
             if (!folders.isEmpty()) {
-                session.reporter.info("hotswap: watching " + Reporter.count(folders.size(), "folder", "folders")
+                session.reporter.info("hotswap: watching " + Names.count(folders.size(), "folder", "folders")
                         + " for changed classes" + (session.watcher instanceof PollingWatcher ? " (polling)"
                         : session.watcher instanceof BatchInbox ? " (as announced in " + session.watcher.roots().get(0) + ")"
                         : "") + ": "

@@ -71,14 +71,6 @@ public final class Engine {
     private volatile boolean sayFallbacks;
     private volatile boolean inPlace;
 
-    /** Why the engine cannot take a change, or what did not follow after it went in: the class, the member, what. */
-    public record Problem(String className, String member, String message, String hint, Kind kind, String oldDescriptor,
-                          String newDescriptor) {
-        public Problem(String className, String member, String message, Kind kind) {
-            this(className, member, message, "", kind, "", "");
-        }
-    }
-
     /** A class to take to a new version. */
     public record Structural(Class<?> type, byte[] runningBytes, ClassModel running, byte[] nextBytes, ClassModel next) {
     }

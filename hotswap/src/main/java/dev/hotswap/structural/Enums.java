@@ -1,5 +1,6 @@
 package dev.hotswap.structural;
 
+import dev.hotswap.base.Fatal;
 import dev.hotswap.ReloadOutcome.Kind;
 import dev.hotswap.classfile.ClassModel;
 import java.lang.invoke.MethodHandle;
@@ -36,8 +37,8 @@ final class Enums {
     }
 
     /** @return what could not be done, one warning per enum */
-    static List<Engine.Problem> renumber(MethodHandles.Lookup trusted, List<Class<?>> enums) {
-        List<Engine.Problem> warnings = new ArrayList<>();
+    static List<Problem> renumber(MethodHandles.Lookup trusted, List<Class<?>> enums) {
+        List<Problem> warnings = new ArrayList<>();
         for (Class<?> type : enums) {
             try {
                 Object[] values = values(trusted, type);
@@ -49,7 +50,8 @@ final class Enums {
                 trusted.findSetter(Class.class, "enumConstants", Object[].class).invoke(type, (Object[]) null);
                 trusted.findSetter(Class.class, "enumConstantDirectory", Map.class).invoke(type, (Map<?, ?>) null);
             } catch (Throwable e) {
-                warnings.add(new Engine.Problem(type.getName(), "", "its constants could not be renumbered ("
+                Fatal.rethrowIfFatal(e);
+                warnings.add(new Problem(type.getName(), "", "its constants could not be renumbered ("
                         + Engine.rootCause(e) + "); ordinal(), valueOf and EnumSet may answer as before the swap: restart"
                         + " the program to be sure", Kind.ENUM_UPDATE_FAILED));
             }
@@ -71,9 +73,9 @@ final class Enums {
      * of {@code enums} (its newest code: from this batch when it is in it). The old arrays are
      * also updated in place, for compiled code that folded the old array in as a constant.
      */
-    static List<Engine.Problem> refreshSwitchTables(Engine engine, List<Class<?>> enums, Map<Class<?>, byte[]> batch,
+    static List<Problem> refreshSwitchTables(Engine engine, List<Class<?>> enums, Map<Class<?>, byte[]> batch,
                                                     CodeRewriter.Loaded loaded) {
-        List<Engine.Problem> warnings = new ArrayList<>();
+        List<Problem> warnings = new ArrayList<>();
         Set<String> tables = new LinkedHashSet<>();
         enums.forEach(e -> tables.add(SWITCH_MAP + e.getName().replace('.', '$')));
         Set<String> internalNames = new LinkedHashSet<>();
@@ -143,7 +145,7 @@ final class Enums {
         }
     }
 
-    private static Optional<Engine.Problem> rerun(Engine engine, Class<?> holder, byte[] bytes, List<Field> fields,
+    private static Optional<Problem> rerun(Engine engine, Class<?> holder, byte[] bytes, List<Field> fields,
                                                   CodeRewriter.Loaded loaded) {
         try {
             ClassModel model = ClassModel.parse(bytes);
@@ -174,7 +176,8 @@ final class Enums {
             }
             return Optional.empty();
         } catch (Throwable e) {
-            return Optional.of(new Engine.Problem(holder.getName(), "", "its switch tables over the changed enum could not"
+            Fatal.rethrowIfFatal(e);
+            return Optional.of(new Problem(holder.getName(), "", "its switch tables over the changed enum could not"
                     + " be computed again (" + Engine.rootCause(e) + "); a switch there may take the wrong case:"
                     + " recompile it or restart the program", Kind.ENUM_UPDATE_FAILED));
         }

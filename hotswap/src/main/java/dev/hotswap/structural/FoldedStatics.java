@@ -31,7 +31,7 @@ final class FoldedStatics {
      * @param fields the static final fields of {@code owner} that got new values, by name
      * @return a warning when the readers could not be retransformed
      */
-    static Optional<Engine.Problem> drop(Engine engine, Registry registry, Instrumentation instrumentation, Class<?> owner,
+    static Optional<Problem> drop(Engine engine, Registry registry, Instrumentation instrumentation, Class<?> owner,
                                          Set<String> fields) {
         String internal = owner.getName().replace('.', '/');
         Set<String> named = new java.util.HashSet<>();
@@ -58,7 +58,7 @@ final class FoldedStatics {
             instrumentation.retransformClasses(readers.toArray(Class<?>[]::new));
             return Optional.empty();
         } catch (UnmodifiableClassException | RuntimeException | LinkageError e) {
-            return Optional.of(new Engine.Problem(owner.getName(), "<clinit>", "compiled code may still use the old values of "
+            return Optional.of(new Problem(owner.getName(), "<clinit>", "compiled code may still use the old values of "
                     + String.join(", ", fields) + " (the code that reads them could not be recompiled: " + Engine.rootCause(e)
                     + "); restart the program to be sure", Kind.STATIC_INITIALIZER_FAILED));
         }

@@ -1,5 +1,6 @@
 package dev.hotswap.structural;
 
+import dev.hotswap.base.Fatal;
 import java.lang.invoke.CallSite;
 import java.lang.invoke.ConstantCallSite;
 import java.lang.invoke.MethodHandle;
@@ -48,6 +49,7 @@ final class LambdaClasses {
             try {
                 instance = constructor.invoke(implementation.asType(samType));
             } catch (Throwable e) {
+                Fatal.rethrowIfFatal(e);
                 throw new java.lang.reflect.UndeclaredThrowableException(e); // a constructor that only stores a field
             }
             return new ConstantCallSite(MethodHandles.constant(functional, instance));

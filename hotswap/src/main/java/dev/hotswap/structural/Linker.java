@@ -1,5 +1,6 @@
 package dev.hotswap.structural;
 
+import dev.hotswap.base.Fatal;
 import java.lang.invoke.CallSite;
 import java.lang.invoke.ConstantCallSite;
 import java.lang.invoke.LambdaConversionException;
@@ -251,6 +252,7 @@ public final class Linker {
             }
             thrown.setStackTrace(marked);
         } catch (Throwable e) {
+            Fatal.rethrowIfFatal(e);
             // the exception goes on as it was
         }
         return thrown;
@@ -302,6 +304,7 @@ public final class Linker {
                 }
             }
         } catch (Throwable e) {
+            Fatal.rethrowIfFatal(e);
             // the exception goes on as it was
         }
         return thrown;

@@ -77,11 +77,11 @@ final class Policy {
      * What keeps the engine from taking {@code next} for {@code type}, one phrase each; empty
      * when it can. Measured against the class as loaded, whose schema never changes.
      */
-    List<Engine.Problem> unsupported(Class<?> type, ClassModel running, ClassModel next) {
+    List<Problem> unsupported(Class<?> type, ClassModel running, ClassModel next) {
         Managed m = registry.get(type);
         ClassModel loaded = m != null ? m.loaded : running;
         String name = type.getName();
-        List<Engine.Problem> problems = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
         for (Change change : Classifier.diff(loaded, next)) {
             boolean supported = switch (change.kind()) {
                 // Constructors included: an added one runs in a carrier constructor (TrampolineWriter).
@@ -105,14 +105,14 @@ final class Policy {
                 default -> false;
             };
             if (!supported) {
-                problems.add(new Engine.Problem(name, change.member(), change.description(), "", kind(change.kind()),
+                problems.add(new Problem(name, change.member(), change.description(), "", kind(change.kind()),
                         change.oldDescriptor(), change.newDescriptor()));
             }
         }
         for (ClassModel.Member method : next.methods()) {
             if (method.is(Opcodes.ACC_NATIVE) && loaded.methods().stream().noneMatch(o -> o.name().equals(method.name())
                     && o.descriptor().equals(method.descriptor()) && o.is(Opcodes.ACC_NATIVE))) {
-                problems.add(new Engine.Problem(name, Classifier.methodName(method),
+                problems.add(new Problem(name, Classifier.methodName(method),
                         "native method " + Classifier.methodName(method) + " added", "", Kind.UNSUPPORTED_CHANGE, "",
                         method.descriptor()));
             }
@@ -120,7 +120,7 @@ final class Policy {
                 String hidden = VersionWriter.hiddenDescriptor(next.name(), method);
                 if (next.methods().stream().anyMatch(o -> o.is(Opcodes.ACC_STATIC) && o.name().equals(method.name())
                         && o.descriptor().equals(hidden))) {
-                    problems.add(new Engine.Problem(name, Classifier.methodName(method), "method "
+                    problems.add(new Problem(name, Classifier.methodName(method), "method "
                             + Classifier.methodName(method) + " and a static twin taking the object first", "",
                             Kind.UNSUPPORTED_CHANGE, "", method.descriptor()));
                 }
@@ -128,7 +128,7 @@ final class Policy {
         }
         if (!Bridges.possible(type.getClassLoader())) {
             // A loader that cannot see hotswap is bridged, but only to an engine in the system class loader.
-            problems.add(new Engine.Problem(name, "", "its class loader (" + type.getClassLoader()
+            problems.add(new Problem(name, "", "its class loader (" + type.getClassLoader()
                     + ") cannot see hotswap's classes, and hotswap is not in the system class loader", LOADER_HINT,
                     Kind.NOT_MODIFIABLE, "", ""));
         }
@@ -140,7 +140,7 @@ final class Policy {
      * dispatch on the receiver: the class declaring it must have entries too. Such ancestors join
      * the batch unchanged; an ancestor hotswap may not change (a JDK class) refuses the batch.
      */
-    List<Engine.Structural> withAncestors(List<Engine.Structural> requested, List<Engine.Problem> problems) {
+    List<Engine.Structural> withAncestors(List<Engine.Structural> requested, List<Problem> problems) {
         List<Engine.Structural> all = new ArrayList<>(requested);
         Set<Class<?>> included = new HashSet<>();
         requested.forEach(s -> included.add(s.type()));
@@ -168,7 +168,7 @@ final class Policy {
                     Optional<ClassModel> model = bytes.flatMap(Policy::parse);
                     if (model.isEmpty()) {
                         String method = name + descriptor.substring(0, descriptor.indexOf(')') + 1);
-                        problems.add(new Engine.Problem(s.type().getName(), method, "method " + method + " now overrides "
+                        problems.add(new Problem(s.type().getName(), method, "method " + method + " now overrides "
                                 + k.getName() + "." + name + ", a class hotswap cannot change", "",
                                 Kind.UNSUPPORTED_CHANGE, "", descriptor));
                         break;

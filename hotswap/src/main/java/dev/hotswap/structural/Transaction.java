@@ -99,7 +99,7 @@ final class Transaction {
     private Engine.Result run(List<ClassDefinition> plain, List<Engine.Structural> requested, List<Engine.NewClass> added,
                               Optional<Map<String, String>> names, boolean inPlaceAllowed) throws Engine.CommitFailed {
         // ---- prepare ----
-        List<Engine.Problem> problems = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
         List<Engine.Structural> structural = policy.withAncestors(requested, problems);
         for (Engine.Structural s : structural) {
             refuseEngineNames(s.type().getName(), s.nextBytes(), problems);
@@ -207,7 +207,7 @@ final class Transaction {
             } catch (IllegalAccessException | NoSuchMethodException | LinkageError e) {
                 found.add("its new version cannot be defined (" + e + ")");
             }
-            found.forEach(message -> problems.add(new Engine.Problem(s.type().getName(), "", message, Kind.UNSUPPORTED_CHANGE)));
+            found.forEach(message -> problems.add(new Problem(s.type().getName(), "", message, Kind.UNSUPPORTED_CHANGE)));
         }
         if (!problems.isEmpty()) {
             return new Engine.Result.Refused(problems);
@@ -219,7 +219,7 @@ final class Transaction {
             throw new IllegalStateException("injected at " + Stage.VERSIONS, e);
         }
         // ---- commit ----
-        List<Engine.Problem> warnings = new ArrayList<>();
+        List<Problem> warnings = new ArrayList<>();
         try {
             synchronized (engine) {
                 commit(structural, definitions);
@@ -268,7 +268,7 @@ final class Transaction {
 
     private void publish(List<Engine.Structural> structural, Map<Class<?>, Plan> plans, Map<Class<?>, Managed> fresh,
                          int generation, List<ClassDefinition> definitions, List<Engine.NewClass> added,
-                         Optional<Map<String, String>> names, List<Engine.Problem> warnings) {
+                         Optional<Map<String, String>> names, List<Problem> warnings) {
         // Every class of the batch took its bodies in its current version: no other site's target changes.
         boolean inPlaceOnly = added.isEmpty() && !plans.isEmpty()
                 && plans.values().stream().allMatch(p -> InPlace.took(p.managed(), p.version()));
@@ -307,7 +307,7 @@ final class Transaction {
             try {
                 engine.defineRenamed(c);
             } catch (Exception | LinkageError e) {
-                warnings.add(new Engine.Problem(c.name().replace('/', '.'), "", "the new class could not be defined ("
+                warnings.add(new Problem(c.name().replace('/', '.'), "", "the new class could not be defined ("
                         + Engine.rootCause(e) + "); code that uses it gets NoClassDefFoundError: restart the program",
                         Kind.PUBLISH_FAILED));
             }
@@ -338,7 +338,7 @@ final class Transaction {
     }
 
     private void initialize(List<Engine.Structural> structural, Map<Class<?>, Plan> plans, List<ClassDefinition> plain,
-                            CodeRewriter.Loaded loaded, List<Engine.Problem> warnings) {
+                            CodeRewriter.Loaded loaded, List<Problem> warnings) {
         try {
             faults.at(Stage.INITIALIZE);
         } catch (Exception e) {
@@ -350,7 +350,7 @@ final class Transaction {
         for (Engine.Structural s : structural) {
             Plan plan = plans.get(s.type());
             if (plan.initialize()) {
-                Optional<Engine.Problem> failed = initializeAddedStatics(plan.version());
+                Optional<Problem> failed = initializeAddedStatics(plan.version());
                 failed.ifPresent(warnings::add);
                 Set<String> finals = new LinkedHashSet<>();
                 plan.managed().loaded.fields().stream().filter(f -> f.is(Opcodes.ACC_STATIC) && f.is(Opcodes.ACC_FINAL)
@@ -389,14 +389,14 @@ final class Transaction {
         return Map.copyOf(result);
     }
 
-    private static Engine.Problem warning(List<Engine.Structural> structural, String message, Kind kind) {
-        return new Engine.Problem(structural.isEmpty() ? "" : structural.get(0).type().getName(), "", message, kind);
+    private static Problem warning(List<Engine.Structural> structural, String message, Kind kind) {
+        return new Problem(structural.isEmpty() ? "" : structural.get(0).type().getName(), "", message, kind);
     }
 
     /** A class file that names the engine's bootstrap class: only code the engine writes may call it. */
-    private static void refuseEngineNames(String className, byte[] bytes, List<Engine.Problem> problems) {
+    private static void refuseEngineNames(String className, byte[] bytes, List<Problem> problems) {
         if (Engine.namesEngine(bytes)) {
-            problems.add(new Engine.Problem(className, "", "names " + dev.hotswap.boot.Link.class.getName()
+            problems.add(new Problem(className, "", "names " + dev.hotswap.boot.Link.class.getName()
                     + ", hotswap's internal class, which only code that hotswap writes may call", Kind.UNSUPPORTED_CHANGE));
         }
     }
@@ -407,13 +407,13 @@ final class Transaction {
      * writing only those fields (every other static keeps its value). That part's other effects
      * run again too.
      */
-    private Optional<Engine.Problem> initializeAddedStatics(Version version) {
+    private Optional<Problem> initializeAddedStatics(Version version) {
         try {
             versions.lookup(version.hidden()).findStatic(version.hidden(), VersionWriter.CLINIT,
                     MethodType.methodType(void.class)).invoke();
             return Optional.empty();
-        } catch (Throwable e) {
-            return Optional.of(new Engine.Problem(version.model().javaName(), "<clinit>", "its static initializer threw "
+        } catch (Throwable e) { // the program's code: all it throws is told as its own
+            return Optional.of(new Problem(version.model().javaName(), "<clinit>", "its static initializer threw "
                     + Engine.rootCause(e) + " while setting its added or changed static fields; those it had not reached"
                     + " keep their values (0, null, false for added ones) until it runs through", Kind.STATIC_INITIALIZER_FAILED));
         }

@@ -1,5 +1,6 @@
 package dev.hotswap.watch;
 
+import dev.hotswap.base.Fatal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
@@ -216,6 +217,7 @@ public final class Debouncer implements AutoCloseable {
             // batches must still run, and the user must hear of it.
             System.err.println("hotswap: internal error while reloading (" + e + "); later changes will still be applied");
             Debug.log("batch failed", e);
+            Fatal.rethrowIfFatal(e); // told first: the executor would keep it to itself
         }
     }
 

@@ -21,13 +21,10 @@ class HistoryTest {
     @Test
     void whatTheLastBatchThatWentInReplacedIsKeptAndARefusalChangesNothingOfIt() {
         assertThat(history.lastReplaced()).isEmpty();
-        history.replaced(Map.of(A, Optional.of(new byte[] {1})));
-        history.onReload(reloaded("app.A"));
+        history.told(BatchResult.Origin.BUILD, reloaded("app.A"), Map.of(A, Optional.of(new byte[] {1})));
         assertThat(history.lastReplaced().get(A)).contains(new byte[] {1});
-        history.origin("jmx");
-        history.onReload(new ReloadOutcome.Refused(List.of("app.A"), List.of()));
-        history.origin("build");
-        history.onReload(new ReloadOutcome.Failed(List.of("app.A"), List.of(), Optional.empty()));
+        history.told(BatchResult.Origin.JMX, new ReloadOutcome.Refused(List.of("app.A"), List.of()), Map.of());
+        history.told(BatchResult.Origin.BUILD, new ReloadOutcome.Failed(List.of("app.A"), List.of(), Optional.empty()), Map.of());
         assertThat(history.lastReplaced().get(A)).contains(new byte[] {1});
         assertThat(history.counts()).containsExactly(1, 1, 1);
         assertThat(history.entries()).extracting(History.Entry::origin).containsExactly("build", "jmx", "build");
@@ -36,7 +33,7 @@ class HistoryTest {
     @Test
     void theLastFiftyBatchesAreKept() {
         for (int i = 0; i < 60; i++) {
-            history.onReload(reloaded("app.C" + i));
+            history.told(BatchResult.Origin.BUILD, reloaded("app.C" + i), Map.of());
         }
         assertThat(history.entries()).hasSize(History.KEPT);
         assertThat(history.entries().get(0).outcome().classes()).containsExactly("app.C10");

@@ -7,6 +7,7 @@ import dev.hotswap.ReloadOutcome.Reason;
 import dev.hotswap.classfile.ClassModel;
 import dev.hotswap.classfile.LinkCheck;
 import dev.hotswap.structural.Engine;
+import dev.hotswap.structural.Problem;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -116,7 +117,7 @@ class PlannerTest {
             }
 
             @Override
-            public List<Engine.Problem> unsupported(Class<?> type, ClassModel running, ClassModel next) {
+            public List<Problem> unsupported(Class<?> type, ClassModel running, ClassModel next) {
                 return List.of();
             }
         }, details::add);

@@ -33,10 +33,10 @@ class RemoteTest {
     private SessionBean bean() {
         Roots roots = new Roots(List.of(dir));
         Reporter reporter = new Reporter(Options.defaults(), () -> new PrintStream(err, true, StandardCharsets.UTF_8));
-        reporter.addListener(history);
         RunningBytes running = new RunningBytes(roots);
         // No reloader: every batch here is refused before one would be needed.
-        Remote remote = new Remote(roots, running, new LoadedIndex(() -> loaded), null, reporter, history);
+        Remote remote = new Remote(roots, running, new LoadedIndex(() -> loaded), null, reporter, history,
+                new Teller(reporter, history));
         return new SessionBean(List.of(dir), history, running, remote, (task, delay) -> task.run(), () -> "test");
     }
 

@@ -177,8 +177,8 @@ class TransactionTest {
             engine.faults(Transaction.Faults.NONE);
         }
         assertThat(result).isInstanceOf(Engine.Result.Applied.class);
-        List<Engine.Problem> warnings = ((Engine.Result.Applied) result).warnings();
-        assertThat(warnings).extracting(Engine.Problem::kind).containsExactly(stage == Transaction.Stage.PUBLISH
+        List<Problem> warnings = ((Engine.Result.Applied) result).warnings();
+        assertThat(warnings).extracting(Problem::kind).containsExactly(stage == Transaction.Stage.PUBLISH
                 ? Kind.PUBLISH_FAILED : Kind.STATIC_INITIALIZER_FAILED);
         assertThat(engine.manages(type)).isTrue();
         // The new code runs (its entries link when first called); with the initializer failed, the
