@@ -95,6 +95,8 @@ final class Child implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        // Its children first (dev mode's program JVM): killed forcibly, the child could not end them itself.
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
     }

@@ -72,8 +72,7 @@ class AnonymousClassTest {
         all.put("app.Main", MAIN);
         all.put("app.Greeter", V1);
         Javac.compile(classes, all);
-        try (ChildJvm child = ChildJvm.start(dir, List.of("-javaagent:" + ChildJvm.hotswapJar() + "=quiet=150ms,verbosity=verbose",
-                "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(), "app.Main"))) {
+        try (ChildJvm child = ChildJvm.withAgent(dir, "quiet=150ms,verbosity=verbose", classes, "app.Main")) {
             child.await("old=v1/true new=v1/true extra=none class=app.Greeter$1");
             Javac.compile(classes, Map.of("app.Greeter", V2), classes);
             // The old object is still a Greeter$1 and runs the new body of its own source class.

@@ -44,8 +44,7 @@ class BadInputTest {
         Javac.compile(classes, App.sources(App.Start.NONE, 1));
         // A quiet period well above javac's gaps between class files, so that each compile is one
         // batch even on a loaded machine: these tests assert what a batch holds.
-        child = ChildJvm.start(dir, List.of("-javaagent:" + ChildJvm.hotswapJar() + "=retry=300ms,quiet=150ms",
-                "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(), App.MAIN));
+        child = ChildJvm.withAgent(dir, "retry=300ms,quiet=150ms", classes, App.MAIN);
         child.await("value=1 greet=hello lambda=L1");
     }
 

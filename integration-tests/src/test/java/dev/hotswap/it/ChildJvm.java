@@ -45,8 +45,13 @@ final class ChildJvm implements AutoCloseable {
 
     /** {@code app.Main} from {@code classes} under the packaged agent, which batches after 150 ms of quiet. */
     static ChildJvm withAgent(Path workDir, Path classes) throws IOException {
-        return start(workDir, List.of("-javaagent:" + hotswapJar() + "=quiet=150ms",
-                "-cp", classes + java.io.File.pathSeparator + hotswapJar(), "app.Main"));
+        return withAgent(workDir, "quiet=150ms", classes, "app.Main");
+    }
+
+    /** {@code java -javaagent:hotswap.jar=<options> -cp <classes>:hotswap.jar <main>}: the common shape of a test's program. */
+    static ChildJvm withAgent(Path workDir, String options, Path classes, String main) throws IOException {
+        return start(workDir, List.of("-javaagent:" + hotswapJar() + "=" + options,
+                "-cp", classes + java.io.File.pathSeparator + hotswapJar(), main));
     }
 
     /** Starts {@code java <args>} in {@code workDir}. */

@@ -365,8 +365,7 @@ class ForgedCallerTest {
     void aForgedLookupOfAClassTheEngineWroteReachesNothingItsModuleCouldNot() throws Exception {
         Path classes = dir.resolve("classes");
         Javac.compile(classes, sources(WORKER_V1), ChildJvm.hotswapJar());
-        try (ChildJvm child = ChildJvm.start(dir, List.of("-javaagent:" + ChildJvm.hotswapJar() + "=quiet=150ms",
-                "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(), "app.Main"))) {
+        try (ChildJvm child = ChildJvm.withAgent(dir, "quiet=150ms", classes, "app.Main")) {
             child.await(" v1 key=s3cret code=c0de");
             Javac.compile(classes, Map.of("app.Worker", WORKER_V2), classes);
             child.await("probe done");

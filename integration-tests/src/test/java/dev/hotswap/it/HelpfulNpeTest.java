@@ -100,8 +100,7 @@ class HelpfulNpeTest {
             assertThat(expected).contains("|NPE: Cannot invoke \"String.length()\" because")
                     .contains("because \"app.Svc.made().name\" is null")
                     .contains("because the return value of \"app.Svc.helper()\" is null");
-            try (ChildJvm child = ChildJvm.start(run, List.of("-javaagent:" + ChildJvm.hotswapJar() + "=quiet=150ms",
-                    "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(), "app.Main"))) {
+            try (ChildJvm child = ChildJvm.withAgent(run, "quiet=150ms", classes, "app.Main")) {
                 child.await(" |v1 |v1");
                 compile(classes, Map.of("app.Svc", V2), names);
                 // A tick that straddles the swap runs some cases in v1: the next one runs all of them in v2.

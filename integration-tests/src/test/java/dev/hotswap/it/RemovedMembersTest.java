@@ -130,8 +130,7 @@ class RemovedMembersTest {
         all.put("app.Legacy", legacy("l1", LEGACY_KEPT));
         all.put("app.Other", OTHER);
         Javac.compile(classes, all, ChildJvm.hotswapJar());
-        try (ChildJvm child = ChildJvm.start(dir, List.of("-javaagent:" + ChildJvm.hotswapJar() + "=quiet=150ms",
-                "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(), "app.Main"))) {
+        try (ChildJvm child = ChildJvm.withAgent(dir, "quiet=150ms", classes, "app.Main")) {
             child.await("tick w1");
             // First structural swap of Worker: it is under the engine from now on (a method added).
             Javac.compile(classes, Map.of("app.Worker", worker("w2", WORKER_KEPT + "int extra() { return 2; }")), classes);
@@ -245,8 +244,7 @@ class RemovedMembersTest {
         all.put("app.Rec", rec("r1", REC_KEPT));
         all.put("app.Plain", plain("p1", "static int sfac(int x) { if (x == 0) { Main.awaitSecond(); } return x * sfac(x - 1); }"));
         Javac.compile(classes, all, ChildJvm.hotswapJar());
-        try (ChildJvm child = ChildJvm.start(dir, List.of("-javaagent:" + ChildJvm.hotswapJar() + "=quiet=150ms",
-                "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(), "app.Main"))) {
+        try (ChildJvm child = ChildJvm.withAgent(dir, "quiet=150ms", classes, "app.Main")) {
             child.await("tick r1");
             // Rec goes under the engine (a method added): its recursions start in that version.
             Javac.compile(classes, Map.of("app.Rec", rec("r2", REC_KEPT + "int extra() { return 2; }")), classes);

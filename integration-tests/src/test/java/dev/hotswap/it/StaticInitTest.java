@@ -120,8 +120,7 @@ class StaticInitTest {
     void withStaticsKeepTheOldValueStays() throws Exception {
         Path classes = dir.resolve("classes");
         Javac.compile(classes, Map.of("app.Main", MAIN, "app.Rules", rules("a+", 10, false)));
-        try (ChildJvm child = ChildJvm.start(dir, List.of("-javaagent:" + ChildJvm.hotswapJar() + "=quiet=150ms,statics=keep",
-                "-cp", classes + java.io.File.pathSeparator + ChildJvm.hotswapJar(), "app.Main"))) {
+        try (ChildJvm child = ChildJvm.withAgent(dir, "quiet=150ms,statics=keep", classes, "app.Main")) {
             child.await(" p=a+ limit=10 ");
             int mark = child.mark();
             Javac.compile(classes, Map.of("app.Rules", rules("b+", 10, false)), classes);

@@ -26,8 +26,7 @@ class SwapModesTest {
         Path classes = dir.resolve("classes");
         Javac.compile(classes, App.sources(App.Start.NONE, 1));
         // quiet=150ms: far above javac's gaps between files, so the compile is surely one batch.
-        try (ChildJvm child = ChildJvm.start(dir, List.of("-javaagent:" + ChildJvm.hotswapJar() + "=quiet=150ms",
-                "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(), App.MAIN))) {
+        try (ChildJvm child = ChildJvm.withAgent(dir, "quiet=150ms", classes, App.MAIN)) {
             child.await("hotswap: watching 1 folder for changed classes: " + classes);
             long before = App.count(child.await("value=1 greet=hello lambda=L1"));
 
@@ -65,8 +64,7 @@ class SwapModesTest {
     void libraryModeUnderTheAgentUsesTheAgentsSession() throws Exception {
         Path classes = dir.resolve("classes");
         Javac.compile(classes, App.sources(App.Start.LIBRARY, 1));
-        try (ChildJvm child = ChildJvm.start(dir, List.of("-javaagent:" + ChildJvm.hotswapJar() + "=quiet=150ms",
-                "-cp", classes + File.pathSeparator + ChildJvm.hotswapJar(), App.MAIN))) {
+        try (ChildJvm child = ChildJvm.withAgent(dir, "quiet=150ms", classes, App.MAIN)) {
             child.await("active=true,true");
             child.await("hotswap: watching");
             child.await("value=1");
