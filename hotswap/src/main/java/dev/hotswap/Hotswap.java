@@ -42,6 +42,15 @@ public final class Hotswap implements AutoCloseable {
     }
 
     /**
+     * Starts swapping with typed settings; idempotent, as {@link #start(String)}.
+     *
+     * @param options e.g. {@code HotswapOptions.defaults().withWatch(Path.of("out/classes"))}
+     */
+    public static Hotswap start(HotswapOptions options) {
+        return start(java.util.Objects.requireNonNull(options, "options").toString());
+    }
+
+    /**
      * Starts swapping; idempotent: when hotswap already runs (an earlier call, or the agent) this
      * returns a handle to it and {@code options} are not applied.
      *
@@ -98,6 +107,7 @@ public final class Hotswap implements AutoCloseable {
     }
 
     public Hotswap removeListener(ReloadListener listener) {
+        java.util.Objects.requireNonNull(listener, "listener");
         session.ifPresent(s -> s.removeListener(listener));
         return this;
     }

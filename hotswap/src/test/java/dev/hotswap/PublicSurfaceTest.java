@@ -31,7 +31,7 @@ class PublicSurfaceTest {
 
     private static Map<String, String> allowed() {
         Map<String, String> m = new TreeMap<>();
-        for (String api : new String[] {"Hotswap", "HotswapMXBean", "OnReload", "ReloadListener", "ReloadOutcome"}) {
+        for (String api : new String[] {"Hotswap", "HotswapMXBean", "HotswapOptions", "OnReload", "ReloadListener", "ReloadOutcome"}) {
             m.put("dev.hotswap." + api, API);
         }
         m.put("dev.hotswap.agent.HotswapAgent", JVM + ": Premain-Class, Agent-Class, Launcher-Agent-Class");
