@@ -24,6 +24,8 @@ final class Planting implements ClassFileTransformer {
     private final Frameworks frameworks;
     private final LoadedIndex loaded;
     private final Redefinitions redefinitions;
+    /** When the JVM last loaded a class (System.nanoTime()): the program's start-up is over once this stays old. */
+    private volatile long lastLoad = System.nanoTime();
 
     Planting(RunningBytes running, EngineSlot engine, Frameworks frameworks, LoadedIndex loaded, Redefinitions redefinitions) {
         this.loaded = loaded;
@@ -33,11 +35,19 @@ final class Planting implements ClassFileTransformer {
         this.frameworks = frameworks;
     }
 
+    /** Nanoseconds since the JVM last loaded a class of a class loader other than the boot one. */
+    long sinceLastLoad() {
+        return System.nanoTime() - lastLoad;
+    }
+
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined, ProtectionDomain domain,
                             byte[] classfileBuffer) {
         if (loader == null || className == null) {
             return null;
+        }
+        if (classBeingRedefined == null) {
+            lastLoad = System.nanoTime();
         }
         if (classBeingRedefined != null) {
             try {

@@ -23,6 +23,10 @@ import java.util.stream.Collectors;
  */
 public final class Session implements AutoCloseable {
     private static final java.time.Duration WARM_UP_DELAY = java.time.Duration.ofSeconds(5);
+    /** The program's start-up is taken to be over once no class loaded for this long. */
+    private static final java.time.Duration LOADING_QUIET = java.time.Duration.ofMillis(500);
+    /** How often, until the warm-up delay, the warm-up looks whether class loading went quiet. */
+    private static final java.time.Duration QUIET_CHECK = java.time.Duration.ofMillis(250);
     private final Instrumentation instrumentation;
     private final Roots roots;
     private final Reporter reporter;
@@ -93,6 +97,19 @@ public final class Session implements AutoCloseable {
                 : new DirectoryWatcher(roots.folders(), debouncer::offer, reporter::problem);
     }
 
+    /**
+     * The pipeline's warm-up ({@link Reloader#warmUp}), as soon as the program's start-up is over (no
+     * class loaded for {@link #LOADING_QUIET}), so that a first edit soon after start finds it warm;
+     * at the latest {@link #WARM_UP_DELAY} after start. Looked at every {@link #QUIET_CHECK} until then.
+     */
+    private void warmUpOnceStarted(long started) {
+        if (planting.sinceLastLoad() >= LOADING_QUIET.toNanos() || System.nanoTime() - started >= WARM_UP_DELAY.toNanos()) {
+            reloader.warmUp(completeness);
+        } else {
+            later(() -> warmUpOnceStarted(started), QUIET_CHECK);
+        }
+    }
+
     /** Runs {@code task} on the reload thread after {@code delay} (the debouncer's executor, once the session is made). */
     private void later(Runnable task, java.time.Duration delay) {
         debouncer.runLater(task, delay);
@@ -132,7 +149,8 @@ public final class Session implements AutoCloseable {
             }
         });
         // After the program's own start-up, not during it: it competes for the same cores.
-        session.debouncer.runLater(() -> session.reloader.warmUp(session.completeness), WARM_UP_DELAY);
+        long started = System.nanoTime();
+        session.debouncer.runLater(() -> session.warmUpOnceStarted(started), QUIET_CHECK);
         // Making the platform MBean server costs start-up tens of ms (measured: 1.43x against 1.32x of no agent):
         // at once where the JDK's JMX agent makes it anyway, else once the program has started.
         boolean jmxAgent = System.getProperty("com.sun.management.jmxremote.port") != null
