@@ -307,7 +307,7 @@ public final class Bench {
                     child.expect("seen version " + done);
                 }
                 double perSwap = checkpoint == 0 ? 0 : (System.nanoTime() - started) / 1e6
-                        / (checkpoint - (checkpoint == checkpoints[0] ? 0 : previous(checkpoints, checkpoint)));
+                        / (checkpoint - (checkpoint == checkpoints[0] ? 0 : Stats.previous(checkpoints, checkpoint)));
                 child.send("mem");
                 String[] mem = child.expect("mem ").split(" ");
                 double meta = Long.parseLong(mem[2]) / (1024.0 * 1024.0);
@@ -317,27 +317,13 @@ public final class Bench {
                     goal("memory bounded: Metaspace within 5 MB of the start after " + checkpoint + " " + kind + " swaps",
                             String.format(Locale.ROOT, "+%.1f MB", meta - metaAtStart), meta - metaAtStart <= 5);
                 }
-                md.append("| ").append(checkpoint).append(" | ").append(kind).append(" | ").append(mb(mem[1])).append(" | ")
-                        .append(mb(mem[2])).append(" | ").append(checkpoint == 0 ? "–" : Stats.ms(perSwap)).append(" |\n");
+                md.append("| ").append(checkpoint).append(" | ").append(kind).append(" | ").append(Stats.mb(mem[1])).append(" | ")
+                        .append(Stats.mb(mem[2])).append(" | ").append(checkpoint == 0 ? "–" : Stats.ms(perSwap)).append(" |\n");
                 log("memory " + kind + " at " + checkpoint);
             }
         }
     }
 
-    private static int previous(int[] checkpoints, int checkpoint) {
-        int prev = 0;
-        for (int c : checkpoints) {
-            if (c == checkpoint) {
-                return prev;
-            }
-            prev = c;
-        }
-        return prev;
-    }
-
-    private static String mb(String bytes) {
-        return String.format(Locale.ROOT, "%.1f", Long.parseLong(bytes) / (1024.0 * 1024.0));
-    }
 
     private void callCost() throws Exception {
         log("call cost (JMH)");

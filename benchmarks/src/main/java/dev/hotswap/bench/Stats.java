@@ -25,4 +25,21 @@ record Stats(int n, double p50, double p95, double max) {
     static String ratio(double value) {
         return String.format(Locale.ROOT, "%.2f×", value);
     }
+
+    /** The checkpoint before {@code checkpoint} in {@code checkpoints}, 0 for the first. */
+    static int previous(int[] checkpoints, int checkpoint) {
+        int prev = 0;
+        for (int c : checkpoints) {
+            if (c == checkpoint) {
+                return prev;
+            }
+            prev = c;
+        }
+        return prev;
+    }
+
+    /** Bytes as megabytes, one decimal. */
+    static String mb(String bytes) {
+        return String.format(Locale.ROOT, "%.1f", Long.parseLong(bytes) / (1024.0 * 1024.0));
+    }
 }

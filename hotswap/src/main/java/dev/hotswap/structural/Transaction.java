@@ -316,12 +316,8 @@ final class Transaction {
             try {
                 faults.at(Stage.PUBLISH);
                 // Reflection follows before the new code runs: nothing sees new code and an old shape.
-                Set<Class<?>> reshaped = new HashSet<>();
-                plans.forEach((type, plan) -> {
-                    if (plan.reshapes()) {
-                        reshaped.add(type);
-                    }
-                });
+                Set<Class<?>> reshaped = new HashSet<>(plans.keySet());
+                reshaped.removeIf(type -> !plans.get(type).reshapes());
                 if (!reshaped.isEmpty()) {
                     engine.reshaped(reshaped);
                 }
