@@ -87,7 +87,10 @@ class BuildOfManyClassesTest {
     void eighteenBuildsOfTwentyFourClassesGoInWithLambdasKept() throws Exception {
         Path classes = dir.resolve("classes");
         Javac.compile(classes, build(1, false));
-        try (ChildJvm child = ChildJvm.withAgent(dir, classes)) {
+        // Each build must go in as one batch: which version runs is what this test reads. javac on a loaded
+        // machine can pause between two class files for longer than 150 ms, and a part written alone went in
+        // by itself (a new version of that class), so a whole second of quiet ends a build here.
+        try (ChildJvm child = ChildJvm.withAgent(dir, "quiet=1s", classes, "app.Main")) {
             child.await(expected(1));
             Map<Integer, String> where = new LinkedHashMap<>();
             for (int version = 2; version <= BUILDS; version++) {
