@@ -52,11 +52,7 @@ public final class Entry implements Core, Links {
             kept = instrumentation;
         }
         if (!HotswapAgent.LIBRARY.equals(arguments)) {
-            try {
-                Sessions.startOnce(kept, Options.parse(arguments, System.getProperties()));
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            Sessions.startOnce(kept, Options.parse(arguments, System.getProperties()));
         }
     }
 
