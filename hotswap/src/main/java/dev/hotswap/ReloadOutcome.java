@@ -121,7 +121,12 @@ public sealed interface ReloadOutcome {
         /** hotswap's integration with a framework failed for this batch: the framework may still see the class as before. */
         FRAMEWORK_FAILED,
         /** A framework object (a Spring bean) was made anew to follow the change: its state starts afresh. */
-        BEAN_RECREATED
+        BEAN_RECREATED,
+        /**
+         * An instance field a swap added whose initializer cannot run alone for the objects made
+         * before the swap (it uses the constructor's parameters, or branches): they read it as 0, null, false.
+         */
+        FIELD_NOT_INITIALIZED
     }
 
     /**

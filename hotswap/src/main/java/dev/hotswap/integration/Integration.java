@@ -47,7 +47,9 @@ public interface Integration {
     /**
      * What a follower did with a batch.
      *
-     * @param taken new classes the framework took in (registered beans)
+     * @param taken classes the framework took in: new ones it registered (beans), changed ones whose
+     *              objects it brought up to date (an entity mapped again, a bean given its new
+     *              constructor's fields)
      * @param read configuration files the framework read again
      * @param notes what the framework dropped, one line each ({@code bean 'x' (app.X) removed:
      *              its class file was deleted}), for the user

@@ -48,6 +48,15 @@ public record Swap(List<Changed> changed, List<String> fresh, List<Resource> res
         /** The methods ({@code name + descriptor}) whose code differs or is new. */
         java.util.Set<String> bodiesChanged();
 
+        /**
+         * Instance fields the swap added that objects made before it read as 0, null, false (their
+         * initializer cannot run alone for them): a framework that fills them, or makes its objects
+         * anew, keeps the swap's word true.
+         */
+        default java.util.Set<String> fieldsLeftAtDefault() {
+            return java.util.Set.of();
+        }
+
         static Facts known(boolean annotationsChanged, java.util.Set<String> bodiesChanged) {
             java.util.Set<String> bodies = java.util.Set.copyOf(bodiesChanged);
             return new Facts() {

@@ -114,11 +114,13 @@ final class Applier {
         toDefine.forEach(c -> replaced.put(c.file(), Optional.empty()));
         List<Swap.Changed> changed = new ArrayList<>();
         for (Planner.Target t : targets) {
-            changed.add(changed(t));
+            changed.add(changed(t, warnings));
             running.put(t.type(), new RunningBytes.Running(t.candidate().bytes(), t.candidate().model()));
         }
         // Frameworks follow before the outcome is told: "reloaded" means the program, framework included, runs the new source.
         Integration.Followed followed = follow(new Swap(changed, plan.fresh(), resources, removed), classes);
+        // An added field left at its default for objects made before: not so for those a framework rebuilt or refilled.
+        warnings.removeIf(w -> w.kind() == Kind.FIELD_NOT_INITIALIZED && followed.taken().contains(w.className()));
         warnings.addAll(followed.warnings());
         for (String taken : followed.taken()) {
             if (!classes.contains(taken)) {
@@ -196,20 +198,31 @@ final class Applier {
         }
     }
 
-    private static Swap.Changed changed(Planner.Target t) {
-        return new Swap.Changed(t.type(), t.changes(), new Compared(t.running(), t.candidate()));
+    /** {@code t} as followers see it, with the fields the engine's warnings say objects made before read at their default. */
+    private static Swap.Changed changed(Planner.Target t, List<Reason> warnings) {
+        java.util.Set<String> leftAtDefault = new java.util.HashSet<>();
+        warnings.stream().filter(w -> w.kind() == Kind.FIELD_NOT_INITIALIZED && w.className().equals(t.type().getName()))
+                .forEach(w -> leftAtDefault.add(w.member()));
+        return new Swap.Changed(t.type(), t.changes(), new Compared(t.running(), t.candidate(), leftAtDefault));
     }
 
     /** A class's two versions compared as a follower asks, each answer once (reload thread only). */
     private static final class Compared implements Swap.Facts {
         private final Optional<RunningBytes.Running> before;
         private final Candidate after;
+        private final java.util.Set<String> leftAtDefault;
         private Boolean annotations;
         private java.util.Set<String> bodies;
 
-        Compared(Optional<RunningBytes.Running> before, Candidate after) {
+        Compared(Optional<RunningBytes.Running> before, Candidate after, java.util.Set<String> leftAtDefault) {
             this.before = before;
             this.after = after;
+            this.leftAtDefault = java.util.Set.copyOf(leftAtDefault);
+        }
+
+        @Override
+        public java.util.Set<String> fieldsLeftAtDefault() {
+            return leftAtDefault;
         }
 
         @Override

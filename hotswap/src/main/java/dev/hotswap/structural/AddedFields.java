@@ -107,7 +107,9 @@ final class AddedFields {
                     handle = MethodHandles.insertArguments(element, 0, holder, 0);
                 } else {
                     Object defaultValue = fieldType.isPrimitive() ? Array.get(Array.newInstance(fieldType, 1), 0) : null;
-                    FieldStore store = (FieldStore) storage.computeIfAbsent(key, k -> new FieldStore(defaultValue));
+                    Class<?> holder = declaring;
+                    FieldStore store = (FieldStore) storage.computeIfAbsent(key,
+                            k -> new FieldStore(defaultValue, self -> initialize(holder, name, descriptor, self)));
                     handle = (opcode == Opcodes.GETFIELD ? FIELD_GET : FIELD_SET).bindTo(store);
                     if (access.isPresent()) {
                         int modifiers = newestModifiers(declaring, name, descriptor).orElse(0);
@@ -160,6 +162,30 @@ final class AddedFields {
             default -> in.findStaticSetter(declaring, name, fieldType);
         };
         return access.isPresent() ? access.get().receiver(handle, f.getDeclaringClass(), modifiers, isStatic) : handle;
+    }
+
+    /**
+     * Runs the newest version's initializer of an added instance field for an object made before
+     * the swap ({@link FieldInitializers}); {@link FieldStore#NONE} when it has none (or no longer
+     * declares the field so). Reads the published version without the engine's lock.
+     */
+    private Object initialize(Class<?> declaring, String name, String descriptor, Object self) throws Throwable {
+        Managed m = registry.get(declaring);
+        Version current = m == null ? null : m.current;
+        if (current == null || current.model().fields().stream().noneMatch(f -> f.name().equals(name)
+                && f.descriptor().equals(descriptor) && !f.is(Opcodes.ACC_STATIC))) {
+            return FieldStore.NONE;
+        }
+        MethodHandle initializer;
+        try {
+            Class<?> version = current.hidden();
+            MethodHandles.Lookup in = VersionLoader.isVersion(version) ? trusted : trusted.in(version);
+            initializer = in.findStatic(version, FieldInitializers.PREFIX + name,
+                    MethodType.fromMethodDescriptorString(FieldInitializers.DESCRIPTOR, null));
+        } catch (NoSuchMethodException | IllegalAccessException e) {
+            return FieldStore.NONE; // no initializer that can run alone: the default, as the swap said
+        }
+        return initializer.invoke(self);
     }
 
     private java.util.OptionalInt newestModifiers(Class<?> declaring, String name, String descriptor) {

@@ -182,4 +182,17 @@ final class Enums {
                     + " recompile it or restart the program", Kind.ENUM_UPDATE_FAILED));
         }
     }
+
+    /** An enum's constants in declaration order. */
+    static List<String> constants(ClassModel model) {
+        return model.fields().stream().filter(f -> f.is(Opcodes.ACC_ENUM)).map(ClassModel.Member::name).toList();
+    }
+
+    /** The synthetic static array of its own constants that javac gives an enum ({@code $VALUES}). */
+    static Set<String> valuesArrays(ClassModel model) {
+        Set<String> result = new LinkedHashSet<>();
+        model.fields().stream().filter(f -> f.is(Opcodes.ACC_STATIC) && f.is(Opcodes.ACC_SYNTHETIC)
+                && f.descriptor().equals("[L" + model.name() + ";")).forEach(f -> result.add(f.name() + ":" + f.descriptor()));
+        return result;
+    }
 }

@@ -144,17 +144,7 @@ final class TrampolineWriter {
     }
 
     private static void unbox(MethodVisitor mv, Type type) {
-        String box = switch (type.getSort()) {
-            case Type.BOOLEAN -> "java/lang/Boolean";
-            case Type.CHAR -> "java/lang/Character";
-            case Type.BYTE -> "java/lang/Byte";
-            case Type.SHORT -> "java/lang/Short";
-            case Type.INT -> "java/lang/Integer";
-            case Type.LONG -> "java/lang/Long";
-            case Type.FLOAT -> "java/lang/Float";
-            case Type.DOUBLE -> "java/lang/Double";
-            default -> null;
-        };
+        String box = Boxes.of(type);
         if (box == null) {
             mv.visitTypeInsn(Opcodes.CHECKCAST, type.getInternalName());
         } else {

@@ -146,6 +146,7 @@ final class Transaction {
         int generation = registry.generation() + 1;
         boolean inPlaceWorthIt = inPlaceAllowed && engine.redefinesInPlace() && InPlace.worthIt(registry, structural);
         Map<Class<?>, Plan> plans = new HashMap<>();
+        List<Problem> fieldWarnings = new ArrayList<>();
         for (Engine.Structural s : structural) {
             List<String> found = new ArrayList<>();
             boolean isFresh = fresh.containsKey(s.type());
@@ -158,11 +159,12 @@ final class Transaction {
                 ClassModel previous = m.current != null ? m.current.model() : s.running();
                 Set<String> initialize = newStatics(m.loaded, previous, s.next());
                 Set<String> quiet = new HashSet<>(initialize); // added statics, values arrays: not told
-                boolean isEnum = (s.next().access() & Opcodes.ACC_ENUM) != 0 && !constants(previous).equals(constants(s.next()));
+                boolean isEnum = (s.next().access() & Opcodes.ACC_ENUM) != 0
+                        && !Enums.constants(previous).equals(Enums.constants(s.next()));
                 if (isEnum) {
                     // The values array is built anew from the constants: kept ones are the same objects.
-                    initialize.addAll(valuesArrays(s.next()));
-                    quiet.addAll(valuesArrays(s.next()));
+                    initialize.addAll(Enums.valuesArrays(s.next()));
+                    quiet.addAll(Enums.valuesArrays(s.next()));
                 }
                 if (engine.rerunsInitializers()) {
                     // Statics whose initializing code changed, and those computed from them, get new values too.
@@ -178,6 +180,7 @@ final class Transaction {
                 Version version = inPlace.isPresent() ? inPlace.get()
                         : versions.define(m, s.nextBytes(), s.next(), loaded, found, generation, initialize);
                 definingNext = false;
+                fieldWarnings.addAll(FieldInitializers.warnings(s.type().getName(), previous, s.next(), s.nextBytes(), loaded));
                 List<String> constructors = new ArrayList<>(m.addedConstructors);
                 for (ClassModel.Member ctor : s.next().methods()) {
                     if (ctor.name().equals("<init>") && !LoadRewriter.declares(m.loaded, false, "<init>", ctor.descriptor(), false)
@@ -219,7 +222,7 @@ final class Transaction {
             throw new IllegalStateException("injected at " + Stage.VERSIONS, e);
         }
         // ---- commit ----
-        List<Problem> warnings = new ArrayList<>();
+        List<Problem> warnings = new ArrayList<>(fieldWarnings);
         try {
             synchronized (engine) {
                 commit(structural, definitions);
@@ -474,20 +477,6 @@ final class Transaction {
             }
         }
         return true;
-    }
-
-
-    /** An enum's constants in declaration order. */
-    private static List<String> constants(ClassModel model) {
-        return model.fields().stream().filter(f -> f.is(Opcodes.ACC_ENUM)).map(ClassModel.Member::name).toList();
-    }
-
-    /** The synthetic static array of its own constants that javac gives an enum ({@code $VALUES}). */
-    private static Set<String> valuesArrays(ClassModel model) {
-        Set<String> result = new LinkedHashSet<>();
-        model.fields().stream().filter(f -> f.is(Opcodes.ACC_STATIC) && f.is(Opcodes.ACC_SYNTHETIC)
-                && f.descriptor().equals("[L" + model.name() + ";")).forEach(f -> result.add(f.name() + ":" + f.descriptor()));
-        return result;
     }
 
     /** Added static fields of {@code next} that the previous version did not have: their initializers run now. */

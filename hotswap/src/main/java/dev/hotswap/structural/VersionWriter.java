@@ -15,6 +15,7 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.RecordComponentVisitor;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.TypePath;
+import org.objectweb.asm.tree.MethodNode;
 
 /**
  * Writes the hidden class that holds one new version of a class: every method with code
@@ -153,6 +154,14 @@ final class VersionWriter {
                             className, hiddenName, model, loaded, problems, initialize);
                     StaticSlices.code(next, initialize).accept(clinit);
                 }
+                // Added instance fields' initializers, for objects made before the swap (FieldInitializers).
+                for (FieldInitializers.Cut cut : FieldInitializers.cut(next, addedInstanceFields(model, loaded))) {
+                    if (cut.method() != null) {
+                        MethodNode method = cut.method();
+                        method.accept(marked(super.visitMethod(method.access, method.name, method.desc, null, null),
+                                "<init>()V"));
+                    }
+                }
                 super.visitEnd();
             }
 
@@ -166,6 +175,17 @@ final class VersionWriter {
             }
         }, 0);
         return writer.toByteArray();
+    }
+
+    /** The instance fields ({@code name:descriptor}) of {@code model} that the class as loaded lacks: their storage is hotswap's. */
+    static java.util.Set<String> addedInstanceFields(ClassModel model, CodeRewriter.Loaded loaded) {
+        java.util.Set<String> added = new java.util.LinkedHashSet<>();
+        for (ClassModel.Member f : model.fields()) {
+            if (!f.is(Opcodes.ACC_STATIC) && !loaded.hasField(model.name(), f.name(), f.descriptor(), false)) {
+                added.add(f.name() + ":" + f.descriptor());
+            }
+        }
+        return added;
     }
 
     /**

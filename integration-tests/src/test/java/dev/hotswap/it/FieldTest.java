@@ -10,9 +10,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Fields added by a swap: objects made before keep every old field and see the new one at its
- * default (its initializer does not run for them); new objects run the new initializers; an added
- * static field gets its initializer, other statics keep their values.
+ * Fields added by a swap: objects made before keep every old field and get the new one from its
+ * initializer at their first read, when it is one expression of constants, statics and
+ * {@code this} (a lambda too); else they read it at its default, and the swap says so; new
+ * objects run the new initializers; an added static field gets its initializer, other statics
+ * keep their values.
  */
 class FieldTest {
     @TempDir
@@ -53,18 +55,24 @@ class FieldTest {
                 private String owner = "nobody";
                 private int visits;
                 private long big = 7;
-                public Account(int balance) { this.balance = balance; opened++; }
+                private final java.util.function.Supplier<String> greet = () -> "hi " + amount();
+                private final List<String> tags = new ArrayList<>(List.of("a", "b"));
+                private final String mood = amount() > 5 ? "rich" : "poor";
+                private final int twice;
+                public Account(int balance) { this.balance = balance; this.twice = balance * 2; opened++; }
+                int amount() { return balance; }
                 public static String show(Account a) {
                     a.visits++;
                     log.add("seen");
                     return "v2 balance=" + a.balance + " owner=" + a.owner + " visits=" + a.visits + " big=" + a.big
-                            + " log=" + (log.size() > 0) + " opened=" + (opened > 2);
+                            + " log=" + (log.size() > 0) + " opened=" + (opened > 2) + " greet=" + a.greet.get()
+                            + " tags=" + a.tags + " mood=" + a.mood + " twice=" + a.twice;
                 }
             }
             """;
 
     @Test
-    void fieldsAddedKeepOldStateAndStartAtDefaults() throws Exception {
+    void fieldsAddedKeepOldStateAndGetTheirInitializersAtFirstRead() throws Exception {
         Path classes = dir.resolve("classes");
         Map<String, String> all = new LinkedHashMap<>();
         all.put("app.Main", MAIN);
@@ -74,11 +82,20 @@ class FieldTest {
             child.await("old[v1 balance=10] new[v1 balance=5]");
             Javac.compile(classes, Map.of("app.Account", V2), classes);
             String line = child.await("old[v2");
-            // The old object: its balance kept, the new fields at 0 / null (their initializers do not run for it).
-            assertThat(line).contains("old[v2 balance=10 owner=null visits=1 big=0 log=true opened=true]");
+            // The old object: its balance kept; the new fields from their initializers, run for it at its
+            // first read (the lambda captures it); those whose code cannot run alone at 0 / null.
+            assertThat(line).contains("old[v2 balance=10 owner=nobody visits=1 big=7 log=true opened=true greet=hi 10"
+                    + " tags=[a, b] mood=null twice=0]");
             // A new object runs the new constructor with the new initializers.
-            assertThat(line).contains("new[v2 balance=5 owner=nobody visits=1 big=7 log=true opened=true]");
-            child.await("old[v2 balance=10 owner=null visits=5 ");
+            assertThat(line).contains("new[v2 balance=5 owner=nobody visits=1 big=7 log=true opened=true greet=hi 5"
+                    + " tags=[a, b] mood=poor twice=10]");
+            child.await("old[v2 balance=10 owner=nobody visits=5 ");
+            // Said once, naming each field left at its default and why.
+            String reloaded = child.await("hotswap: reloaded 1 class");
+            assertThat(child.output()).contains("read the added field mood as 0, null, false: its initializer has branches")
+                    .contains("read the added field twice as 0, null, false: the constructor sets it from its parameters")
+                    .doesNotContain("field owner as").doesNotContain("field greet as").doesNotContain("field visits as");
+            assertThat(reloaded).contains("app.Account");
             assertThat(child.output()).doesNotContain("not reloaded").doesNotContain("reload failed")
                     .doesNotContain("Exception");
         }
@@ -134,12 +151,12 @@ class FieldTest {
         try (ChildJvm child = ChildJvm.withAgent(dir, classes)) {
             child.await(" v1 reader=points3 end");
             Javac.compile(classes, Map.of("app.Card", card("public String owner = \"me\";", "\"v2 \" + owner")), classes);
-            // The object made before: its new field at null; the stale reader fails as after a fresh compile.
-            child.await(" v2 null reader=NoSuchFieldError@app.Reader.read end");
-            Javac.compile(classes, Map.of("app.Card", card("public int points = 3;", "\"v3\"")), classes);
-            // Back: a new field (scenario 20, as DCEVM and a fresh class would have it), at 0 for the
-            // object made before; never the value the loaded field still holds.
-            child.await(" v3 reader=points0 end");
+            // The object made before: its new field from its initializer; the stale reader fails as after a fresh compile.
+            child.await(" v2 me reader=NoSuchFieldError@app.Reader.read end");
+            Javac.compile(classes, Map.of("app.Card", card("public int points = 4;", "\"v3\"")), classes);
+            // Back: a new field (scenario 20, as DCEVM and a fresh class would have it), from its new
+            // initializer for the object made before; never the value the loaded field still holds (3).
+            child.await(" v3 reader=points4 end");
             assertThat(child.output()).doesNotContain("not reloaded").doesNotContain("reload failed");
         }
     }

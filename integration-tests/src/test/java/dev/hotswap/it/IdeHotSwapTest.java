@@ -137,8 +137,8 @@ class IdeHotSwapTest {
                 byte[] v4 = compiled(V4_FIELD_AND_LAMBDA);
                 ide.hotSwap(Map.of("app.Worker", v4), how);
                 Files.write(classes.resolve("app/Worker.class"), v4);
-                // The object was made before: the added field is null for it.
-                child.awaitAfter(from, " bonus=true null doubled=true Worker#");
+                // The object was made before: the added field gets its initializer at its first read.
+                child.awaitAfter(from, " bonus=true labelled doubled=true Worker#");
                 // The build first, then the IDE's HotSwap of the same bytes: nothing more to do.
                 byte[] v5 = compiled(V5_BODY);
                 from = child.mark();
@@ -164,7 +164,7 @@ class IdeHotSwapTest {
             int from = child.mark();
             Javac.compileWith(List.of("-g"), classes, Map.of("app.Worker", V7_BUILD), classes);
             child.awaitAfter(from, "tick v7 ");
-            child.awaitAfter(from, " null more=7 Worker#");
+            child.awaitAfter(from, " labelled more=7 Worker#");
             assertThat(child.output()).doesNotContain("internal error").doesNotContain("\tat ");
         }
     }

@@ -280,6 +280,8 @@ final class SpringApp {
                         private Labels more;
                         @Value("${shop.currency:EUR}")
                         private String currency;
+                        private final java.util.function.Function<String, String> shout = s -> s.toUpperCase() + "!";
+                        private final StringBuilder seen = new StringBuilder("seen");
                     """);
         }
         b.append("""
@@ -328,6 +330,11 @@ final class SpringApp {
                         public String currency() {
                             hits++;
                             return currency + "/" + more.label("b");
+                        }
+                        @GetMapping("/shout")
+                        public String shout() {
+                            hits++;
+                            return shout.apply(currency.toLowerCase()) + seen;
                         }
                     """);
         }

@@ -104,9 +104,14 @@ class SpringTest {
             assertThat(get("/banner")).isEqualTo("welcome");
             count();
 
-            // 5. An @Autowired field and a @Value field added to the controller: injected in place.
+            // 5. An @Autowired field and a @Value field added to the controller: injected in place; fields with
+            // initializers (a lambda, a new object) added too: the bean made before gets them at its first read.
+            int before5 = child.mark();
             edit(child, classes, compileWith, Map.of("shop.ShopController", SpringApp.controller(5)));
             awaitBody("/currency", b -> b.startsWith("EUR/EUR:b:"));
+            assertThat(get("/shout")).isEqualTo("EUR!seen");
+            assertThat(child.output().lines().skip(before5).toList()).noneMatch(l -> l.contains("read the added field")
+                    || l.contains("made anew"));
             count();
 
             // 6. A constructor parameter added to a service, stored in a new field: injected in place, its count kept.

@@ -41,12 +41,17 @@ final class Constructors {
         this.beans = beans;
     }
 
-    /** Brings bean {@code name} of {@code type} up to date with its new constructor; the warnings. */
-    List<Reason> follow(String name, Class<?> type) throws Exception {
+    /**
+     * Brings bean {@code name} of {@code type} up to date with its new constructor; the warnings.
+     * In place only when every field the swap left at its default for objects made before
+     * ({@code leftAtDefault}) is one the constructor stores a parameter in, which Spring fills.
+     */
+    List<Reason> follow(String name, Class<?> type, Set<String> leftAtDefault) throws Exception {
         Optional<Constructor<?>> constructor = injecting(type, name);
         Optional<ConstructorCode> code = constructor.flatMap(c -> classFile(type).flatMap(bytes -> ConstructorCode.read(bytes,
                 MethodType.methodType(void.class, c.getParameterTypes()).toMethodDescriptorString())));
-        if (constructor.isPresent() && code.isPresent() && code.get().onlyAssigns()) {
+        boolean filledInPlace = code.isPresent() && code.get().fieldOfParameter().values().containsAll(leftAtDefault);
+        if (constructor.isPresent() && code.isPresent() && code.get().onlyAssigns() && filledInPlace) {
             inPlace(name, type, constructor.get(), code.get());
             return List.of();
         }
@@ -75,7 +80,9 @@ final class Constructors {
             }
         });
         String why = constructor.isEmpty() ? "Spring has no one constructor to inject"
-                : code.isEmpty() ? "its class file could not be read" : "its constructor does more than store its parameters";
+                : code.isEmpty() ? "its class file could not be read"
+                : !code.get().onlyAssigns() ? "its constructor does more than store its parameters"
+                : "its constructor sets " + String.join(", ", leftAtDefault) + " in a way that cannot run for the old instance";
         return List.of(new Reason(type.getName(), "", "bean '" + name + "' was made anew for its changed constructor (" + why
                 + ")" + (carried.isEmpty() ? "" : "; carried over from the old instance: " + String.join(", ", carried))
                 + (afresh.isEmpty() ? "" : "; starting afresh: " + String.join(", ", afresh))

@@ -163,8 +163,11 @@ public final class SpringFollower implements Integration {
             try {
                 Object bean = factory.getSingleton(name);
                 beans.forget(name, Beans.userClass(bean));
-                List<Reason> remade = constructorChanged(c) ? new Constructors(factory, beans).follow(name, c.type()) : List.of();
+                List<Reason> remade = constructorChanged(c) ? new Constructors(factory, beans).follow(name, c.type(), c.facts().fieldsLeftAtDefault()) : List.of();
                 warnings.addAll(remade);
+                if (constructorChanged(c)) {
+                    taken.add(type); // the bean has its new constructor's fields: filled in place, or made anew
+                }
                 boolean newInjectionPoints = c.annotationsChanged() || c.changes().stream().anyMatch(x ->
                         x.kind() == Change.Kind.FIELD_ADDED || x.kind() == Change.Kind.FIELD_TYPE_CHANGED);
                 if (remade.isEmpty() && newInjectionPoints) {
