@@ -234,6 +234,38 @@ class JpaTest {
         }
     }
 
+    /**
+     * An in-memory database whose schema its {@code schema.sql} makes ({@code ddl-auto=none}, as
+     * PetClinic has it): what the new mapping adds is added to it, the rows kept, and said.
+     */
+    @ParameterizedTest
+    @EnumSource(DataBoot.class)
+    void anInMemoryDatabaseWithNoSchemaActionGetsTheNewColumns(DataBoot boot) throws Exception {
+        Path classes = dir.resolve("classes");
+        Path[] compileWith = compileWith(boot, classes);
+        Files.createDirectories(classes);
+        Files.writeString(classes.resolve("schema.sql"), """
+                create sequence owner_seq start with 1 increment by 50;
+                create table owner (id bigint not null, name varchar(255), primary key (id));
+                """);
+        try (ChildJvm child = start(boot, classes, compileWith, "--spring.jpa.hibernate.ddl-auto=none")) {
+            try {
+                web = new Http(child);
+                String ann = web.get("/owners/new?name=ann");
+                int mark = child.mark();
+                edit(classes, compileWith, Map.of("pets.Owner", owner(true), "pets.OwnerController", controller(1)));
+                assertThat(child.awaitAfter(mark, "built again")).contains("in-memory database, schema action 'none'")
+                        .contains("added to it as the mapping needs");
+                assertThat(web.get("/owners/" + ann)).as("the row kept, the new column there").isEqualTo("ann/null");
+                assertThat(child.linesMatching(l -> l.startsWith("hotswap:"))).noneMatch(l -> l.contains("could not")
+                        || l.contains("lacks"));
+                assertThat(child.output()).doesNotContain("internal error");
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\nthe app's output:\n" + child.output(), e);
+            }
+        }
+    }
+
     private static Path[] compileWith(DataBoot boot, Path classes) throws Exception {
         List<Path> jars = boot.jars();
         assertThat(jars).as("the data app's jars (build integration-tests/%s first)", boot == DataBoot.V3_5 ? "data3-jars" : "data4-jars")

@@ -34,7 +34,8 @@ import org.springframework.util.ClassUtils;
  * the new native factory; the old one is closed 30 s later, once requests in flight on it are done.
  * The schema is never dropped: a unit that creates or updates its schema is built again with
  * {@code update}, of which only what adds runs (new tables and columns; {@link SchemaAdditions});
- * one that validates or leaves the schema alone is built without touching it, and a warning names
+ * so is one on an in-memory database with no schema action (its {@code schema.sql} makes the schema
+ * anew at each start); one that validates or leaves the schema alone is built without touching it, and a warning names
  * what the database lacks. Spring Data's mapping context and repositories, made from the old
  * metamodel, are made anew and every bean holding them gets the new ones; a new repository
  * interface is registered as Spring Data registers one. If the unit cannot be built again, the old
@@ -149,7 +150,10 @@ final class Jpa {
         Map<String, Object> settings = new HashMap<>(unit.getJpaPropertyMap());
         String configured = String.valueOf(OTHER_ACTIONS.stream().limit(2).map(settings::get).filter(v -> v != null)
                 .findFirst().orElse(settings.getOrDefault(ACTION, "none"))).trim().toLowerCase(java.util.Locale.ROOT);
-        boolean owns = OWNS_SCHEMA.contains(configured);
+        // An in-memory database with no schema action (its schema.sql ran at start, and runs again at the next):
+        // what the new mapping adds is added, as the edited schema.sql would have it; nothing else changes.
+        boolean inMemory = configured.equals("none") && inMemory(unit.getDataSource());
+        boolean owns = OWNS_SCHEMA.contains(configured) || inMemory;
         Object fresh;
         List<String> left = new ArrayList<>();
         try {
@@ -189,9 +193,25 @@ final class Jpa {
             });
         }
         return "JPA persistence unit '" + unit.getPersistenceUnitName() + "' built again by Hibernate" + (!owns
-                ? " (schema untouched)" : left.isEmpty() ? " (schema updated: new tables and columns added, nothing dropped)"
+                ? " (schema untouched)" : inMemory ? " (in-memory database, schema action 'none': new tables and columns"
+                + " added to it as the mapping needs, nothing dropped" + (left.isEmpty() ? "" : "; not run: " + String.join("; ", left))
+                + "; the next start makes its schema from schema.sql)"
+                : left.isEmpty() ? " (schema updated: new tables and columns added, nothing dropped)"
                 : " (schema updated: new tables and columns added; existing columns and keys left as they are, not run: "
                 + String.join("; ", left) + ")");
+    }
+
+    /** Whether {@code dataSource} is an in-memory database (H2, HSQLDB, Derby), whose schema lives as long as the program. */
+    private static boolean inMemory(javax.sql.DataSource dataSource) {
+        if (dataSource == null) {
+            return false;
+        }
+        try (java.sql.Connection connection = dataSource.getConnection()) {
+            String url = String.valueOf(connection.getMetaData().getURL()).toLowerCase(java.util.Locale.ROOT);
+            return url.startsWith("jdbc:h2:mem:") || url.startsWith("jdbc:hsqldb:mem:") || url.startsWith("jdbc:derby:memory:");
+        } catch (java.sql.SQLException | RuntimeException e) {
+            return false; // cannot tell: the schema is left alone, as configured
+        }
     }
 
     private static void onOwnThread(Runnable task) {
