@@ -292,8 +292,8 @@ public final class Attacher {
         main.putValue("Can-Retransform-Classes", "true");
         Path jar = Files.createTempFile("hotswap-agent", ".jar");
         jar.toFile().deleteOnExit();
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream ignored = new JarOutputStream(out, manifest)) {
-            // the manifest is the whole jar
+        try (OutputStream out = Files.newOutputStream(jar)) {
+            new JarOutputStream(out, manifest).close(); // the manifest is the whole jar
         }
         return jar;
     }

@@ -387,7 +387,7 @@ public record ClassModel(
                 }
                 mix(Opcodes.LDC);
                 mix(value.getClass().hashCode());
-                mix((Object) value);
+                mix(value);
             }
 
             @Override

@@ -40,7 +40,6 @@ public final class ConstantPool {
         return end > 0 && end + 4 <= bytes.length ? className(u2(bytes, end + 2)) : Optional.empty();
     }
 
-    /** The constant pool of {@code bytes}, or an empty one when they are not a class file that far. */
     /**
      * Where each constant of a class file begins (its tag), by index, 0 for the unusable slot after
      * a long or double; the last element is where the pool ends. For readers of raw class files.
@@ -139,6 +138,7 @@ public final class ConstantPool {
         return true;
     }
 
+    /** The constant pool of {@code bytes}, or an empty one when they are not a class file that far. */
     public static ConstantPool of(byte[] bytes) {
         return read(bytes).orElse(EMPTY);
     }

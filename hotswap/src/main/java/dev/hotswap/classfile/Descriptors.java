@@ -13,6 +13,8 @@ final class Descriptors {
 
     /** A class file whose names or descriptors break the grammar: reported as such, never as our own failure. */
     static final class Malformed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         Malformed(String message) {
             super(message, null, false, false);
         }

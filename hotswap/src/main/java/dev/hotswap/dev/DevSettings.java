@@ -55,6 +55,8 @@ public record DevSettings(String mainClass, List<Path> classPath, List<Path> sou
 
     /** A bad command line, said in one sentence. */
     public static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
         public UsageException(String message) {
             super(message);
         }

@@ -35,12 +35,12 @@ final class Bridges {
     /** Per loader: the bridge's internal name, or empty when the loader sees our {@link Link}. */
     private final Map<ClassLoader, Optional<String>> byLoader = Collections.synchronizedMap(new WeakHashMap<>());
 
-    /** True for the name of a bridge class ({@code Class.getName()} form). */
     /** True for the internal name of a bridge class ({@code pkg/hotswap$Linker}). */
     static boolean isBridgeName(String internalName) {
         return internalName.equals(SIMPLE_NAME) || internalName.endsWith("/" + SIMPLE_NAME);
     }
 
+    /** True for the name of a bridge class ({@code Class.getName()} form). */
     static boolean isBridge(String className) {
         return className.equals(SIMPLE_NAME) || className.endsWith("." + SIMPLE_NAME);
     }
@@ -84,7 +84,7 @@ final class Bridges {
         }
         ClassReader reader = new ClassReader(bytes);
         ClassWriter writer = new ClassWriter(reader, 0);
-        reader.accept(new ClassRemapper(writer, new SimpleRemapper(LINKER, bridge.get())), 0);
+        reader.accept(new ClassRemapper(writer, new SimpleRemapper(Opcodes.ASM9, LINKER, bridge.get())), 0);
         return writer.toByteArray();
     }
 

@@ -88,8 +88,10 @@ public final class Engine {
             }
         }
 
-        /** The batch went in; {@code warnings} name what did not follow. */
-        /** {@code reinitialized}: the statics given new values by their changed initializers, {@code app.Rules.P}. */
+        /**
+         * The batch went in; {@code warnings} name what did not follow, {@code reinitialized} the
+         * statics given new values by their changed initializers ({@code app.Rules.P}).
+         */
         record Applied(List<Problem> warnings, List<String> reinitialized) implements Result {
             public Applied {
                 warnings = List.copyOf(warnings);
@@ -104,6 +106,8 @@ public final class Engine {
 
     /** The JVM refused the batch's one {@code redefineClasses} call: nothing was applied. */
     public static final class CommitFailed extends Exception {
+        private static final long serialVersionUID = 1L;
+
         /** The refused call redefined versions in place: the batch may go in with new versions instead. */
         final boolean inPlace;
 
@@ -239,12 +243,6 @@ public final class Engine {
     }
 
     /**
-     * Whether new versions are ordinary classes of their host's name, each in a loader of its own
-     * ({@link Relocator}), which debuggers, JFR and stack walkers see; else hidden nestmates.
-     *
-     * @param sayFallbacks whether a version that has to be hidden after all is said in a line
-     */
-    /**
      * Whether a changed static initializer runs again for the statics whose initializing code
      * changed ({@link StaticSlices}); on unless the session says {@code statics=keep}.
      */
@@ -267,6 +265,12 @@ public final class Engine {
         return StaticSlices.changed(previous, next);
     }
 
+    /**
+     * Whether new versions are ordinary classes of their host's name, each in a loader of its own
+     * ({@link Relocator}), which debuggers, JFR and stack walkers see; else hidden nestmates.
+     *
+     * @param sayFallbacks whether a version that has to be hidden after all is said in a line
+     */
     public void namedVersions(boolean named, boolean sayFallbacks) {
         this.named = named;
         this.sayFallbacks = sayFallbacks;
@@ -373,12 +377,12 @@ public final class Engine {
         return npes;
     }
 
-    /** Tells {@code listener} of the classes whose shape a batch changed, as it publishes them (under the engine's lock). */
     /** Who routes added methods to receivers the engine does not manage ({@link Receivers}). */
     public void receivers(Receivers receivers) {
         sites.receivers(receivers);
     }
 
+    /** Tells {@code listener} of the classes whose shape a batch changed, as it publishes them (under the engine's lock). */
     public void onReshape(Consumer<java.util.Collection<Class<?>>> listener) {
         this.reshaped = listener;
     }
@@ -480,7 +484,7 @@ public final class Engine {
         }
         org.objectweb.asm.ClassWriter writer = new org.objectweb.asm.ClassWriter(0);
         reader.accept(new org.objectweb.asm.commons.ClassRemapper(writer,
-                new org.objectweb.asm.commons.SimpleRemapper(names)), 0);
+                new org.objectweb.asm.commons.SimpleRemapper(org.objectweb.asm.Opcodes.ASM9, names)), 0);
         return writer.toByteArray();
     }
 
