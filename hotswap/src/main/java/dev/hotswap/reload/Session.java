@@ -184,6 +184,8 @@ public final class Session implements AutoCloseable {
             pipeline.completeExceptionally(e);
             return;
         }
+        // What the configuration files hold now, before any batch: a build that writes them again unchanged is not told.
+        parts.debouncer().runLater(parts.reloader()::snapshotResourceFiles, Duration.ZERO);
         // Said once the folders are watched: the first walk runs on the watcher's thread.
         parts.watcher().start(() -> {
             frameworks.startedLate(instrumentation.getAllLoadedClasses());

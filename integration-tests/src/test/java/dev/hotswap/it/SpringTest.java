@@ -77,9 +77,14 @@ class SpringTest {
             assertThat(get("/items")).isEqualTo("{\"name\":\"pen\"}");
             count();
 
-            // 1. A body: the new text.
+            // 1. A body: the new text. The build copies application.properties again, unchanged: nothing to tell of it.
+            int before1 = child.mark();
+            Files.writeString(classes.resolve("application.properties"), SpringApp.PROPERTIES_V1);
             edit(child, classes, compileWith, Map.of("shop.ShopController", SpringApp.controller(1)));
             awaitBody("/hello", "hello v2"::equals);
+            assertThat(child.awaitAfter(before1, "hotswap: reloaded")).contains("shop.ShopController");
+            assertThat(child.output().lines().skip(before1).filter(l -> l.startsWith("hotswap:")).toList())
+                    .noneMatch(l -> l.contains("application.properties"));
             count();
 
             // 2. A field and its getter and setter added to a DTO: Jackson's mapper (made at start-up) writes and reads it.
