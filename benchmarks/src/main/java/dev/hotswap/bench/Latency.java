@@ -13,6 +13,12 @@ import java.util.List;
  * bare {@code redefineClasses} of the same bytes, called directly in the child).
  */
 final class Latency {
+    /**
+     * A person's pace: the first edit a second after the program is ready (its start-up over, as
+     * one looks at a program before editing it), then one save a second. A swap is timed alone,
+     * never queued behind the one before.
+     */
+    static final long PACE_MS = 1000;
     private final Path hotswapJar;
     private final Path benchJar;
     private final Path work;
@@ -62,12 +68,13 @@ final class Latency {
         try (Child child = Child.start(List.of("-javaagent:" + hotswapJar + "=verbosity=quiet," + options,
                 "-cp", dir + File.pathSeparator + benchJar, ProbeMain.class.getName()))) {
             child.expect("ready " + n);
+            Thread.sleep(PACE_MS);
             for (int k = 2; k < swaps + 2; k++) {
                 writeVersion(dir, probes, k, structural);
                 long closed = System.nanoTime();
                 String seen = child.expect("seen " + (n * k) + " ");
                 millis.add((Long.parseLong(seen.split(" ")[2]) - closed) / 1e6);
-                Thread.sleep(30); // let the watcher settle: each swap is its own compile
+                Thread.sleep(PACE_MS); // each swap its own compile
             }
         }
         return Stats.of(millis);
@@ -81,6 +88,7 @@ final class Latency {
         try (Child child = Child.start(List.of("-javaagent:" + benchJar,
                 "-cp", dir + File.pathSeparator + benchJar, ProbeMain.class.getName()))) {
             child.expect("ready " + n);
+            Thread.sleep(PACE_MS);
             for (int k = 2; k < swaps + 2; k++) {
                 Path stage = Files.createDirectories(work.resolve("floor-stage-" + n + "-" + k));
                 writeVersion(stage, probes, k);
@@ -99,6 +107,7 @@ final class Latency {
                     }
                 }
                 millis.add((Long.parseLong(seen.split(" ")[2]) - Long.parseLong(redefined.split(" ")[1])) / 1e6);
+                Thread.sleep(PACE_MS); // at the pace of the rows it is the floor of
             }
         }
         return Stats.of(millis);

@@ -49,6 +49,7 @@ final class OneClass {
         try (Child child = Child.start(List.of("-Dhotswap.timings=true", "-javaagent:" + hotswapJar + "=verbosity=quiet",
                 "-cp", dir + File.pathSeparator + benchJar, ProbeMain.class.getName()))) {
             child.expect("ready 1");
+            Thread.sleep(Latency.PACE_MS);
             for (int k = 2; k < swaps + 2; k++) {
                 Files.write(dir.resolve("P0.class"), ClassGen.probe("P0", k));
                 long closed = System.nanoTime();
@@ -67,7 +68,7 @@ final class OneClass {
                 }
                 result.get("e2e").add((Long.parseLong(seen.split(" ")[2]) - closed) / 1e6);
                 parse(timings, result);
-                Thread.sleep(30); // each swap its own compile
+                Thread.sleep(Latency.PACE_MS); // each swap its own compile, at a person's pace
             }
         }
         return result;
@@ -91,12 +92,13 @@ final class OneClass {
         try (Child child = Child.start(List.of("-javaagent:" + hotswapJar + "=verbosity=quiet",
                 "-cp", dir + File.pathSeparator + benchJar, TickMain.class.getName()))) {
             child.expect("tick 1 ");
+            Thread.sleep(Latency.PACE_MS);
             for (int k = 2; k < swaps + 2; k++) {
                 Files.write(dir.resolve("P0.class"), ClassGen.probe("P0", k));
                 long closed = System.nanoTime();
                 String seen = child.expect("tick " + k + " ");
                 millis.add((Long.parseLong(seen.split(" ")[2]) - closed) / 1e6);
-                Thread.sleep(30);
+                Thread.sleep(Latency.PACE_MS);
             }
         }
         return Stats.of(millis);
