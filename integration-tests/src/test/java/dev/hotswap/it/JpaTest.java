@@ -255,7 +255,7 @@ class JpaTest {
                 int mark = child.mark();
                 edit(classes, compileWith, Map.of("pets.Owner", owner(true), "pets.OwnerController", controller(1)));
                 assertThat(child.awaitAfter(mark, "built again")).contains("in-memory database, schema action 'none'")
-                        .contains("added to it as the mapping needs");
+                        .contains("added to it as the mapping needs; added: ").containsIgnoringCase("telephone");
                 assertThat(web.get("/owners/" + ann)).as("the row kept, the new column there").isEqualTo("ann/null");
                 assertThat(child.linesMatching(l -> l.startsWith("hotswap:"))).noneMatch(l -> l.contains("could not")
                         || l.contains("lacks"));

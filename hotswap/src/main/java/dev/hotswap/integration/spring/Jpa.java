@@ -156,12 +156,13 @@ final class Jpa {
         boolean owns = OWNS_SCHEMA.contains(configured) || inMemory;
         Object fresh;
         List<String> left = new ArrayList<>();
+        List<String> ran = new ArrayList<>();
         try {
             if (owns) {
-                fresh = build(unit, info, settings, "update", left);
+                fresh = build(unit, info, settings, "update", left, ran);
             } else {
                 try {
-                    fresh = build(unit, info, settings, "validate", left);
+                    fresh = build(unit, info, settings, "validate", left, ran);
                 } catch (Exception x) {
                     String lacks = schemaProblem(x);
                     if (lacks == null) {
@@ -170,7 +171,7 @@ final class Jpa {
                     warnings.add(new Reason(classes.get(0).getName(), "", "the database lacks what the new mapping needs: "
                             + lacks + " (schema action '" + configured + "': hotswap changes no schema then); until then"
                             + " Hibernate's statements that need it fail", Kind.FRAMEWORK_NOT_FOLLOWED));
-                    fresh = build(unit, info, settings, "none", left);
+                    fresh = build(unit, info, settings, "none", left, ran);
                 }
             }
         } catch (Exception | LinkageError x) {
@@ -192,13 +193,24 @@ final class Jpa {
                 }
             });
         }
+        String additions = (ran.isEmpty() ? "nothing to add" : "added: " + String.join("; ", ran))
+                + (left.isEmpty() ? ", nothing dropped" : "; existing columns and keys left as they are, not run: " + shortList(left));
         return "JPA persistence unit '" + unit.getPersistenceUnitName() + "' built again by Hibernate" + (!owns
-                ? " (schema untouched)" : inMemory ? " (in-memory database, schema action 'none': new tables and columns"
-                + " added to it as the mapping needs, nothing dropped" + (left.isEmpty() ? "" : "; not run: " + String.join("; ", left))
-                + "; the next start makes its schema from schema.sql)"
-                : left.isEmpty() ? " (schema updated: new tables and columns added, nothing dropped)"
-                : " (schema updated: new tables and columns added; existing columns and keys left as they are, not run: "
-                + String.join("; ", left) + ")");
+                ? " (schema untouched)" : inMemory ? " (in-memory database, schema action 'none': added to it as the mapping"
+                + " needs; " + additions + "; the next start makes its schema from schema.sql)"
+                : " (schema updated: " + additions + ")");
+    }
+
+    /** Up to three statements, and how many more: what an edit did not cause (a schema.sql's own types) is not repeated at length. */
+    private static String shortList(List<String> statements) {
+        return String.join("; ", statements.subList(0, Math.min(3, statements.size())))
+                + (statements.size() > 3 ? " and " + (statements.size() - 3) + " more" : "");
+    }
+
+    private static void onOwnThread(Runnable task) {
+        Thread thread = new Thread(task, "hotswap-jpa-close");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     /** Whether {@code dataSource} is an in-memory database (H2, HSQLDB, Derby), whose schema lives as long as the program. */
@@ -214,18 +226,12 @@ final class Jpa {
         }
     }
 
-    private static void onOwnThread(Runnable task) {
-        Thread thread = new Thread(task, "hotswap-jpa-close");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
     /**
      * A native factory for the unit with {@code action} as schema action; an update only adds
-     * ({@link SchemaAdditions}), and what it left out goes into {@code left}.
+     * ({@link SchemaAdditions}): what it ran goes into {@code ran}, what it left out into {@code left}.
      */
     private Object build(LocalContainerEntityManagerFactoryBean unit, Object info, Map<String, Object> settings,
-                         String action, List<String> left) throws Exception {
+                         String action, List<String> left, List<String> ran) throws Exception {
         Map<String, Object> map = new HashMap<>(settings);
         OTHER_ACTIONS.forEach(map::remove);
         map.put(ACTION, action);
@@ -238,7 +244,10 @@ final class Jpa {
         Optional<SchemaAdditions> additions = action.equals("update")
                 ? SchemaAdditions.install(map, unit.getDataSource(), provider.getClass().getClassLoader()) : Optional.empty();
         Object emf = jpa("jakarta.persistence.spi.PersistenceProvider", "createContainerEntityManagerFactory", provider, info, map);
-        additions.ifPresent(a -> left.addAll(a.left()));
+        additions.ifPresent(a -> {
+            left.addAll(a.left());
+            ran.addAll(a.ran());
+        });
         try {
             Class<?> emfType = api("jakarta.persistence.EntityManagerFactory");
             Internals.call(unit, LocalContainerEntityManagerFactoryBean.class, "postProcessEntityManagerFactory",

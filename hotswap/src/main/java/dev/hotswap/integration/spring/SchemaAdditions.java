@@ -34,6 +34,7 @@ final class SchemaAdditions implements InvocationHandler {
     private final DataSource dataSource;
     private final Class<?> acceptanceFailure;
     private final List<String> left = new ArrayList<>();
+    private final List<String> ran = new ArrayList<>();
     private Connection connection;
 
     private SchemaAdditions(DataSource dataSource, Class<?> acceptanceFailure) {
@@ -81,6 +82,13 @@ final class SchemaAdditions implements InvocationHandler {
             return alter.group(1).toLowerCase(Locale.ROOT).equals("add");
         }
         return !DROP.matcher(sql).matches();
+    }
+
+    /** The statements run, as Hibernate wrote them. */
+    List<String> ran() {
+        synchronized (left) {
+            return List.copyOf(ran);
+        }
     }
 
     /** The statements left out, as Hibernate wrote them. */
@@ -137,6 +145,9 @@ final class SchemaAdditions implements InvocationHandler {
         }
         try (Statement statement = connection.createStatement()) {
             statement.execute(sql);
+            synchronized (left) {
+                ran.add(sql.strip());
+            }
         } catch (SQLException e) {
             // as Hibernate's own target reports it: its exception handler logs it and goes on
             throw (Exception) acceptanceFailure.getConstructor(String.class, Throwable.class)
