@@ -139,7 +139,7 @@ public final class Bench {
         md.append("\n## 1. Swap latency\n\n")
                 .append("From the last `.class` file closed on disk to the running program's first output showing the new ")
                 .append("behaviour (the child polls every 20 µs). ").append(samples())
-                .append(" swaps per row, at a person's pace: the first a second after the program is ready, then one a ")
+                .append(" swaps per row, at a person's pace: the first two seconds after the program is ready, then one a ")
                 .append("second (the first swap of a session is then the slowest, hotswap's own code running for the first ")
                 .append("time; it is in the max column). By default hotswap swaps a burst of class files once no file has arrived for 3 ms ")
                 .append("and the files are a complete compile (each parses; every class and member their code names in the ")

@@ -49,7 +49,7 @@ final class OneClass {
         try (Child child = Child.start(List.of("-Dhotswap.timings=true", "-javaagent:" + hotswapJar + "=verbosity=quiet",
                 "-cp", dir + File.pathSeparator + benchJar, ProbeMain.class.getName()))) {
             child.expect("ready 1");
-            Thread.sleep(Latency.PACE_MS);
+            Thread.sleep(Latency.FIRST_EDIT_MS);
             for (int k = 2; k < swaps + 2; k++) {
                 Files.write(dir.resolve("P0.class"), ClassGen.probe("P0", k));
                 long closed = System.nanoTime();
@@ -92,7 +92,7 @@ final class OneClass {
         try (Child child = Child.start(List.of("-javaagent:" + hotswapJar + "=verbosity=quiet",
                 "-cp", dir + File.pathSeparator + benchJar, TickMain.class.getName()))) {
             child.expect("tick 1 ");
-            Thread.sleep(Latency.PACE_MS);
+            Thread.sleep(Latency.FIRST_EDIT_MS);
             for (int k = 2; k < swaps + 2; k++) {
                 Files.write(dir.resolve("P0.class"), ClassGen.probe("P0", k));
                 long closed = System.nanoTime();
