@@ -52,7 +52,11 @@ public final class Entry implements Core, Links {
             kept = instrumentation;
         }
         if (!HotswapAgent.LIBRARY.equals(arguments)) {
-            Sessions.startOnce(kept, Options.parse(arguments, System.getProperties()));
+            try {
+                Sessions.startOnce(kept, Options.parse(arguments, System.getProperties()));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
     }
 

@@ -29,24 +29,7 @@ final class EngineSlot {
      * and a redefinition keeps its old constant pool for good.
      */
     boolean takesBodies(Class<?> type) {
-        int plain = redefinitions.get(type).get();
-        return shape.get().enginesBodies() || plain >= (rehearsed ? PLAIN_REDEFINITIONS : PLAIN_REDEFINITIONS_UNREHEARSED);
-    }
-
-    /**
-     * Until the engine has rehearsed its first take ({@link #warmUp}, once the reload thread is idle),
-     * the JVM's redefinition goes on taking a class's bodies some more times: a take before it costs
-     * 60-130 ms, after it 25-30 ms (a program polling, 2 cores). Few enough for Metaspace to stay bounded.
-     */
-    static final int PLAIN_REDEFINITIONS_UNREHEARSED = 16;
-
-    /** Whether the engine has rehearsed its first take of a class on a probe of hotswap's own. */
-    private volatile boolean rehearsed;
-
-    /** Makes the engine if need be and rehearses its first take ({@link dev.hotswap.structural.WarmUp#take}). */
-    void warmUp() {
-        get().ifPresent(dev.hotswap.structural.WarmUp::take);
-        rehearsed = true;
+        return redefinitions.get(type).get() >= PLAIN_REDEFINITIONS || shape.get().enginesBodies();
     }
 
     /**

@@ -191,20 +191,6 @@ final class Reloader implements Debouncer.BatchHandler {
         }
     }
 
-    /** How long no batch must have run before the engine is made and rehearsed, so that no edit waits for it. */
-    private static final Duration ENGINE_IDLE = Duration.ofMillis(300);
-    /** When the last batch ended (System.nanoTime()); reload thread only. */
-    private long lastBatch = System.nanoTime();
-
-    private void prepareEngineWhenIdle() {
-        long idle = System.nanoTime() - lastBatch;
-        if (idle >= ENGINE_IDLE.toNanos()) {
-            engine.warmUp();
-        } else {
-            later.accept(this::prepareEngineWhenIdle, Duration.ofNanos(ENGINE_IDLE.toNanos() - idle));
-        }
-    }
-
     /** Hands the deletions that have settled to the frameworks; looks again while some have not. */
     private void settleDeletions() {
         deletionCheck = false;
@@ -242,14 +228,12 @@ final class Reloader implements Debouncer.BatchHandler {
             return Optional.of(retry.after());
         }
         teller.tell((BatchResult.Done) result, BatchResult.Origin.BUILD);
-        lastBatch = System.nanoTime();
         return Optional.empty();
     }
 
     /** The pipeline for a batch of files: its result, nothing told yet. */
     BatchResult run(Set<Path> files) {
         long started = System.nanoTime();
-        lastBatch = started;
         Parts p = parts();
         // Configuration files go to the frameworks with the batch's classes; the rest of the pipeline reads class files.
         List<Swap.Resource> resources = new java.util.ArrayList<>();
@@ -346,11 +330,10 @@ final class Reloader implements Debouncer.BatchHandler {
                 result = p.applier().apply(apply, resources, List.of(), started);
                 if (!result.nothingWentIn() && !enginePrepared) {
                     // Someone is editing: the engine and reflection's hooks (some 100 ms, most of it the JDK's
-                    // classes retransformed) are made once the reload thread is idle, not during the swap that
-                    // first needs them (a class's third body swap, or the first structural one), and the
-                    // engine rehearses its first take of a class on a probe of ours.
+                    // classes retransformed) are made after this swap was told, not during the swap that
+                    // first needs them (a class's third body swap, or the first structural one).
                     enginePrepared = true;
-                    result = result.then(() -> later.accept(this::prepareEngineWhenIdle, ENGINE_IDLE));
+                    result = result.then(() -> later.accept(engine::get, Duration.ZERO));
                 }
             } else {
                 result = p.applier().others(((Planner.Plan.Nothing) plan).fresh(), resources, List.of(), started);

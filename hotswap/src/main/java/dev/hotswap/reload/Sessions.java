@@ -15,7 +15,7 @@ public final class Sessions {
     }
 
     /** The running session, or a new one started with these options. */
-    public static synchronized Session startOnce(Instrumentation instrumentation, Options options) {
+    public static synchronized Session startOnce(Instrumentation instrumentation, Options options) throws java.io.IOException {
         if (current == null) {
             current = Session.start(instrumentation, options);
         }
