@@ -40,6 +40,24 @@ final class Bridges {
         return internalName.equals(SIMPLE_NAME) || internalName.endsWith("/" + SIMPLE_NAME);
     }
 
+    /** True when class file bytes name the engine's bootstrap class or a bridge to it. */
+    static boolean namesEngine(byte[] bytes) {
+        return namesEngine(dev.hotswap.classfile.ConstantPool.of(bytes));
+    }
+
+    /**
+     * Code can only call a class it names in a class constant (its method references and method
+     * handles point at one): the class constants are all there is to look at.
+     */
+    static boolean namesEngine(dev.hotswap.classfile.ConstantPool pool) {
+        for (String name : pool.classes()) {
+            if (name.equals(LINKER) || isBridgeName(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** True for the name of a bridge class ({@code Class.getName()} form). */
     static boolean isBridge(String className) {
         return className.equals(SIMPLE_NAME) || className.endsWith("." + SIMPLE_NAME);

@@ -44,7 +44,6 @@ import java.util.function.Predicate;
  * publication hold this object's lock, which is never held while user code runs.
  */
 public final class Engine {
-    private static final String LINKER = dev.hotswap.boot.Link.class.getName().replace('.', '/');
 
     private final Instrumentation instrumentation;
     private final MethodHandles.Lookup trusted;
@@ -222,24 +221,6 @@ public final class Engine {
         } finally {
             definingRenamed.remove();
         }
-    }
-
-    /** True when class file bytes name the engine's bootstrap class or a bridge to it. */
-    static boolean namesEngine(byte[] bytes) {
-        return namesEngine(ConstantPool.of(bytes));
-    }
-
-    /**
-     * Code can only call a class it names in a class constant (its method references and method
-     * handles point at one): the class constants are all there is to look at.
-     */
-    private static boolean namesEngine(ConstantPool pool) {
-        for (String name : pool.classes()) {
-            if (name.equals(LINKER) || Bridges.isBridgeName(name)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -422,7 +403,7 @@ public final class Engine {
         }
         try {
             ConstantPool pool = ConstantPool.of(bytes);
-            if (namesEngine(pool)) {
+            if (Bridges.namesEngine(pool)) {
                 problems.accept("hotswap: " + internalName.replace('/', '.') + " names " + dev.hotswap.boot.Link.class.getName()
                         + ", hotswap's internal class; it loads as compiled, and its calls to it are refused");
                 return null;

@@ -70,6 +70,17 @@ final class FieldInitializers {
         if (fields.isEmpty()) {
             return cuts;
         }
+        try {
+            return cut(next, fields, cuts);
+        } catch (RuntimeException e) {
+            // A constructor this cannot read: its added fields keep their defaults, as before there was this.
+            cuts.clear();
+            fields.forEach(f -> cuts.add(new Cut(f, null, "its initializer could not be read apart from its constructor (" + e + ")")));
+            return cuts;
+        }
+    }
+
+    private static List<Cut> cut(byte[] next, Set<String> fields, List<Cut> cuts) {
         ClassNode node = new ClassNode();
         new ClassReader(next).accept(node, ClassReader.SKIP_FRAMES);
         for (MethodNode ctor : node.methods) {

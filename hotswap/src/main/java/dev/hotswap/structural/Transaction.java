@@ -394,7 +394,7 @@ final class Transaction {
 
     /** A class file that names the engine's bootstrap class: only code the engine writes may call it. */
     private static void refuseEngineNames(String className, byte[] bytes, List<Problem> problems) {
-        if (Engine.namesEngine(bytes)) {
+        if (Bridges.namesEngine(bytes)) {
             problems.add(new Problem(className, "", "names " + dev.hotswap.boot.Link.class.getName()
                     + ", hotswap's internal class, which only code that hotswap writes may call", Kind.UNSUPPORTED_CHANGE));
         }
@@ -451,7 +451,7 @@ final class Transaction {
                 continue;
             }
             Optional<byte[]> bytes = engine.seenBytes(type.getClassLoader(), type.getName().replace('.', '/'))
-                    .filter(b -> !Engine.namesEngine(b)); // such a class runs as compiled and is never served
+                    .filter(b -> !Bridges.namesEngine(b)); // such a class runs as compiled and is never served
             if (bytes.isPresent() && ConstantPool.of(bytes.get()).fieldNames().stream().anyMatch(changed::contains)) {
                 // As at load: renamed anonymous classes too, since these are the bytes as compiled.
                 byte[] planted = Catchers.replant(type, bytes.get());
